@@ -1,0 +1,198 @@
+// The boot CPU's path from head.S to a running machine: console, memory,
+// ACPI, interrupts and time, the other CPUs, then the work the command line
+// asks for.
+#include "arch/apic.hpp"
+#include "arch/debug_exit.hpp"
+#include "arch/layout.hpp"
+#include "arch/memory.hpp"
+#include "arch/paging.hpp"
+#include "arch/percpu.hpp"
+#include "arch/selftest.hpp"
+#include "arch/serial.hpp"
+#include "arch/smp.hpp"
+#include "arch/time.hpp"
+#include "arch/traps.hpp"
+#include "arch/x86.hpp"
+#include "common/acpi/acpi.hpp"
+#include "common/boot/boot_info.hpp"
+#include "common/boot/multiboot.hpp"
+#include "common/boot/phys_reader.hpp"
+#include "common/cmdline/cmdline.hpp"
+#include "common/console/printk.hpp"
+#include "common/lib/panic.hpp"
+#include "common/lib/string.hpp"
+#include "common/time/timer.hpp"
+
+extern "C" char boot_stack_bottom[], boot_stack_top[];
+extern "C" void (*__init_array_start[])();
+extern "C" void (*__init_array_end[])();
+
+namespace cxen::arch {
+
+namespace {
+BootInfo boot_info;
+AcpiInfo acpi_info;
+
+// Options, with Xen's names where Xen has the option (docs/misc/xen-command-line).
+char opt_console[32] = "com1";
+char opt_com1[64] = "115200,8n1";
+char opt_loglvl[32] = "info";
+char opt_selftest[128] = "";
+uint64_t opt_qemu_debug_exit = 0;
+uint64_t opt_maxcpus = max_cpus;
+bool opt_nosmp = false;
+
+const Param options[] = {
+    {"console", ParamType::string, opt_console, sizeof(opt_console), nullptr},
+    {"com1", ParamType::string, opt_com1, sizeof(opt_com1), nullptr},
+    {"loglvl", ParamType::string, opt_loglvl, sizeof(opt_loglvl), nullptr},
+    {"maxcpus", ParamType::integer, &opt_maxcpus, 0, nullptr},
+    {"nosmp", ParamType::boolean, &opt_nosmp, 0, nullptr},
+    // cxen's own: the isa-debug-exit port QEMU gives us, and built-in self-tests.
+    {"qemu_debug_exit", ParamType::integer, &opt_qemu_debug_exit, 0, nullptr},
+    {"selftest", ParamType::string, opt_selftest, sizeof(opt_selftest), nullptr},
+};
+
+// Reads physical memory through the direct map, within what it maps: the
+// boot tables' 4 GiB until paging_init, all of RAM after.
+class DirectMapReader final : public PhysReader {
+  public:
+    bool read(paddr_t pa, void* dst, size_t len) const override {
+        const uint64_t limit = directmap_limit() ? directmap_limit() : GiB(4);
+        if (pa >= limit || len > limit - pa) return false;
+        memcpy(dst, maddr_to_virt(pa), len);
+        return true;
+    }
+};
+DirectMapReader phys;
+
+const char* mem_type_name(uint32_t type) {
+    switch (type) {
+    case 1: return "usable";
+    case 2: return "reserved";
+    case 3: return "ACPI data";
+    case 4: return "ACPI NVS";
+    case 5: return "unusable";
+    default: return "unknown";
+    }
+}
+
+void mask_legacy_pic() {
+    // Remap the 8259s away from the exception vectors (ICW1-4), then mask all.
+    x86::outb(0x20, 0x11);
+    x86::outb(0xa0, 0x11);
+    x86::outb(0x21, 0x20);
+    x86::outb(0xa1, 0x28);
+    x86::outb(0x21, 0x04);
+    x86::outb(0xa1, 0x02);
+    x86::outb(0x21, 0x01);
+    x86::outb(0xa1, 0x01);
+    x86::outb(0x21, 0xff);
+    x86::outb(0xa1, 0xff);
+}
+
+// As Xen's cmdline_cook(): loaders other than GRUB 2 put the image's path
+// in front of its options; skip that word.
+const char* cook_cmdline(const char* p, const char* loader_name) {
+    while (*p == ' ') ++p;
+    if (strncmp(loader_name, "GRUB 2", 6) != 0) {
+        while (*p && *p != ' ') ++p;
+        while (*p == ' ') ++p;
+    }
+    return p;
+}
+
+void timer_interrupt(TrapFrame&) { timer_softirq_raise(); }
+
+void console_setup() {
+    LogLevel level;
+    bool none;
+    if (parse_log_level(opt_loglvl, level, none)) set_log_threshold(none ? LogLevel::error : level);
+    if (strcmp(opt_console, "none") == 0) {
+        serial_disable();
+        return;
+    }
+    ComOptions com;
+    if (!parse_com_options(opt_com1, com))
+        log(LogLevel::warning, "Bad com1= options '%s', using 115200,8n1\n", opt_com1);
+    serial_init(com);
+    if (strcmp(opt_console, "com1") != 0)
+        log(LogLevel::warning, "console=%s is not supported, using com1\n", opt_console);
+}
+
+void acpi_setup() {
+    Status st = boot_info.has_rsdp_copy
+                    ? acpi_parse_rsdp_bytes(phys, boot_info.rsdp_copy, sizeof(boot_info.rsdp_copy), acpi_info)
+                    : [] {
+                          auto rsdp = acpi_find_rsdp(phys);
+                          if (!rsdp) return Status(Err(rsdp.error()));
+                          return acpi_parse(phys, rsdp.value(), acpi_info);
+                      }();
+    if (!st) panic("ACPI: no usable tables (%s); cxen needs the MADT to find CPUs", errno_name(st.error()));
+    printk("ACPI: revision %u, OEM '%s', %zu CPU(s), %zu IO-APIC(s), HPET %s, FADT %s\n",
+           acpi_info.revision, acpi_info.oem_id, acpi_info.nr_cpus, acpi_info.nr_ioapics,
+           acpi_info.hpet.present ? "yes" : "no", acpi_info.fadt.present ? "yes" : "no");
+    for (size_t i = 0; i < acpi_info.nr_cpus; ++i)
+        log(LogLevel::debug, "ACPI: CPU UID %u APIC ID %u %s\n", acpi_info.cpus[i].acpi_uid,
+            acpi_info.cpus[i].apic_id, acpi_info.cpus[i].enabled ? "enabled" : "disabled");
+}
+} // namespace
+
+} // namespace cxen::arch
+
+using namespace cxen;
+using namespace cxen::arch;
+
+extern "C" [[noreturn]] void cxen_start(uint32_t magic, uint32_t info_pa) {
+    // Constructors of static objects (no libc start-up code does it for us).
+    for (auto* ctor = __init_array_start; ctor != __init_array_end; ++ctor) (*ctor)();
+    cpu_init_percpu(0, reinterpret_cast<uint64_t>(boot_stack_bottom),
+                    reinterpret_cast<uint64_t>(boot_stack_top));
+
+    Status parsed = magic == MULTIBOOT_BOOTLOADER_MAGIC   ? parse_multiboot1(phys, info_pa, boot_info)
+                    : magic == MULTIBOOT2_BOOTLOADER_MAGIC ? parse_multiboot2(phys, info_pa, boot_info)
+                                                           : Status(Err(Errno::XEN_EINVAL));
+    const char* cmdline = cook_cmdline(boot_info.cmdline, boot_info.loader_name);
+    const int bad_options = parse_cmdline(cmdline, options, array_size(options));
+    console_setup();
+    set_debug_exit_port(static_cast<uint16_t>(opt_qemu_debug_exit));
+
+    printk("cxen: a Xen-compatible hypervisor (x86-64), interface Xen 4.17\n");
+    if (!parsed) panic("Boot loader data unusable (magic %#x): %s", magic, errno_name(parsed.error()));
+    sanitize_memory_map(boot_info);
+    printk("Bootloader: %s\n", boot_info.loader_name[0] ? boot_info.loader_name : "unknown");
+    printk("Command line: %s\n", cmdline);
+    if (bad_options) log(LogLevel::warning, "%d command line option(s) ignored\n", bad_options);
+    printk("Xen-e820 RAM map:\n");
+    for (size_t i = 0; i < boot_info.nr_mem; ++i) {
+        const MemRegion& m = boot_info.mem[i];
+        printk(" [%016lx, %016lx] (%s)\n", m.base, m.base + m.len - 1, mem_type_name(m.type));
+    }
+    for (size_t i = 0; i < boot_info.nr_mods; ++i)
+        printk("Module %zu: [%#lx, %#lx) '%s'\n", i, boot_info.mods[i].start, boot_info.mods[i].end,
+               boot_info.mods[i].cmdline);
+
+    memory_init(boot_info);
+    acpi_setup();
+
+    mask_legacy_pic();
+    lapic_init();
+    smp_call_init();
+    set_irq_handler(vector_timer, timer_interrupt);
+    time_init(acpi_info.hpet.present ? acpi_info.hpet.address : 0);
+    timer_cpu_init();
+    timers_init_cpu(0);
+    per_cpu(0).online = true;
+    irq_enable();
+
+    unsigned online = 1;
+    if (!opt_nosmp && opt_maxcpus > 1) online = smp_boot_cpus(acpi_info, static_cast<unsigned>(opt_maxcpus));
+    printk("Brought up %u CPU(s):", online);
+    for (unsigned c = 0; c < max_cpus; ++c)
+        if (per_cpu(c).online) printk(" CPU%u(APIC %u)", c, per_cpu(c).apic_id);
+    printk("\n");
+
+    const bool ok = run_selftests(opt_selftest);
+    printk("Boot complete in %lu ms; nothing left to run.\n", now_ns() / 1000000);
+    debug_exit(ok ? Verdict::pass : Verdict::fail);
+}

@@ -1,0 +1,35 @@
+// The hypervisor log: printf-style messages with Xen's log levels, each line
+// prefixed "(XEN) " as Xen does, so that tools and people that read Xen logs
+// read ours. Output goes to arch::console_write (the serial line) under the
+// console lock, so lines from different CPUs do not interleave.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace cxen {
+
+/// Xen's levels (xen/include/xen/lib.h XENLOG_*): lower is more severe.
+enum class LogLevel : uint8_t { error = 1, warning = 2, info = 3, debug = 4 };
+
+/// Messages at or below `threshold` are printed (Xen's `loglvl=`).
+void set_log_threshold(LogLevel threshold);
+LogLevel log_threshold();
+
+/// Parse a Xen `loglvl=` value: none, error, warning, info, debug or all
+/// (an optional "/<guest level>" suffix is accepted and ignored).
+/// Returns false for anything else.
+bool parse_log_level(const char* s, LogLevel& out, bool& none);
+
+void printk(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+void log(LogLevel level, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/// Write console bytes with `prefix` at the start of each line, e.g. a
+/// domain's "(d1) " as Xen's guest_console_write does. Callers pass whole
+/// lines (they buffer partial lines per domain) so that sources do not mix.
+void console_write_prefixed(const char* prefix, const char* s, size_t len);
+
+/// Panic path: break the console lock so that this CPU can always print.
+void console_force_unlock();
+
+} // namespace cxen
