@@ -153,6 +153,11 @@ extern "C" [[noreturn]] void cxen_start(uint32_t magic, uint32_t info_pa) {
                     : magic == MULTIBOOT2_BOOTLOADER_MAGIC ? parse_multiboot2(phys, info_pa, boot_info)
                                                            : Status(Err(Errno::XEN_EINVAL));
     const char* cmdline = cook_cmdline(boot_info.cmdline, boot_info.loader_name);
+    for (size_t i = 0; i < boot_info.nr_mods; ++i) { // module strings carry the path too
+        char* m = boot_info.mods[i].cmdline;
+        const char* args = cook_cmdline(m, boot_info.loader_name);
+        memmove(m, args, strlen(args) + 1);
+    }
     const int bad_options = parse_cmdline(cmdline, options, array_size(options));
     console_setup();
     set_debug_exit_port(static_cast<uint16_t>(opt_qemu_debug_exit));

@@ -26,13 +26,18 @@ constexpr char rsdp_signature[] = "RSD PTR ";
 uint8_t byte_sum(const void* p, size_t n) {
     const auto* b = static_cast<const uint8_t*>(p);
     uint8_t s = 0;
-    for (size_t i = 0; i < n; ++i) s = static_cast<uint8_t>(s + b[i]);
+    for (size_t i = 0; i < n; ++i)
+        s = static_cast<uint8_t>(s + b[i]);
     return s;
 }
 
-bool is_sig(const char* s, const char* want) { return memcmp(s, want, 4) == 0; }
+bool is_sig(const char* s, const char* want) {
+    return memcmp(s, want, 4) == 0;
+}
 
-unsigned long ul(uint64_t v) { return static_cast<unsigned long>(v); }
+unsigned long ul(uint64_t v) {
+    return static_cast<unsigned long>(v);
+}
 
 // Sum of the `len` bytes at `pa`, read a chunk at a time.
 bool phys_byte_sum(const PhysReader& mem, paddr_t pa, size_t len, uint8_t& sum) {
@@ -146,8 +151,8 @@ void add_cpu(MadtCtx& c, uint32_t apic_id, uint32_t acpi_uid, uint32_t flags) {
         return;
     }
     bool enabled = flags & ACPI_MADT_ENABLED;
-    out.cpus[out.nr_cpus++] = AcpiCpu{apic_id, acpi_uid, enabled,
-                                      !enabled && (flags & ACPI_MADT_ONLINE_CAPABLE)};
+    out.cpus[out.nr_cpus++] =
+        AcpiCpu{apic_id, acpi_uid, enabled, !enabled && (flags & ACPI_MADT_ONLINE_CAPABLE)};
 }
 
 void madt_entry(MadtCtx& c, const uint8_t* e, size_t len) {
@@ -182,7 +187,7 @@ void madt_entry(MadtCtx& c, const uint8_t* e, size_t len) {
         if (entry_as(e, len, t)) out.lapic_address = t.address;
         break;
     }
-    default: // TODO(#boot): interrupt source overrides (type 2) and LAPIC NMIs (4) are not kept
+    default: // TODO(#?): interrupt source overrides (type 2) and LAPIC NMIs (4) are not kept
         break;
     }
 }
@@ -266,8 +271,8 @@ Status parse_root(const PhysReader& mem, paddr_t pa, bool xsdt, AcpiInfo& out) {
     size_t entry_size = xsdt ? sizeof(uint64_t) : sizeof(uint32_t);
     size_t n = (h.length - sizeof(h)) / entry_size;
     if (n > max_root_entries) {
-        log(LogLevel::warning, "ACPI: %.4s has %zu entries, using the first %zu\n", h.signature,
-            n, max_root_entries);
+        log(LogLevel::warning, "ACPI: %.4s has %zu entries, using the first %zu\n", h.signature, n,
+            max_root_entries);
         n = max_root_entries;
     }
     bool have_madt = false, have_hpet = false, have_fadt = false;
@@ -340,8 +345,9 @@ Status acpi_parse_rsdp_bytes(const PhysReader& mem, const uint8_t* rsdp, size_t 
         if (len >= sizeof(Rsdp) && r.length >= sizeof(Rsdp) && byte_sum(rsdp, sizeof(Rsdp)) == 0)
             use_xsdt = r.xsdt_address != 0;
         else
-            log(LogLevel::warning, "ACPI: RSDP revision %u fails its extended checks, using the "
-                                   "RSDT\n",
+            log(LogLevel::warning,
+                "ACPI: RSDP revision %u fails its extended checks, using the "
+                "RSDT\n",
                 r.revision);
     }
     Status st = Err(Errno::XEN_EINVAL);

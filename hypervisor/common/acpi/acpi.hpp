@@ -49,11 +49,11 @@ static_assert(sizeof(TableHeader) == 36);
 
 /// Generic Address Structure (5.2.3.2).
 struct [[gnu::packed]] Gas {
-    uint8_t space_id;     // 0x0 ACPI_ADR_SPACE_*
-    uint8_t bit_width;    // 0x1
-    uint8_t bit_offset;   // 0x2
-    uint8_t access_size;  // 0x3
-    uint64_t address;     // 0x4
+    uint8_t space_id;    // 0x0 ACPI_ADR_SPACE_*
+    uint8_t bit_width;   // 0x1
+    uint8_t bit_offset;  // 0x2
+    uint8_t access_size; // 0x3
+    uint64_t address;    // 0x4
 };
 static_assert(sizeof(Gas) == 12);
 constexpr uint8_t ACPI_ADR_SPACE_SYSTEM_MEMORY = 0;
@@ -85,10 +85,10 @@ constexpr uint32_t ACPI_MADT_ONLINE_CAPABLE = 1u << 1; ///< only meaningful when
 
 /// Processor Local APIC (5.2.12.2).
 struct [[gnu::packed]] MadtLocalApic {
-    MadtEntry hdr;     // 0x0 type 0, length 8
-    uint8_t acpi_uid;  // 0x2 ACPI Processor UID
-    uint8_t apic_id;   // 0x3 0xff: no such processor
-    uint32_t flags;    // 0x4 ACPI_MADT_ENABLED, ACPI_MADT_ONLINE_CAPABLE
+    MadtEntry hdr;    // 0x0 type 0, length 8
+    uint8_t acpi_uid; // 0x2 ACPI Processor UID
+    uint8_t apic_id;  // 0x3 0xff: no such processor
+    uint32_t flags;   // 0x4 ACPI_MADT_ENABLED, ACPI_MADT_ONLINE_CAPABLE
 };
 static_assert(sizeof(MadtLocalApic) == 8);
 
@@ -113,11 +113,11 @@ static_assert(sizeof(MadtLocalApicOverride) == 12);
 
 /// Processor Local x2APIC (5.2.12.12).
 struct [[gnu::packed]] MadtLocalX2apic {
-    MadtEntry hdr;       // 0x0 type 9, length 16
-    uint16_t reserved;   // 0x2
-    uint32_t x2apic_id;  // 0x4 0xffffffff: no such processor
-    uint32_t flags;      // 0x8 as MadtLocalApic
-    uint32_t acpi_uid;   // 0xc
+    MadtEntry hdr;      // 0x0 type 9, length 16
+    uint16_t reserved;  // 0x2
+    uint32_t x2apic_id; // 0x4 0xffffffff: no such processor
+    uint32_t flags;     // 0x8 as MadtLocalApic
+    uint32_t acpi_uid;  // 0xc
 };
 static_assert(sizeof(MadtLocalX2apic) == 16);
 
@@ -201,7 +201,7 @@ static_assert(offsetof(Fadt, iapc_boot_arch) == 109);
 static_assert(offsetof(Fadt, flags) == 112);
 static_assert(offsetof(Fadt, x_pm_tmr_blk) == 208);
 constexpr uint32_t fadt_v1_size = offsetof(Fadt, reset_reg); ///< ACPI 1.0: 116 bytes
-constexpr uint32_t ACPI_FADT_HW_REDUCED = 1u << 20;         ///< HW_REDUCED_ACPI
+constexpr uint32_t ACPI_FADT_HW_REDUCED = 1u << 20;          ///< HW_REDUCED_ACPI
 
 } // namespace acpi
 
@@ -221,8 +221,8 @@ struct AcpiIoApic {
 /// What the hypervisor takes from the ACPI tables. ~3 KiB: keep it in
 /// static storage, never on a stack.
 struct AcpiInfo {
-    uint8_t revision; ///< of the RSDP: 0 (ACPI 1.0) or >= 2
-    char oem_id[7];   ///< the RSDP's, NUL-terminated
+    uint8_t revision;      ///< of the RSDP: 0 (ACPI 1.0) or >= 2
+    char oem_id[7];        ///< the RSDP's, NUL-terminated
     paddr_t lapic_address; ///< MADT, or its type 5 override; 0 without a MADT
     bool pcat_compat;      ///< MADT: dual 8259 PICs present (mask them)
     AcpiCpu cpus[256];     ///< MADT order, at most one per APIC ID

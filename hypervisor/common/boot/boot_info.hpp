@@ -43,7 +43,7 @@ struct BootInfo {
     size_t nr_mem;
     BootModule mods[32]; ///< in the loader's order (the first is dom0's kernel)
     size_t nr_mods;
-    paddr_t rsdp; ///< ACPI RSDP address, 0 if the loader gave none (multiboot never does)
+    paddr_t rsdp;          ///< ACPI RSDP address, 0 if the loader gave none (multiboot never does)
     uint8_t rsdp_copy[36]; ///< multiboot2 ACPI tag: the RSDP bytes (20 for revision 0, zero-padded)
     bool has_rsdp_copy;
     paddr_t info_start, info_end; ///< [start, end) of the loader's info structure, to reserve it

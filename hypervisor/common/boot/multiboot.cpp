@@ -236,7 +236,9 @@ Status synthesise_map(Ctx& c, uint32_t mem_lower_kib, uint32_t mem_upper_kib) {
     return ok_status();
 }
 
-void clear(BootInfo& bi) { memset(&bi, 0, sizeof(bi)); }
+void clear(BootInfo& bi) {
+    memset(&bi, 0, sizeof(bi));
+}
 
 // ---- Multiboot 1 ----
 
@@ -262,8 +264,8 @@ Status mb1_parse_mmap(Ctx& c, paddr_t addr, uint32_t length) {
         uint32_t size;
         if (!phys_read(c.mem, addr + off, size)) return Err(Errno::XEN_EFAULT);
         if (size < mb1_mmap_entry_min_size || size > length - off - sizeof(uint32_t)) {
-            log(LogLevel::warning, "multiboot: bad mmap entry size %u at offset %u of %u\n",
-                size, off, length);
+            log(LogLevel::warning, "multiboot: bad mmap entry size %u at offset %u of %u\n", size,
+                off, length);
             return Err(Errno::XEN_EINVAL);
         }
         Mb1MmapEntry e;
@@ -315,8 +317,8 @@ Status mb2_parse_module(Ctx& c, paddr_t tag, uint32_t size) {
     if (!phys_read(c.mem, tag, t)) return Err(Errno::XEN_EFAULT);
     BootModule* bm = TRY(add_module(c, t.mod_start, t.mod_end));
     if (!bm) return ok_status();
-    return copy_tag_string(c, tag + sizeof(t), size - sizeof(t), bm->cmdline,
-                           sizeof(bm->cmdline), "module command line");
+    return copy_tag_string(c, tag + sizeof(t), size - sizeof(t), bm->cmdline, sizeof(bm->cmdline),
+                           "module command line");
 }
 
 // Tags 14/15 hold a copy of the RSDP (not its address). A revision 2 copy
@@ -329,7 +331,8 @@ Status mb2_parse_rsdp(Ctx& c, paddr_t tag, uint32_t size, bool is_new, bool& hav
     }
     if (have_new && !is_new) return ok_status();
     memset(c.bi.rsdp_copy, 0, sizeof(c.bi.rsdp_copy));
-    if (!phys_read(c.mem, tag + sizeof(Mb2Tag), c.bi.rsdp_copy, want)) return Err(Errno::XEN_EFAULT);
+    if (!phys_read(c.mem, tag + sizeof(Mb2Tag), c.bi.rsdp_copy, want))
+        return Err(Errno::XEN_EFAULT);
     c.bi.has_rsdp_copy = true;
     have_new = have_new || is_new;
     return ok_status();
@@ -353,7 +356,8 @@ Status parse_multiboot1(const PhysReader& mem, paddr_t mbi, BootInfo& out) {
         TRY(copy_phys_string(c, info.boot_loader_name, out.loader_name, sizeof(out.loader_name),
                              "boot loader name"));
     if (info.flags & MULTIBOOT_INFO_MODS) TRY(mb1_parse_mods(c, info.mods_addr, info.mods_count));
-    if (info.flags & MULTIBOOT_INFO_MEM_MAP) TRY(mb1_parse_mmap(c, info.mmap_addr, info.mmap_length));
+    if (info.flags & MULTIBOOT_INFO_MEM_MAP)
+        TRY(mb1_parse_mmap(c, info.mmap_addr, info.mmap_length));
     if (out.nr_mem == 0 && info.flags & MULTIBOOT_INFO_MEMORY)
         TRY(synthesise_map(c, info.mem_lower, info.mem_upper));
     return ok_status();
@@ -442,7 +446,9 @@ uint64_t type_rank(uint32_t type) {
     return uint64_t{type} + 2;
 }
 
-uint64_t end_of(const MemRegion& r) { return r.base + r.len; }
+uint64_t end_of(const MemRegion& r) {
+    return r.base + r.len;
+}
 
 // Sort key: base ascending; at equal bases the winning type first, so that a
 // range never has to give up its head to one that sorts after it.
@@ -457,13 +463,15 @@ void sort_regions(MemRegion* m, size_t n) {
     for (size_t i = 1; i < n; ++i) {
         MemRegion r = m[i];
         size_t j = i;
-        for (; j > 0 && sorts_before(r, m[j - 1]); --j) m[j] = m[j - 1];
+        for (; j > 0 && sorts_before(r, m[j - 1]); --j)
+            m[j] = m[j - 1];
         m[j] = r;
     }
 }
 
 void remove_region(BootInfo& bi, size_t i) {
-    for (size_t j = i + 1; j < bi.nr_mem; ++j) bi.mem[j - 1] = bi.mem[j];
+    for (size_t j = i + 1; j < bi.nr_mem; ++j)
+        bi.mem[j - 1] = bi.mem[j];
     --bi.nr_mem;
 }
 
@@ -491,8 +499,7 @@ void resolve_overlap(BootInfo& bi, size_t i) {
             } else {
                 log(LogLevel::warning,
                     "e820: no room to split a range, dropping [%#lx, %#lx) type %u\n",
-                    static_cast<unsigned long>(b_end), static_cast<unsigned long>(a_end),
-                    a.type);
+                    static_cast<unsigned long>(b_end), static_cast<unsigned long>(a_end), a.type);
             }
         } else if (head) {
             a.len = b.base - a.base;
@@ -527,7 +534,8 @@ void sanitize_memory_map(BootInfo& bi) {
     for (;;) {
         sort_regions(bi.mem, bi.nr_mem);
         size_t i = 0;
-        while (i + 1 < bi.nr_mem && end_of(bi.mem[i]) <= bi.mem[i + 1].base) ++i;
+        while (i + 1 < bi.nr_mem && end_of(bi.mem[i]) <= bi.mem[i + 1].base)
+            ++i;
         if (i + 1 >= bi.nr_mem) break;
         resolve_overlap(bi, i);
     }

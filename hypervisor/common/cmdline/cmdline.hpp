@@ -13,7 +13,8 @@
 //   option malformed.
 // - (cxen, as Linux's parameq() does; Xen compares names exactly) '-' and '_'
 //   are the same character in option names: `sync-console` sets
-//   `sync_console`. Values are never rewritten.
+//   `sync_console`. Values are never rewritten. The negating prefix is
+//   exactly `no-`; an exact match of the whole name is tried first.
 // - A token that is exactly `--` ends the hypervisor's options; what follows
 //   belongs to dom0 and is ignored here. (Xen splits on the first " -- " in
 //   the string before parsing; the effect is the same.)
@@ -69,7 +70,8 @@ struct Param {
     ParamType type;
     void* var;      ///< see ParamType; nullptr only for `custom`
     size_t var_len; ///< `string` only: buffer size in bytes, including the NUL
-    bool (*custom)(const char* value); ///< `custom` only
+    /// `custom` only. `value` lives only for the call: copy what you keep.
+    bool (*custom)(const char* value);
 };
 
 /// Longest option token, `name=value` after quote removal, that the parser

@@ -25,7 +25,8 @@ class SpinLock {
     }
     /// Take the lock only if nobody holds or waits for it.
     bool try_lock() {
-        uint32_t owner = owner_.load(std::memory_order_relaxed);
+        // Acquire pairs with unlock()'s release: a winner sees the last holder's writes.
+        uint32_t owner = owner_.load(std::memory_order_acquire);
         uint32_t expected = owner;
         return next_.compare_exchange_strong(expected, owner + 1, std::memory_order_acquire,
                                              std::memory_order_relaxed);

@@ -18,7 +18,6 @@
 #include "common/lib/assert.hpp"
 #include "common/mm/page_alloc.hpp"
 
-
 namespace cxen {
 
 namespace {

@@ -51,7 +51,8 @@ class Heap {
     /// Allocate `size` bytes aligned to `align` (a power of two, at most
     /// page_size; alignments below 16 give 16). The memory is not zeroed.
     /// Errors: -EINVAL size 0 or bad align, -ENOMEM the page source is
-    /// exhausted or the request exceeds 2^max_order pages.
+    /// exhausted or the request exceeds 2^PageAllocator::max_order pages.
+    /// BUG_ON: the source returns memory without the promised alignment.
     [[nodiscard]] Result<void*> alloc(size_t size, size_t align = 16);
 
     /// Release a block from alloc(); nullptr is ignored. A slab whose blocks

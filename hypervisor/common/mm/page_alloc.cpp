@@ -12,7 +12,6 @@
 
 #include "common/lib/assert.hpp"
 
-
 namespace cxen {
 
 namespace {

@@ -22,8 +22,8 @@ static bool operator==(const MemRegion& a, const MemRegion& b) {
     return a.base == b.base && a.len == b.len && a.type == b.type;
 }
 static std::ostream& operator<<(std::ostream& os, const MemRegion& r) {
-    return os << "{" << std::hex << "0x" << r.base << ", 0x" << r.len << std::dec << ", "
-              << r.type << "}";
+    return os << "{" << std::hex << "0x" << r.base << ", 0x" << r.len << std::dec << ", " << r.type
+              << "}";
 }
 } // namespace cxen
 
@@ -175,8 +175,8 @@ class Multiboot1 : public ::testing::Test {
         mem.u32(mb1_info + 0x40, 0x9600);
         mem.str(0x9600, "qemu");
     }
-    void write_mod(int i, uint32_t start, uint32_t end, uint32_t string) {
-        uint64_t m = 0x9200 + 16 * i;
+    void write_mod(int i, uint32_t start, uint32_t end, uint32_t string, uint64_t list = 0x9200) {
+        uint64_t m = list + 16 * i;
         mem.u32(m, start);
         mem.u32(m + 4, end);
         mem.u32(m + 8, string);
@@ -293,8 +293,10 @@ TEST_F(Multiboot1, ZeroLengthMmapFallsBackToMemLowerUpper) {
 
 TEST_F(Multiboot1, HugeModuleCountKeepsFirst32AndWarns) {
     write_qemu_info();
-    for (int i = 0; i < 40; ++i) write_mod(i, 0x200000 + i * 0x1000, 0x201000 + i * 0x1000, 0);
+    for (int i = 0; i < 40; ++i)
+        write_mod(i, 0x200000 + i * 0x1000, 0x201000 + i * 0x1000, 0, 0x30000);
     mem.u32(mb1_info + 0x14, 0xffffffff);
+    mem.u32(mb1_info + 0x18, 0x30000);
     mem.reads = 0;
     ASSERT_TRUE(parse_multiboot1(mem, mb1_info, *bi).ok());
     ASSERT_EQ(bi->nr_mods, 32u);
@@ -364,11 +366,15 @@ TEST_F(Multiboot1, InfoTruncatedByEndOfMemoryFaults) {
 TEST_F(Multiboot1, ManyMergeableEntriesAreSanitisedToFit) {
     write_qemu_info();
     std::vector<MemRegion> many;
-    for (uint64_t i = 0; i < 300; ++i) many.push_back({0x100000 + i * 0x1000, 0x1000, E820_RAM});
+    for (uint64_t i = 0; i < 300; ++i)
+        many.push_back({0x100000 + i * 0x1000, 0x1000, E820_RAM});
     write_mmap(0x10000, many);
     ASSERT_TRUE(parse_multiboot1(mem, mb1_info, *bi).ok());
+    EXPECT_LT(bi->nr_mem, 128u); // sanitised whenever mem[] filled up
+    sanitize_memory_map(*bi);
     ASSERT_EQ(bi->nr_mem, 1u);
     EXPECT_EQ(bi->mem[0], (MemRegion{0x100000, 300 * 0x1000, E820_RAM}));
+    EXPECT_EQ(arch::fake_console(), "");
 }
 
 TEST_F(Multiboot1, TooManyDistinctEntriesKeepsWhatFitsAndWarns) {
@@ -380,6 +386,34 @@ TEST_F(Multiboot1, TooManyDistinctEntriesKeepsWhatFitsAndWarns) {
     ASSERT_TRUE(parse_multiboot1(mem, mb1_info, *bi).ok());
     EXPECT_EQ(bi->nr_mem, 128u);
     EXPECT_NE(arch::fake_console().find("more than 128 ranges"), std::string::npos);
+}
+
+// Random info structures whose pointers land in a page of random bytes:
+// whatever the parse returns, it stays in bounds, terminates and leaves
+// the counts and strings well-formed.
+TEST_F(Multiboot1, RandomGarbageNeverCrashes) {
+    std::mt19937 rng(777);
+    int oks = 0;
+    for (int iter = 0; iter < 3000; ++iter) {
+        std::vector<uint8_t> page(0x1000);
+        for (auto& b : page)
+            b = static_cast<uint8_t>(rng() % 4 ? rng() : 0);
+        mem.put(0xa000, page);
+        for (uint64_t off = 0; off < 116; off += 4) {
+            uint32_t v = rng();
+            if (rng() % 2) v = 0xa000 + rng() % 0x1000;
+            if (off == 0x2c || off == 0x14) v = rng() % 600;
+            mem.u32(mb1_info + off, v);
+        }
+        oks += parse_multiboot1(mem, mb1_info, *bi).ok();
+        ASSERT_LE(bi->nr_mods, 32u);
+        ASSERT_LE(bi->nr_mem, 128u);
+        ASSERT_LT(std::strlen(bi->cmdline), sizeof(bi->cmdline));
+        ASSERT_LT(std::strlen(bi->loader_name), sizeof(bi->loader_name));
+        for (size_t i = 0; i < bi->nr_mods; ++i)
+            ASSERT_LT(std::strlen(bi->mods[i].cmdline), sizeof(bi->mods[i].cmdline));
+    }
+    EXPECT_GT(oks, 100); // some inputs got all the way through
 }
 
 // ---- Multiboot2 ----
@@ -610,9 +644,39 @@ TEST_F(Multiboot2, TotalSizeBeyondReadableMemoryFaults) {
 
 TEST_F(Multiboot2, ManyTinyTagsTerminate) {
     Mb2 m;
-    for (int i = 0; i < 10000; ++i) m.tag(100, {});
+    for (int i = 0; i < 10000; ++i)
+        m.tag(100, {});
     ASSERT_TRUE(parse(m.done()).ok());
     EXPECT_EQ(bi->nr_mem, 0u);
+}
+
+// Random tag streams (types we parse and others, sizes right, short, long or
+// zero) and random total sizes.
+TEST_F(Multiboot2, RandomGarbageNeverCrashes) {
+    std::mt19937 rng(31337);
+    int oks = 0;
+    for (int iter = 0; iter < 5000; ++iter) {
+        Mb2 m;
+        for (int t = rng() % 12; t > 0; --t) {
+            std::vector<uint8_t> payload(rng() % 80);
+            for (auto& b : payload)
+                b = static_cast<uint8_t>(rng() % 3 ? rng() : 0);
+            uint32_t type = rng() % 18;
+            uint32_t size = static_cast<uint32_t>(8 + payload.size());
+            if (rng() % 6 == 0) size = rng() % 200;
+            m.tag_sized(type, size, payload);
+        }
+        auto info = rng() % 4 ? m.done() : m.with_total(static_cast<uint32_t>(rng() % 2000));
+        oks += parse(info).ok();
+        ASSERT_LE(bi->nr_mods, 32u);
+        ASSERT_LE(bi->nr_mem, 128u);
+        ASSERT_LT(std::strlen(bi->cmdline), sizeof(bi->cmdline));
+        ASSERT_LT(std::strlen(bi->loader_name), sizeof(bi->loader_name));
+        for (size_t i = 0; i < bi->nr_mods; ++i)
+            ASSERT_LT(std::strlen(bi->mods[i].cmdline), sizeof(bi->mods[i].cmdline));
+        sanitize_memory_map(*bi);
+    }
+    EXPECT_GT(oks, 500); // some inputs got all the way through
 }
 
 // ---- sanitize_memory_map ----
@@ -639,9 +703,9 @@ TEST_F(MemoryMap, SortsByBase) {
 }
 
 TEST_F(MemoryMap, MergesTouchingRangesOfTheSameType) {
-    EXPECT_EQ(sanitize({{0x2000, 0x1000, 1}, {0x0, 0x1000, 1}, {0x1000, 0x1000, 1},
-                        {0x3000, 0x1000, 2}}),
-              (std::vector<MemRegion>{{0x0, 0x3000, 1}, {0x3000, 0x1000, 2}}));
+    EXPECT_EQ(
+        sanitize({{0x2000, 0x1000, 1}, {0x0, 0x1000, 1}, {0x1000, 0x1000, 1}, {0x3000, 0x1000, 2}}),
+        (std::vector<MemRegion>{{0x0, 0x3000, 1}, {0x3000, 0x1000, 2}}));
 }
 
 TEST_F(MemoryMap, DoesNotMergeAcrossAGap) {
@@ -662,11 +726,11 @@ TEST_F(MemoryMap, ReservedInsideRamSplitsIt) {
 }
 
 TEST_F(MemoryMap, ReservedOverlappingRamEdgesWins) {
-    EXPECT_EQ(sanitize({{0x1000, 0x3000, E820_RAM}, {0x0, 0x2000, E820_RESERVED},
-                        {0x3000, 0x2000, E820_NVS}}),
-              (std::vector<MemRegion>{{0x0, 0x2000, E820_RESERVED},
-                                      {0x2000, 0x1000, E820_RAM},
-                                      {0x3000, 0x2000, E820_NVS}}));
+    EXPECT_EQ(
+        sanitize(
+            {{0x1000, 0x3000, E820_RAM}, {0x0, 0x2000, E820_RESERVED}, {0x3000, 0x2000, E820_NVS}}),
+        (std::vector<MemRegion>{
+            {0x0, 0x2000, E820_RESERVED}, {0x2000, 0x1000, E820_RAM}, {0x3000, 0x2000, E820_NVS}}));
 }
 
 TEST_F(MemoryMap, RamInsideReservedDisappears) {
@@ -680,7 +744,8 @@ TEST_F(MemoryMap, SameBaseDifferentTypesReservedWins) {
 }
 
 TEST_F(MemoryMap, AcpiReclaimableLosesToReservedAndNvs) {
-    EXPECT_EQ(sanitize({{0x0, 0x3000, E820_ACPI}, {0x1000, 0x1000, E820_RESERVED},
+    EXPECT_EQ(sanitize({{0x0, 0x3000, E820_ACPI},
+                        {0x1000, 0x1000, E820_RESERVED},
                         {0x2800, 0x1000, E820_NVS}}),
               (std::vector<MemRegion>{{0x0, 0x1000, E820_ACPI},
                                       {0x1000, 0x1000, E820_RESERVED},
@@ -709,6 +774,21 @@ TEST_F(MemoryMap, SplitWithNoRoomDropsThePieceAndWarns) {
     EXPECT_EQ(out[0], (MemRegion{0x0, 0x4000, E820_RAM}));
     EXPECT_EQ(out[1], (MemRegion{0x4000, 0x1000, E820_UNUSABLE}));
     EXPECT_NE(arch::fake_console().find("dropping"), std::string::npos);
+}
+
+TEST_F(MemoryMap, FullMapOfNestedOverlapsIsResolved) {
+    std::vector<MemRegion> in;
+    for (uint64_t i = 0; i < 128; ++i)
+        in.push_back({i * 0x1000, (256 - 2 * i) * 0x1000, i % 3 ? E820_RAM : E820_RESERVED});
+    auto out = sanitize(in);
+    ASSERT_FALSE(out.empty());
+    for (size_t i = 1; i < out.size(); ++i) {
+        EXPECT_LT(out[i - 1].base + out[i - 1].len, out[i].base + 1);
+        EXPECT_FALSE(out[i - 1].type == out[i].type &&
+                     out[i - 1].base + out[i - 1].len == out[i].base);
+    }
+    // The outermost range is reserved, so everything under it is.
+    EXPECT_EQ(out[0], (MemRegion{0x0, 256 * 0x1000, E820_RESERVED}));
 }
 
 // Random maps on a small grid against a per-unit model: every unit keeps the

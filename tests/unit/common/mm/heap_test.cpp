@@ -6,13 +6,13 @@
 #include <cstdlib>
 #include <cstring>
 #include <gtest/gtest.h>
+#include <latch>
 #include <random>
 #include <thread>
 #include <vector>
 
 #include "common/mm/page_alloc.hpp"
 #include "common/mm/xmalloc.hpp"
-
 
 using cxen::Errno;
 using cxen::Heap;
@@ -271,7 +271,9 @@ TEST(Heap, ConcurrentAllocFreeFromFourThreadsKeepsContentsIntact) {
     ArenaPageSource src(4096);
     Heap heap(src);
     std::atomic<uint64_t> failures{0};
+    std::latch start(4); // all threads begin together, for maximal contention
     auto worker = [&](uint32_t seed) {
+        start.arrive_and_wait();
         std::mt19937 rng(seed);
         std::vector<Live> live;
         uint64_t tag = uint64_t{seed} << 32;

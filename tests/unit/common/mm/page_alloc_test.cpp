@@ -3,12 +3,12 @@
 #include <algorithm>
 #include <atomic>
 #include <gtest/gtest.h>
+#include <latch>
 #include <memory>
 #include <random>
 #include <thread>
 #include <utility>
 #include <vector>
-
 
 using cxen::Errno;
 using cxen::Mfn;
@@ -349,41 +349,52 @@ TEST(PageAlloc, RandomAllocFreeMatchesBitmapModel) {
 
 TEST(PageAlloc, ConcurrentAllocFreeFromFourThreadsNeverOverlaps) {
     constexpr uint64_t nr = 4096;
+    constexpr size_t burst = 32;
     Machine m(nr);
     m.alloc.add_free_range(Mfn{0}, nr);
     const auto before = block_histogram(m.alloc);
     // One byte per frame: 1 while some thread holds it.
     auto held = std::make_unique<std::atomic<uint8_t>[]>(nr);
     std::atomic<uint64_t> overlaps{0};
+    std::latch start(4); // all threads begin together, for maximal contention
 
+    // Each round allocates a burst back to back (so that threads meet inside
+    // the allocator), claims the frames, then frees the previous round's
+    // burst in random order; two rounds live at a time mix the orders.
     auto worker = [&](uint32_t seed) {
+        using Block = std::pair<Mfn, unsigned>;
         std::mt19937 rng(seed);
-        std::vector<std::pair<Mfn, unsigned>> live;
-        auto release = [&](size_t i) {
-            auto [mfn, order] = live[i];
-            for (uint64_t f = raw(mfn); f < raw(mfn) + pages_in(order); ++f) {
-                if (held[f].exchange(0) != 1) ++overlaps;
+        std::vector<Block> prev, cur;
+        auto release_all = [&](std::vector<Block>& blocks) {
+            std::shuffle(blocks.begin(), blocks.end(), rng);
+            for (auto [mfn, order] : blocks) {
+                for (uint64_t f = raw(mfn); f < raw(mfn) + pages_in(order); ++f) {
+                    if (held[f].exchange(0) != 1) ++overlaps;
+                }
             }
-            m.alloc.free(mfn, order);
-            live[i] = live.back();
-            live.pop_back();
+            for (auto [mfn, order] : blocks)
+                m.alloc.free(mfn, order);
+            blocks.clear();
         };
-        for (int op = 0; op < 20000; ++op) {
-            if (live.empty() || rng() % 2 == 0) {
-                const unsigned order = rng() % 6;
-                auto r = m.alloc.alloc(order);
-                if (!r.ok()) continue;
-                if (raw(*r) % pages_in(order) != 0) ++overlaps;
-                for (uint64_t f = raw(*r); f < raw(*r) + pages_in(order); ++f) {
+        unsigned orders[burst];
+        start.arrive_and_wait();
+        for (int round = 0; round < 500; ++round) {
+            for (unsigned& o : orders)
+                o = rng() % 4;
+            for (unsigned o : orders) {
+                auto r = m.alloc.alloc(o);
+                if (r.ok()) cur.emplace_back(*r, o);
+            }
+            for (auto [mfn, order] : cur) {
+                if (raw(mfn) % pages_in(order) != 0) ++overlaps;
+                for (uint64_t f = raw(mfn); f < raw(mfn) + pages_in(order); ++f) {
                     if (held[f].exchange(1) != 0) ++overlaps;
                 }
-                live.emplace_back(*r, order);
-            } else {
-                release(rng() % live.size());
             }
+            release_all(prev);
+            std::swap(prev, cur);
         }
-        while (!live.empty())
-            release(live.size() - 1);
+        release_all(prev);
     };
     std::vector<std::thread> threads;
     for (uint32_t t = 0; t < 4; ++t)

@@ -1,0 +1,157 @@
+#!/usr/bin/env python3
+"""System tests: boot the hypervisor image in QEMU with scripts/cxen-run and
+assert on the verdict and the serial log.
+
+    boot_test.py [--image IMAGE] CASE      run one case (ctest runs each)
+    boot_test.py --list                    list the cases
+
+A case fails with the reason and the last 50 lines of the log.
+"""
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+RUNNER = os.path.join(ROOT, "scripts", "cxen-run")
+
+SELFTESTS = ["memory", "heap", "ipi", "spinlock", "timer", "tsc"]
+
+
+def all_selftests_pass(log):
+    for name in SELFTESTS:
+        yield rf"selftest {name}: PASS", f"self-test {name} passes"
+    yield r"selftest: \d+ run, 0 failed", "no self-test failed"
+
+
+def boot_case(smp, mem, high_memory=False):
+    def expect(log):
+        yield r"Xen-e820 RAM map:", "memory map printed"
+        yield rf"Brought up {smp} CPU\(s\)", f"{smp} CPU(s) brought up"
+        yield from all_selftests_pass(log)
+        if high_memory:  # pages above 4 GiB were allocated and written
+            m = re.search(r"highest mfn (0x[0-9a-f]+)", log)
+            assert m and int(m.group(1), 16) >= 0x100000, "memory test reached RAM above 4 GiB"
+    return dict(args=["--smp", str(smp), "--mem", mem, "--cmdline", "selftest=all"], rc=0, expect=expect)
+
+
+def pagefault(log):
+    yield r"FATAL PAGE FAULT", "fatal page fault reported"
+    yield r"Faulting linear address: 0000400000000000", "faulting address printed"
+    yield r"RIP:\s+0008:\[<ffffffff8[0-9a-f]+>\] .*selftest_page_fault", "RIP symbolized"
+    yield r"rax: [0-9a-f]{16}\s+rbx: [0-9a-f]{16}", "registers dumped"
+    yield r"cr2: 0000400000000000", "CR2 dumped"
+    yield r"Xen call trace:\n(.*\n)*.*run_selftests", "backtrace reaches run_selftests"
+    yield r"Panic on CPU 0:", "panic banner"
+
+
+def pit(log):
+    yield r"TSC: \d+\.\d+ MHz \(calibrated against the PIT\)", "TSC calibrated with the PIT"
+    yield r"selftest timer: PASS", "timers on time"
+    yield r"selftest tsc: PASS", "TSC agrees with the PIT"
+
+
+def cmdline_errors(log):
+    yield r"Unknown command line option 'frobnicate'", "unknown option reported"
+    yield r"selftest: unknown test 'bogus'", "unknown self-test reported"
+    yield r"Brought up 2 CPU\(s\)", "maxcpus=2 honoured"
+
+
+def boot_module(log):
+    yield r"Module 0: \[0x[0-9a-f]+, 0x[0-9a-f]+\) 'answer=42'", "boot module and its command line listed"
+
+
+CASES = {
+    "smp1_512M": boot_case(1, "512M"),
+    "smp4_512M": boot_case(4, "512M"),
+    "smp1_8G": boot_case(1, "8G", high_memory=True),
+    "smp4_8G": boot_case(4, "8G", high_memory=True),
+    "pagefault_panics_with_backtrace": dict(args=["--smp", "2", "--cmdline", "selftest=pagefault"], rc=2,
+                                            expect=pagefault),
+    "pit_calibration_without_hpet": dict(args=["--smp", "2", "--cmdline", "selftest=timer",
+                                               "--qemu-arg=-machine", "--qemu-arg=pc,hpet=off"],
+                                         rc=0, expect=pit),
+    "bad_cmdline_is_reported": dict(args=["--smp", "4", "--cmdline", "frobnicate=1 maxcpus=2 selftest=bogus"],
+                                    rc=1, expect=cmdline_errors),
+    "boot_module_listed": dict(args=["--smp", "1", "--module", "{tmp}/module.bin answer=42"], rc=0,
+                               expect=boot_module),
+    "grub_multiboot2": dict(grub=True, rc=0, expect=lambda log: iter([
+        (r"Bootloader: GRUB 2", "booted by GRUB 2 (multiboot2)"),
+        (r"Command line: console=com1", "GRUB 2 passes options without the image path"),
+        (r"Brought up 2 CPU\(s\)", "2 CPUs"),
+        (r"selftest timer: PASS", "timers on time")])),
+}
+
+
+def make_grub_iso(image, tmp):
+    """A GRUB 2 (BIOS) ISO booting the image with multiboot2."""
+    tree = os.path.join(tmp, "iso")
+    os.makedirs(os.path.join(tree, "boot", "grub"))
+    shutil.copy(image, os.path.join(tree, "boot", "cxen"))
+    with open(os.path.join(tree, "boot", "grub", "grub.cfg"), "w") as f:
+        f.write("set timeout=0\nset default=0\n"
+                "serial --unit=0 --speed=115200\nterminal_input serial\nterminal_output serial\n"
+                "menuentry cxen {\n"
+                "  multiboot2 /boot/cxen console=com1 com1=115200,8n1 qemu_debug_exit=0xf4 selftest=timer\n"
+                "}\n")
+    iso = os.path.join(tmp, "cxen.iso")
+    subprocess.run(["grub-mkrescue", "-o", iso, tree], check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    return iso
+
+
+def run_case(name, image):
+    case = CASES[name]
+    with tempfile.TemporaryDirectory() as tmp:
+        log_path = os.path.join(tmp, "serial.log")
+        with open(os.path.join(tmp, "module.bin"), "wb") as f:
+            f.write(b"cxen boot module\n" * 100)
+        cmd = [sys.executable, RUNNER, "--image", image, "--quiet", "--log", log_path, "--timeout", "600"]
+        if case.get("grub"):
+            iso = make_grub_iso(image, tmp)
+            cmd += ["--smp", "2", "--no-kernel", "--qemu-arg=-cdrom", f"--qemu-arg={iso}",
+                    "--qemu-arg=-boot", "--qemu-arg=d"]
+        cmd += [a.replace("{tmp}", tmp) for a in case.get("args", [])]
+        proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        log = open(log_path, encoding="utf-8", errors="replace").read() if os.path.exists(log_path) else ""
+        failures = []
+        if proc.returncode != case["rc"]:
+            failures.append(f"cxen-run exited {proc.returncode}, expected {case['rc']}: {proc.stdout.strip()[-300:]}")
+        try:
+            for pattern, what in case["expect"](log):
+                if not re.search(pattern, log):
+                    failures.append(f"missing: {what} (/{pattern}/)")
+        except AssertionError as e:
+            failures.append(f"failed: {e}")
+        if failures:
+            print(f"FAIL {name}")
+            for f in failures:
+                print("  " + f)
+            print("  last 50 lines of the serial log:")
+            for line in log.splitlines()[-50:]:
+                print("  | " + line)
+            return 1
+        print(f"PASS {name}")
+        return 0
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--image", default=os.path.join(ROOT, "build", "hypervisor", "cxen"))
+    p.add_argument("--list", action="store_true")
+    p.add_argument("case", nargs="?")
+    a = p.parse_args()
+    if a.list or not a.case:
+        print("\n".join(CASES))
+        return 0
+    if a.case not in CASES:
+        print(f"unknown case {a.case}; see --list")
+        return 2
+    return run_case(a.case, a.image)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
