@@ -26,31 +26,44 @@ uint64_t mul_shift32(uint64_t a, uint64_t b) {
 
 // One PIT window of `ms` (<= 50) milliseconds: channel 2 in mode 0, gate on,
 // speaker off; OUT2 (port 0x61 bit 5) rises when the count reaches zero.
-uint64_t tsc_over_pit_once(unsigned ms) {
+// Both ends are bracketed by TSC reads: `uncertainty` is how many TSC ticks
+// the start and the end could each be off by (large when the emulated CPU
+// was descheduled around them).
+struct PitWindow {
+    uint64_t tsc;
+    uint64_t uncertainty;
+};
+PitWindow tsc_over_pit_once(unsigned ms) {
     const uint16_t count = static_cast<uint16_t>(pit_hz * ms / 1000);
     x86::outb(PIT_GATE, (x86::inb(PIT_GATE) & ~0x02) | 0x01);
     x86::outb(PIT_CMD, 0xb0);
     x86::outb(PIT_CH2, count & 0xff);
-    x86::outb(PIT_CH2, count >> 8);
-    const uint64_t t0 = x86::rdtsc_ordered();
-    while (!(x86::inb(PIT_GATE) & 0x20)) cpu_relax();
-    return x86::rdtsc_ordered() - t0;
+    const uint64_t s0 = x86::rdtsc_ordered();
+    x86::outb(PIT_CH2, count >> 8); // counting starts with this write
+    const uint64_t s1 = x86::rdtsc_ordered();
+    uint64_t before = s1, after;
+    for (;;) {
+        const bool done = x86::inb(PIT_GATE) & 0x20;
+        after = x86::rdtsc_ordered();
+        if (done) break;
+        before = after;
+    }
+    const uint64_t start_gap = s1 - s0, end_gap = after - before;
+    return {(before + after) / 2 - (s0 + s1) / 2, start_gap > end_gap ? start_gap : end_gap};
 }
 
-// Under emulation the CPU can be descheduled between reading the reference
-// and reading the TSC, which skews a single window by whole milliseconds:
-// take the median of several windows.
+// Under emulation the CPU can be descheduled at either end of a window,
+// which skews it by whole milliseconds: of several windows keep the one
+// whose ends are known most tightly.
 uint64_t tsc_over_pit(unsigned ms) {
-    const unsigned piece = ms < 20 ? ms : 20;
-    uint64_t samples[5];
-    for (auto& v : samples) v = tsc_over_pit_once(piece);
-    for (unsigned i = 1; i < 5; ++i) // insertion sort
-        for (unsigned j = i; j > 0 && samples[j - 1] > samples[j]; --j) {
-            uint64_t t = samples[j];
-            samples[j] = samples[j - 1];
-            samples[j - 1] = t;
-        }
-    return samples[2] * ms / piece;
+    const unsigned piece = ms < 50 ? ms : 50;
+    PitWindow best{0, UINT64_MAX};
+    for (int i = 0; i < 8; ++i) {
+        const PitWindow w = tsc_over_pit_once(piece);
+        if (w.uncertainty < best.uncertainty) best = w;
+        if (best.uncertainty * 10000 < best.tsc) break; // within 100 ppm
+    }
+    return best.tsc * ms / piece;
 }
 
 // A (TSC, HPET counter) pair read as close together as we can manage: of a
@@ -134,7 +147,7 @@ uint64_t now_ns() { return tsc_to_ns(x86::rdtsc() - boot_tsc); }
 void udelay(uint64_t us) {
     if (khz == 0) { // before calibration: the PIT is the only clock
         for (uint64_t ms = (us + 999) / 1000; ms; ms -= ms > 50 ? 50 : ms)
-            tsc_over_pit_once(static_cast<unsigned>(ms > 50 ? 50 : ms));
+            (void)tsc_over_pit_once(static_cast<unsigned>(ms > 50 ? 50 : ms));
         return;
     }
     const uint64_t start = x86::rdtsc_ordered();
