@@ -21,3 +21,38 @@ std::string& fake_console() {
 }
 void console_write(const char* s, size_t len) { fake_console().append(s, len); }
 } // namespace cxen::arch
+
+// ---- guest memory, vCPU and arch hooks used by common domain code ----
+#include <cstring>
+#include <vector>
+
+#include "arch/guest_access.hpp"
+#include "arch/vcpu.hpp"
+
+namespace cxen::arch {
+std::vector<uint8_t>& fake_guest_memory() {
+    static std::vector<uint8_t> mem;
+    return mem;
+}
+namespace {
+Status fake_copy(uint64_t addr, void* buf, size_t len, bool write) {
+    auto& mem = fake_guest_memory();
+    if (addr > mem.size() || len > mem.size() - addr) return Err(Errno::XEN_EFAULT);
+    if (write) std::memcpy(mem.data() + addr, buf, len);
+    else std::memcpy(buf, mem.data() + addr, len);
+    return ok_status();
+}
+} // namespace
+Status copy_from_guest(Vcpu&, uint64_t gva, void* dst, size_t len) { return fake_copy(gva, dst, len, false); }
+Status copy_to_guest(Vcpu&, uint64_t gva, const void* src, size_t len) {
+    return fake_copy(gva, const_cast<void*>(src), len, true);
+}
+Status copy_from_gpa(Domain&, uint64_t gpa, void* dst, size_t len) { return fake_copy(gpa, dst, len, false); }
+Status copy_to_gpa(Domain&, uint64_t gpa, const void* src, size_t len) {
+    return fake_copy(gpa, const_cast<void*>(src), len, true);
+}
+Status vcpu_arch_init(Vcpu&, uint64_t, uint64_t) { return ok_status(); }
+void vcpu_arch_destroy(Vcpu&) {}
+void vcpu_run(Vcpu&) {}
+void domain_arch_set_tsc_offset(Domain&, uint64_t) {}
+} // namespace cxen::arch

@@ -9,6 +9,9 @@ inline void cpu_relax() { std::this_thread::yield(); }
 inline unsigned long irq_save() { return 0; }
 inline void irq_restore(unsigned long) {}
 inline bool irqs_enabled() { return true; }
+inline void irq_enable() {}
+inline void irq_disable() {}
+inline void idle_halt() { std::this_thread::yield(); }
 /// Unit tests may set this to model "the current CPU".
 inline thread_local unsigned current_cpu = 0;
 inline unsigned smp_processor_id() { return current_cpu; }

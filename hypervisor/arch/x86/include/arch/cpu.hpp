@@ -24,6 +24,9 @@ inline bool irqs_enabled() {
     return flags & (1ul << 9);
 }
 inline void irq_enable() { __asm__ volatile("sti" ::: "memory"); }
+/// Enable interrupts and halt until the next one, atomically (STI shadow):
+/// the caller checked for work with interrupts off.
+inline void idle_halt() { __asm__ volatile("sti; hlt" ::: "memory"); }
 inline void irq_disable() { __asm__ volatile("cli" ::: "memory"); }
 
 /// Upper bound on pCPUs; sizes every per-CPU array.

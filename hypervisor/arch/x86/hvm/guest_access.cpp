@@ -1,0 +1,124 @@
+// Guest memory access: page walks of the guest's own tables (long mode,
+// PAE and 2-level 32-bit, as the Intel SDM / AMD APM describe them), then
+// the p2m. No locks: the p2m of a running domain only gains entries here.
+#include "arch/guest_access.hpp"
+
+#include "arch/layout.hpp"
+#include "common/domain.hpp"
+#include "common/lib/string.hpp"
+
+namespace cxen::arch {
+
+namespace {
+constexpr uint64_t CR0_PG = 1ull << 31, CR4_PSE = 1ull << 4, CR4_PAE = 1ull << 5;
+constexpr uint64_t EFER_LMA = 1ull << 10;
+constexpr uint64_t PTE_P = 1, PTE_RW = 2, PTE_PS = 0x80;
+constexpr uint64_t ADDR = 0x000ffffffffff000ull;
+
+// Direct-map pointer to the guest-physical byte gpa, if RAM (and writable
+// RAM when `write`), else nullptr.
+uint8_t* gpa_ptr(Domain& d, uint64_t gpa, bool write) {
+    const P2mEntry e = d.p2m.lookup(Gfn{gpa >> page_shift});
+    const bool ok = e.type == P2mType::ram_rw || e.type == P2mType::xen_page ||
+                    (!write && e.type == P2mType::ram_ro);
+    if (!ok) return nullptr;
+    return static_cast<uint8_t*>(mfn_to_virt(e.mfn)) + (gpa & (page_size - 1));
+}
+
+template <typename T> bool read_gpa(Domain& d, uint64_t gpa, T& out) {
+    // Table entries are naturally aligned, so they never straddle a page.
+    const uint8_t* p = gpa_ptr(d, gpa, false);
+    if (!p) return false;
+    memcpy(&out, p, sizeof(T));
+    return true;
+}
+
+// Translate one guest-virtual address; false on any fault.
+bool translate(Vcpu& v, uint64_t gva, bool write, uint64_t& gpa) {
+    const svm::Vmcb& vm = *v.arch.vmcb;
+    Domain& d = *v.domain;
+    if (!(vm.cr0() & CR0_PG)) {
+        gpa = (vm.efer() & EFER_LMA) ? gva : gva & 0xffffffffull;
+        return true;
+    }
+    if (vm.efer() & EFER_LMA) {
+        const uint64_t top = gva >> 47;
+        if (top != 0 && top != 0x1ffff) return false; // not canonical
+        uint64_t table = vm.cr3() & ADDR;
+        for (int level = 4; level >= 1; --level) {
+            uint64_t e;
+            if (!read_gpa(d, table + ((gva >> (12 + 9 * (level - 1))) & 0x1ff) * 8, e)) return false;
+            if (!(e & PTE_P) || (write && !(e & PTE_RW))) return false;
+            if (level == 1 || ((level == 2 || level == 3) && (e & PTE_PS))) {
+                const uint64_t size_mask = (1ull << (12 + 9 * (level - 1))) - 1;
+                gpa = ((e & ADDR) & ~size_mask) | (gva & size_mask);
+                return true;
+            }
+            table = e & ADDR;
+        }
+        return false;
+    }
+    gva &= 0xffffffffull;
+    if (vm.cr4() & CR4_PAE) {
+        uint64_t pdpte;
+        if (!read_gpa(d, (vm.cr3() & 0xffffffe0ull) + ((gva >> 30) & 3) * 8, pdpte)) return false;
+        if (!(pdpte & PTE_P)) return false;
+        uint64_t pde;
+        if (!read_gpa(d, (pdpte & ADDR) + ((gva >> 21) & 0x1ff) * 8, pde)) return false;
+        if (!(pde & PTE_P) || (write && !(pde & PTE_RW))) return false;
+        if (pde & PTE_PS) {
+            gpa = (pde & ADDR & ~0x1fffffull) | (gva & 0x1fffff);
+            return true;
+        }
+        uint64_t pte;
+        if (!read_gpa(d, (pde & ADDR) + ((gva >> 12) & 0x1ff) * 8, pte)) return false;
+        if (!(pte & PTE_P) || (write && !(pte & PTE_RW))) return false;
+        gpa = (pte & ADDR) | (gva & 0xfff);
+        return true;
+    }
+    uint32_t pde;
+    if (!read_gpa(d, (vm.cr3() & 0xfffff000ull) + ((gva >> 22) & 0x3ff) * 4, pde)) return false;
+    if (!(pde & PTE_P) || (write && !(pde & PTE_RW))) return false;
+    if ((pde & PTE_PS) && (vm.cr4() & CR4_PSE)) {
+        gpa = (pde & 0xffc00000u) | (gva & 0x3fffff);
+        return true;
+    }
+    uint32_t pte;
+    if (!read_gpa(d, (pde & 0xfffff000u) + ((gva >> 12) & 0x3ff) * 4, pte)) return false;
+    if (!(pte & PTE_P) || (write && !(pte & PTE_RW))) return false;
+    gpa = (pte & 0xfffff000u) | (gva & 0xfff);
+    return true;
+}
+
+// Page-by-page copy; `virt` selects guest-virtual translation through v.
+Status copy(Domain& d, Vcpu* v, uint64_t addr, uint8_t* buf, size_t len, bool write) {
+    while (len) {
+        const size_t chunk = page_size - (addr & (page_size - 1)) < len ? page_size - (addr & (page_size - 1)) : len;
+        uint64_t gpa = addr;
+        if (v && !translate(*v, addr, write, gpa)) return Err(Errno::XEN_EFAULT);
+        uint8_t* p = gpa_ptr(d, gpa, write);
+        if (!p) return Err(Errno::XEN_EFAULT);
+        if (write) memcpy(p, buf, chunk);
+        else memcpy(buf, p, chunk);
+        addr += chunk;
+        buf += chunk;
+        len -= chunk;
+    }
+    return ok_status();
+}
+} // namespace
+
+Status copy_from_guest(Vcpu& v, uint64_t gva, void* dst, size_t len) {
+    return copy(*v.domain, &v, gva, static_cast<uint8_t*>(dst), len, false);
+}
+Status copy_to_guest(Vcpu& v, uint64_t gva, const void* src, size_t len) {
+    return copy(*v.domain, &v, gva, static_cast<uint8_t*>(const_cast<void*>(src)), len, true);
+}
+Status copy_from_gpa(Domain& d, uint64_t gpa, void* dst, size_t len) {
+    return copy(d, nullptr, gpa, static_cast<uint8_t*>(dst), len, false);
+}
+Status copy_to_gpa(Domain& d, uint64_t gpa, const void* src, size_t len) {
+    return copy(d, nullptr, gpa, static_cast<uint8_t*>(const_cast<void*>(src)), len, true);
+}
+
+} // namespace cxen::arch

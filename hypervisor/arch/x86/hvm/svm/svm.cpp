@@ -1,0 +1,92 @@
+// SVM enablement. Locking: the permission maps are written once at boot;
+// the host save area, host VMCB and ASID state are per-CPU.
+#include "arch/x86/hvm/svm/svm.hpp"
+
+#include "arch/layout.hpp"
+#include "arch/percpu.hpp"
+#include "arch/x86.hpp"
+#include "common/console/printk.hpp"
+#include "common/lib/string.hpp"
+#include "common/mm/xenheap.hpp"
+
+namespace cxen::svm {
+
+namespace {
+constexpr uint32_t MSR_VM_CR = 0xc0010114;
+constexpr uint32_t MSR_VM_HSAVE_PA = 0xc0010117;
+constexpr uint64_t EFER_SVME = 1ull << 12;
+constexpr uint64_t VM_CR_SVMDIS = 1ull << 4;
+
+SvmInfo info;
+paddr_t iopm;  // 12 KiB
+paddr_t msrpm; // 8 KiB
+
+struct CpuSvm {
+    paddr_t hsave;
+    paddr_t host_vmcb;
+    uint32_t next_asid;
+    uint64_t generation;
+};
+CpuSvm cpu_svm[arch::max_cpus];
+
+Result<paddr_t> alloc_zeroed(unsigned order, int fill) {
+    void* p = TRY(alloc_xenheap_pages(order));
+    memset(p, fill, page_size << order);
+    return arch::virt_to_maddr(p);
+}
+} // namespace
+
+const SvmInfo& svm_info() { return info; }
+paddr_t iopm_pa() { return iopm; }
+paddr_t msrpm_pa() { return msrpm; }
+paddr_t host_vmcb_pa() { return cpu_svm[arch::this_cpu().cpu_id].host_vmcb; }
+
+Status svm_detect() {
+    if (x86::cpuid_max_ext() < 0x8000000a || !(x86::cpuid(0x80000001).ecx & (1u << 2)))
+        return Err(Errno::XEN_ENODEV);
+    if (x86::rdmsr(MSR_VM_CR) & VM_CR_SVMDIS) return Err(Errno::XEN_EPERM);
+    const auto leaf = x86::cpuid(0x8000000a);
+    info.features = leaf.edx;
+    info.nr_asids = leaf.ebx;
+    if (!(info.features & feature_npt)) return Err(Errno::XEN_ENODEV);
+    iopm = TRY(alloc_zeroed(2, 0xff)); // 16 KiB block; the map uses 12 KiB
+    msrpm = TRY(alloc_zeroed(1, 0xff));
+    info.available = true;
+    log(LogLevel::info, "SVM: revision %u, %u ASIDs, NPT%s%s%s\n", leaf.eax & 0xff, info.nr_asids,
+        info.features & feature_nrips ? ", NRIP save" : "",
+        info.features & feature_decode_assists ? ", decode assists" : "",
+        info.features & feature_vmcb_clean ? ", VMCB clean bits" : "");
+    return ok_status();
+}
+
+Status svm_cpu_init() {
+    if (!info.available) return Err(Errno::XEN_ENODEV);
+    CpuSvm& c = cpu_svm[arch::this_cpu().cpu_id];
+    if (!c.hsave) {
+        c.hsave = TRY(alloc_zeroed(0, 0));
+        c.host_vmcb = TRY(alloc_zeroed(0, 0));
+    }
+    x86::wrmsr(x86::MSR_EFER, x86::rdmsr(x86::MSR_EFER) | EFER_SVME);
+    x86::wrmsr(MSR_VM_HSAVE_PA, c.hsave);
+    // Capture the host's FS/GS/TR/LDTR and syscall MSRs for after #VMEXIT.
+    __asm__ volatile("vmsave %%rax" ::"a"(c.host_vmcb) : "memory");
+    c.next_asid = 1; // ASID 0 is the host's
+    c.generation = 1;
+    return ok_status();
+}
+
+uint64_t asid_generation() { return cpu_svm[arch::this_cpu().cpu_id].generation; }
+
+uint32_t asid_alloc(uint64_t& generation, bool& flush) {
+    CpuSvm& c = cpu_svm[arch::this_cpu().cpu_id];
+    flush = false;
+    if (c.next_asid >= info.nr_asids) { // out of ASIDs: new generation, flush all
+        ++c.generation;
+        c.next_asid = 1;
+        flush = true;
+    }
+    generation = c.generation;
+    return c.next_asid++;
+}
+
+} // namespace cxen::svm

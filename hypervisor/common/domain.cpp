@@ -1,0 +1,177 @@
+// Locking: domain_lock protects `domains` and the count; a domain is
+// destroyed by the reaper timer on CPU 0 once none of its vCPUs is running.
+#include "common/domain.hpp"
+
+#include "arch/cpu.hpp"
+#include "common/console/printk.hpp"
+#include "common/lib/format.hpp"
+#include "common/lib/spinlock.hpp"
+#include "common/lib/string.hpp"
+#include "common/mm/page_alloc.hpp"
+#include "common/mm/xenheap.hpp"
+#include "common/mm/xmalloc.hpp"
+#include "common/sched/sched.hpp"
+#include "arch/time.hpp"
+#include "common/time/timer.hpp"
+
+namespace cxen {
+
+namespace {
+SpinLock domain_lock;
+Domain* domains[max_domains];
+unsigned domain_count;
+bool all_powered_off = true;
+AllDomainsGoneHook gone_hook;
+
+struct Reaper {
+    Domain* d;
+    Timer t;
+};
+
+void free_ram(Mfn mfn, unsigned order) { page_allocator().free(mfn, order); }
+
+void destroy(Domain* d) {
+    for (unsigned i = 0; i < d->max_vcpus; ++i) {
+        if (Vcpu* v = d->vcpus[i]) {
+            sched_remove_vcpu(*v);
+            arch::vcpu_arch_destroy(*v);
+            xdelete(v);
+        }
+    }
+    d->p2m.teardown(free_ram);
+    bool last;
+    {
+        IrqSpinGuard g(domain_lock);
+        for (auto& slot : domains)
+            if (slot == d) slot = nullptr;
+        last = --domain_count == 0;
+    }
+    log(LogLevel::info, "d%u: destroyed, memory returned\n", d->domid);
+    xdelete(d);
+    if (last && gone_hook) gone_hook(all_powered_off);
+}
+
+void reap(void* data) {
+    auto* r = static_cast<Reaper*>(data);
+    for (unsigned i = 0; i < r->d->max_vcpus; ++i) {
+        Vcpu* v = r->d->vcpus[i];
+        if (v && v->state.load() == VcpuState::running) { // still on a pCPU: look again soon
+            (void)set_timer(r->t, arch::now_ns() + 1'000'000);
+            return;
+        }
+    }
+    Domain* d = r->d;
+    xdelete(r);
+    destroy(d);
+}
+} // namespace
+
+const char* shutdown_reason_name(ShutdownReason r) {
+    switch (r) {
+    case ShutdownReason::poweroff: return "poweroff";
+    case ShutdownReason::reboot: return "reboot";
+    case ShutdownReason::suspend: return "suspend";
+    case ShutdownReason::crash: return "crash";
+    case ShutdownReason::watchdog: return "watchdog";
+    case ShutdownReason::soft_reset: return "soft_reset";
+    }
+    return "unknown";
+}
+
+Result<Domain*> domain_create(Domid domid, const char* name, unsigned max_vcpus) {
+    if (domid >= domid_first_reserved || max_vcpus == 0 || max_vcpus > max_vcpus_per_domain)
+        return Err(Errno::XEN_EINVAL);
+    Domain* d = TRY(xnew<Domain>());
+    d->domid = domid;
+    strlcpy(d->name, name, sizeof(d->name));
+    d->max_vcpus = max_vcpus;
+    if (auto st = d->p2m.init(); !st) {
+        xdelete(d);
+        return Err(st.error());
+    }
+    IrqSpinGuard g(domain_lock);
+    for (Domain* o : domains)
+        if (o && o->domid == domid) {
+            d->p2m.teardown(nullptr);
+            xdelete(d);
+            return Err(Errno::XEN_EEXIST);
+        }
+    for (auto& slot : domains)
+        if (!slot) {
+            slot = d;
+            ++domain_count;
+            return d;
+        }
+    d->p2m.teardown(nullptr);
+    xdelete(d);
+    return Err(Errno::XEN_ENOSPC);
+}
+
+Result<Vcpu*> vcpu_create(Domain& d, unsigned id, unsigned cpu) {
+    if (id >= d.max_vcpus || d.vcpus[id]) return Err(Errno::XEN_EINVAL);
+    Vcpu* v = TRY(xnew<Vcpu>());
+    v->domain = &d;
+    v->vcpu_id = id;
+    v->processor = cpu;
+    d.vcpus[id] = v;
+    return v;
+}
+
+void domain_shutdown(Domain& d, ShutdownReason reason) {
+    bool expected = false;
+    if (!d.is_shutdown.compare_exchange_strong(expected, true)) return;
+    d.shutdown_reason = reason;
+    if (reason != ShutdownReason::poweroff) all_powered_off = false;
+    log(LogLevel::info, "d%u: shutdown: %s (%s)\n", d.domid, shutdown_reason_name(reason), d.name);
+    d.is_dying = true;
+    // Nothing restarts a domain yet (on_reboot/on_poweroff act as "destroy").
+    for (unsigned i = 0; i < d.max_vcpus; ++i) {
+        if (Vcpu* v = d.vcpus[i]) {
+            VcpuState s = v->state.load();
+            while (s != VcpuState::running && !v->state.compare_exchange_weak(s, VcpuState::offline)) {
+            }
+        }
+    }
+    auto r = xnew<Reaper>();
+    if (!r) return; // the domain stays as a zombie; its memory is lost, nothing else
+    r.value()->d = &d;
+    init_timer(r.value()->t, reap, r.value(), 0);
+    (void)set_timer(r.value()->t, arch::now_ns());
+}
+
+void domain_crash(Domain& d, const char* why) {
+    log(LogLevel::error, "d%u: crashed: %s\n", d.domid, why);
+    domain_shutdown(d, ShutdownReason::crash);
+}
+
+Domain* domain_by_id(Domid domid) {
+    IrqSpinGuard g(domain_lock);
+    for (Domain* d : domains)
+        if (d && d->domid == domid) return d;
+    return nullptr;
+}
+
+unsigned nr_domains() {
+    IrqSpinGuard g(domain_lock);
+    return domain_count;
+}
+
+void set_all_domains_gone_hook(AllDomainsGoneHook hook) { gone_hook = hook; }
+
+void domain_console_write(Domain& d, const char* s, size_t len) {
+    char prefix[16];
+    snprintf(prefix, sizeof(prefix), "(d%u) ", d.domid);
+    for (size_t i = 0; i < len; ++i) {
+        const char c = s[i];
+        if (c != '\n' && d.console_len < sizeof(d.console_line) - 2) {
+            if (c != '\r') d.console_line[d.console_len++] = (c >= 32 && c < 127) || c == '\t' ? c : '?';
+            continue;
+        }
+        d.console_line[d.console_len++] = '\n';
+        console_write_prefixed(prefix, d.console_line, d.console_len);
+        d.console_len = 0;
+        if (c != '\n') d.console_line[d.console_len++] = c; // the line was full
+    }
+}
+
+} // namespace cxen

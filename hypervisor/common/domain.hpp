@@ -1,0 +1,85 @@
+// Domains and vCPUs: the objects every other part of the hypervisor hangs
+// state on. States follow Xen's: a domain runs, is shut down with a reason
+// (SHUTDOWN_* from public/sched.h) and is then destroyed, returning every
+// page; a vCPU is offline, runnable, running or blocked.
+//
+// Locking: domain_list_lock protects the domain table; a Domain's
+// shutdown state is atomic; vCPU scheduling state belongs to the scheduler
+// (common/sched).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+#include "arch/p2m.hpp"
+#include "arch/vcpu.hpp"
+#include "common/lib/result.hpp"
+#include "common/time/timer_queue.hpp"
+
+namespace cxen {
+
+using Domid = uint16_t;
+constexpr Domid domid_first_reserved = 0x7ff0; ///< DOMID_FIRST_RESERVED, public/xen.h
+constexpr unsigned max_domains = 64;
+constexpr unsigned max_vcpus_per_domain = 128;
+
+/// SHUTDOWN_* (public/sched.h).
+enum class ShutdownReason : uint8_t {
+    poweroff = 0, reboot = 1, suspend = 2, crash = 3, watchdog = 4, soft_reset = 5,
+};
+const char* shutdown_reason_name(ShutdownReason r);
+
+enum class VcpuState : uint8_t { offline, runnable, running, blocked };
+
+struct Domain;
+
+struct Vcpu {
+    Domain* domain = nullptr;
+    unsigned vcpu_id = 0;
+    unsigned processor = 0; ///< pCPU it runs on
+    /// Only the scheduler of v's pCPU moves v out of `running`, after
+    /// vcpu_run() returned: so a vCPU seen not running is not in use.
+    std::atomic<VcpuState> state{VcpuState::offline};
+    std::atomic<bool> block_requested{false}; ///< vcpu_block() while running
+    std::atomic<bool> wake_pending{false};    ///< a wake-up arrived since
+
+    Vcpu* runq_next = nullptr; ///< scheduler's queue link
+    arch::ArchVcpu arch;
+};
+
+struct Domain {
+    Domid domid = 0;
+    char name[64] = {};
+    unsigned max_vcpus = 0;
+    Vcpu* vcpus[max_vcpus_per_domain] = {};
+    arch::P2m p2m;
+    uint64_t max_pages = 0;
+    std::atomic<bool> is_shutdown{false};
+    ShutdownReason shutdown_reason = ShutdownReason::poweroff;
+    std::atomic<bool> is_dying{false};
+    char console_line[256] = {}; ///< partial console line awaiting its newline
+    unsigned console_len = 0;
+};
+
+/// Create a domain with room for max_vcpus vCPUs (none created yet).
+/// Errors: -EEXIST domid in use, -EINVAL bad domid or vCPU count, -ENOMEM.
+[[nodiscard]] Result<Domain*> domain_create(Domid domid, const char* name, unsigned max_vcpus);
+/// Create vCPU `id` of d, pinned to pCPU `cpu`, in the offline state.
+[[nodiscard]] Result<Vcpu*> vcpu_create(Domain& d, unsigned id, unsigned cpu);
+/// Record the reason, log it, take every vCPU off its pCPU; then destroy d.
+/// The first shutdown wins; later calls do nothing (Xen's domain_shutdown).
+void domain_shutdown(Domain& d, ShutdownReason reason);
+/// Crash d alone, saying why (a triple fault, an invalid state ...).
+void domain_crash(Domain& d, const char* why);
+Domain* domain_by_id(Domid domid);
+/// Number of domains that exist (not yet destroyed).
+unsigned nr_domains();
+
+/// Called when the last domain is gone: the verdict of a boot-module run.
+using AllDomainsGoneHook = void (*)(bool all_powered_off);
+void set_all_domains_gone_hook(AllDomainsGoneHook hook);
+
+/// Append guest console bytes; complete lines go to the log as "(dN) ...".
+void domain_console_write(Domain& d, const char* s, size_t len);
+
+} // namespace cxen

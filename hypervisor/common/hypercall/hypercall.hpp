@@ -1,0 +1,31 @@
+// The hypercall core: one table keyed by Xen's hypercall numbers
+// (public/xen.h __HYPERVISOR_*). Each entry is a thin shell that copies its
+// argument struct in through the checked guest-access path, calls a core
+// function, and copies results out. Unknown numbers return -ENOSYS as Xen.
+#pragma once
+
+#include <cstdint>
+
+#include "common/domain.hpp"
+
+namespace cxen {
+
+/// Arguments as the guest passed them (64-bit: RDI RSI RDX R10 R8; 32-bit:
+/// EBX ECX EDX ESI EDI, zero-extended).
+struct HypercallArgs {
+    uint64_t a[5];
+};
+
+/// Run hypercall `nr` for the calling vCPU; returns the guest's RAX value
+/// (0 or a result, or -errno as in Xen's public/errno.h).
+long do_hypercall(Vcpu& v, uint64_t nr, const HypercallArgs& args);
+
+/// Name of a hypercall ("sched_op"), or nullptr when cxen has none.
+const char* hypercall_name(uint64_t nr);
+
+// Families (one file each under common/hypercall/).
+long do_xen_version(Vcpu& v, const HypercallArgs& args);
+long do_console_io(Vcpu& v, const HypercallArgs& args);
+long do_sched_op(Vcpu& v, const HypercallArgs& args);
+
+} // namespace cxen

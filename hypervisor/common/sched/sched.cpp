@@ -1,0 +1,126 @@
+// Locking: RunQueue::lock protects the queue links; taken with IRQs off.
+#include "common/sched/sched.hpp"
+
+#include "arch/cpu.hpp"
+#include "arch/time.hpp"
+#include "common/lib/assert.hpp"
+#include "common/lib/spinlock.hpp"
+#include "common/softirq.hpp"
+#include "common/time/timer.hpp"
+
+namespace cxen {
+
+namespace {
+struct RunQueue {
+    SpinLock lock;
+    Vcpu* head = nullptr; // circular order is kept by rotating on pick
+    Vcpu* current = nullptr;
+    Timer slice;
+};
+RunQueue runqs[arch::max_cpus];
+
+void slice_expired(void*) { raise_softirq(SCHEDULE_SOFTIRQ); }
+void schedule_softirq() {} // its only job is to make vcpu_run return
+
+// Next runnable vCPU after the one that ran last, or nullptr.
+Vcpu* pick_next(RunQueue& rq) {
+    IrqSpinGuard g(rq.lock);
+    Vcpu* start = rq.current && rq.current->runq_next ? rq.current->runq_next : rq.head;
+    Vcpu* v = start;
+    if (!v) return nullptr;
+    do {
+        VcpuState expected = VcpuState::runnable;
+        if (v->state.compare_exchange_strong(expected, VcpuState::running)) return v;
+        v = v->runq_next ? v->runq_next : rq.head;
+    } while (v != start);
+    return nullptr;
+}
+
+bool any_runnable(RunQueue& rq) {
+    IrqSpinGuard g(rq.lock);
+    for (Vcpu* v = rq.head; v; v = v->runq_next)
+        if (v->state.load() == VcpuState::runnable) return true;
+    return false;
+}
+} // namespace
+
+void sched_init_cpu(unsigned cpu) {
+    if (cpu == 0) open_softirq(SCHEDULE_SOFTIRQ, schedule_softirq);
+    init_timer(runqs[cpu].slice, slice_expired, nullptr, cpu);
+}
+
+void sched_add_vcpu(Vcpu& v) {
+    RunQueue& rq = runqs[v.processor];
+    {
+        IrqSpinGuard g(rq.lock);
+        v.runq_next = rq.head;
+        rq.head = &v;
+    }
+    v.state.store(VcpuState::runnable);
+    cpu_raise_softirq(v.processor, SCHEDULE_SOFTIRQ);
+}
+
+void sched_remove_vcpu(Vcpu& v) {
+    RunQueue& rq = runqs[v.processor];
+    IrqSpinGuard g(rq.lock);
+    for (Vcpu** p = &rq.head; *p; p = &(*p)->runq_next) {
+        if (*p == &v) {
+            *p = v.runq_next;
+            break;
+        }
+    }
+    if (rq.current == &v) rq.current = nullptr;
+    v.runq_next = nullptr;
+}
+
+void vcpu_wake(Vcpu& v) {
+    v.wake_pending.store(true);
+    VcpuState expected = VcpuState::blocked;
+    if (v.state.compare_exchange_strong(expected, VcpuState::runnable)) {
+        v.wake_pending.store(false);
+        cpu_raise_softirq(v.processor, SCHEDULE_SOFTIRQ);
+    }
+}
+
+void vcpu_block(Vcpu& v) {
+    v.wake_pending.store(false);
+    v.block_requested.store(true);
+}
+
+bool sched_others_runnable(const Vcpu& v) {
+    RunQueue& rq = runqs[v.processor];
+    IrqSpinGuard g(rq.lock);
+    for (Vcpu* o = rq.head; o; o = o->runq_next)
+        if (o != &v && o->state.load() == VcpuState::runnable) return true;
+    return false;
+}
+
+void sched_loop() {
+    const unsigned cpu = arch::smp_processor_id();
+    RunQueue& rq = runqs[cpu];
+    for (;;) {
+        process_pending_softirqs();
+        if (Vcpu* v = pick_next(rq)) {
+            rq.current = v;
+            (void)set_timer(rq.slice, arch::now_ns() + sched_slice_ns);
+            arch::vcpu_run(*v);
+            // Leave `running` last: once it is left, v may be destroyed.
+            VcpuState next = VcpuState::runnable;
+            if (v->domain->is_dying.load()) next = VcpuState::offline;
+            else if (v->block_requested.exchange(false) && !v->wake_pending.exchange(false))
+                next = VcpuState::blocked;
+            v->state.store(next);
+            if (next == VcpuState::blocked && v->wake_pending.load()) vcpu_wake(*v);
+            continue;
+        }
+        stop_timer(rq.slice);
+        arch::irq_disable();
+        if (softirq_pending(cpu) || any_runnable(rq)) {
+            arch::irq_enable();
+            continue;
+        }
+        arch::idle_halt();
+    }
+}
+
+} // namespace cxen
