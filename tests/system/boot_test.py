@@ -18,13 +18,15 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 RUNNER = os.path.join(ROOT, "scripts", "cxen-run")
 
-SELFTESTS = ["memory", "heap", "ipi", "spinlock", "timer", "tsc"]
+SELFTESTS = ["memory", "heap", "ipi", "spinlock", "timer", "tsc", "svm"]
 
 
 def all_selftests_pass(log):
     for name in SELFTESTS:
         yield rf"selftest {name}: PASS", f"self-test {name} passes"
     yield r"selftest: \d+ run, 0 failed", "no self-test failed"
+    yield r"\(d28672\) OK\n.*\(d28672\) X", "the SVM self-test guest printed through port 0xE9 and saw Xen's CPUID leaf"
+    yield r"d28672: shutdown: poweroff", "the guest's HLT with interrupts off powered it off"
 
 
 def boot_case(smp, mem, high_memory=False):

@@ -24,6 +24,9 @@
 #include "common/mm/xmalloc.hpp"
 #include "common/softirq.hpp"
 #include "common/time/timer.hpp"
+#include "arch/guest_access.hpp"
+#include "arch/x86/hvm/svm/svm.hpp"
+#include "common/domain.hpp"
 
 namespace cxen::arch {
 
@@ -225,6 +228,41 @@ bool test_timer() {
     return report("tsc", ppm < 1000, detail) && timers_ok;
 }
 
+// A tiny guest in 32-bit protected mode (the PVH entry state): prints "OK"
+// on the 0xE9 debug console, checks CPUID 0x40000000 says "XenV" and prints
+// "X" if so, then halts with interrupts off, which powers the domain off.
+bool test_svm() {
+    if (!svm::svm_info().available) return report("svm", false, "(SVM with NPT not available)");
+    static constexpr uint8_t program[] = {
+        0xb0, 'O', 0xe6, 0xe9, 0xb0, 'K', 0xe6, 0xe9, 0xb0, '\n', 0xe6, 0xe9, // "OK\n"
+        0xb8, 0x00, 0x00, 0x00, 0x40, 0x0f, 0xa2,                              // cpuid(0x40000000)
+        0x81, 0xfb, 0x58, 0x65, 0x6e, 0x56, 0x75, 0x04,                        // cmp ebx,"XenV"; jne
+        0xb0, 'X', 0xe6, 0xe9, 0xb0, '\n', 0xe6, 0xe9,                        // "X\n"
+        0xf4,                                                                  // hlt (IF=0)
+    };
+    auto d = domain_create(0x7000, "svm-selftest", 1);
+    if (!d) return report("svm", false, "(no domain)");
+    Domain& dom = *d.value();
+    auto ram = page_allocator().alloc(9);
+    bool ok = ram.ok() && dom.p2m.set_entry(Gfn{0}, ram.value(), 9, P2mType::ram_rw).ok() &&
+              copy_to_gpa(dom, 0x1000, program, sizeof(program)).ok();
+    auto v = ok ? vcpu_create(dom, 0, this_cpu().cpu_id) : Result<Vcpu*>(Err(Errno::XEN_ENOMEM));
+    ok = v.ok() && vcpu_arch_init(*v.value(), 0x1000, 0).ok();
+    if (!ok) {
+        domain_shutdown(dom, ShutdownReason::crash);
+        return report("svm", false, "(could not build the guest)");
+    }
+    v.value()->state.store(VcpuState::running);
+    const uint64_t deadline = now_ns() + 5'000'000'000ull;
+    while (!dom.is_shutdown.load() && now_ns() < deadline) {
+        vcpu_run(*v.value());
+        process_pending_softirqs();
+    }
+    const bool powered_off = dom.is_shutdown.load() && dom.shutdown_reason == ShutdownReason::poweroff;
+    v.value()->state.store(VcpuState::offline); // hand it to the reaper
+    return report("svm", powered_off, "(guest ran, halted with IF=0 and powered off)");
+}
+
 [[gnu::noinline]] void selftest_page_fault() {
     printk("selftest pagefault: reading an unmapped address; a fatal page fault follows\n");
     auto* p = reinterpret_cast<volatile uint64_t*>(0x0000400000000000ull);
@@ -243,6 +281,7 @@ constexpr SelfTest tests[] = {
     {"ipi", test_ipi, true},
     {"spinlock", test_spinlock, true},
     {"timer", test_timer, true},
+    {"svm", test_svm, true},
     {"pagefault", [] { selftest_page_fault(); return false; }, false},
 };
 

@@ -21,7 +21,9 @@
 #include "common/console/printk.hpp"
 #include "common/lib/panic.hpp"
 #include "common/lib/string.hpp"
+#include "common/sched/sched.hpp"
 #include "common/time/timer.hpp"
+#include "arch/x86/hvm/svm/svm.hpp"
 
 extern "C" char boot_stack_bottom[], boot_stack_top[];
 extern "C" void (*__init_array_start[])();
@@ -189,6 +191,13 @@ extern "C" [[noreturn]] void cxen_start(uint32_t magic, uint32_t info_pa) {
     timers_init_cpu(0);
     per_cpu(0).online = true;
     irq_enable();
+
+    if (auto st = svm::svm_detect(); !st)
+        log(LogLevel::warning, "SVM with nested paging unavailable (%s): no guests can run\n",
+            errno_name(st.error()));
+    else if (auto st2 = svm::svm_cpu_init(); !st2)
+        panic("SVM: cannot enable on CPU0 (%s)", errno_name(st2.error()));
+    sched_init_cpu(0);
 
     unsigned online = 1;
     if (!opt_nosmp && opt_maxcpus > 1) online = smp_boot_cpus(acpi_info, static_cast<unsigned>(opt_maxcpus));
