@@ -3,6 +3,7 @@
 // asks for.
 #include "arch/apic.hpp"
 #include "arch/debug_exit.hpp"
+#include "arch/dom_build.hpp"
 #include "arch/layout.hpp"
 #include "arch/memory.hpp"
 #include "arch/paging.hpp"
@@ -21,6 +22,7 @@
 #include "common/console/printk.hpp"
 #include "common/lib/panic.hpp"
 #include "common/lib/string.hpp"
+#include "common/domain.hpp"
 #include "common/sched/sched.hpp"
 #include "common/time/timer.hpp"
 #include "arch/x86/hvm/svm/svm.hpp"
@@ -93,18 +95,18 @@ void mask_legacy_pic() {
     x86::outb(0xa1, 0xff);
 }
 
-// As Xen's cmdline_cook(): loaders other than GRUB 2 put the image's path
-// in front of its options; skip that word.
-const char* cook_cmdline(const char* p, const char* loader_name) {
-    while (*p == ' ') ++p;
-    if (strncmp(loader_name, "GRUB 2", 6) != 0) {
-        while (*p && *p != ' ') ++p;
-        while (*p == ' ') ++p;
-    }
-    return p;
-}
-
 void timer_interrupt(TrapFrame&) { timer_softirq_raise(); }
+
+bool selftests_ok = true;
+bool some_domain_failed = false;
+
+// The end of a boot-module run: pass only if every domain powered off.
+void all_domains_gone(bool all_powered_off) {
+    const bool ok = all_powered_off && selftests_ok && !some_domain_failed;
+    printk("All domains have shut down%s; %s.\n", all_powered_off ? " cleanly" : ", not all by powering off",
+           ok ? "pass" : "fail");
+    debug_exit(ok ? Verdict::pass : Verdict::fail);
+}
 
 void console_setup() {
     LogLevel level;
@@ -155,11 +157,6 @@ extern "C" [[noreturn]] void cxen_start(uint32_t magic, uint32_t info_pa) {
                     : magic == MULTIBOOT2_BOOTLOADER_MAGIC ? parse_multiboot2(phys, info_pa, boot_info)
                                                            : Status(Err(Errno::XEN_EINVAL));
     const char* cmdline = cook_cmdline(boot_info.cmdline, boot_info.loader_name);
-    for (size_t i = 0; i < boot_info.nr_mods; ++i) { // module strings carry the path too
-        char* m = boot_info.mods[i].cmdline;
-        const char* args = cook_cmdline(m, boot_info.loader_name);
-        memmove(m, args, strlen(args) + 1);
-    }
     const int bad_options = parse_cmdline(cmdline, options, array_size(options));
     console_setup();
     set_debug_exit_port(static_cast<uint16_t>(opt_qemu_debug_exit));
@@ -177,7 +174,7 @@ extern "C" [[noreturn]] void cxen_start(uint32_t magic, uint32_t info_pa) {
     }
     for (size_t i = 0; i < boot_info.nr_mods; ++i)
         printk("Module %zu: [%#lx, %#lx) '%s'\n", i, boot_info.mods[i].start, boot_info.mods[i].end,
-               boot_info.mods[i].cmdline);
+               cook_cmdline(boot_info.mods[i].cmdline, boot_info.loader_name));
 
     memory_init(boot_info);
     acpi_setup();
@@ -206,7 +203,17 @@ extern "C" [[noreturn]] void cxen_start(uint32_t magic, uint32_t info_pa) {
         if (per_cpu(c).online) printk(" CPU%u(APIC %u)", c, per_cpu(c).apic_id);
     printk("\n");
 
-    const bool ok = run_selftests(opt_selftest);
-    printk("Boot complete in %lu ms; nothing left to run.\n", now_ns() / 1000000);
-    debug_exit(ok ? Verdict::pass : Verdict::fail);
+    selftests_ok = run_selftests(opt_selftest);
+
+    unsigned groups = 0;
+    set_all_domains_gone_hook(all_domains_gone);
+    const unsigned started = build_boot_domains(boot_info, groups);
+    if (groups == 0) {
+        printk("Boot complete in %lu ms; nothing left to run.\n", now_ns() / 1000000);
+        debug_exit(selftests_ok ? Verdict::pass : Verdict::fail);
+    }
+    printk("Started %u of %u domain(s) in %lu ms\n", started, groups, now_ns() / 1000000);
+    if (started == 0) debug_exit(Verdict::fail);
+    if (started < groups) some_domain_failed = true;
+    sched_loop();
 }
