@@ -2,6 +2,7 @@
 // destroyed by the reaper timer on CPU 0 once none of its vCPUs is running.
 #include "common/domain.hpp"
 
+#include "abi/xen/xen.hpp"
 #include "arch/cpu.hpp"
 #include "common/console/printk.hpp"
 #include "common/lib/format.hpp"
@@ -39,6 +40,7 @@ void destroy(Domain* d) {
         }
     }
     d->p2m.teardown(free_ram);
+    if (d->shared_info) free_xenheap_pages(d->shared_info, 0);
     bool last;
     {
         IrqSpinGuard g(domain_lock);
@@ -89,10 +91,21 @@ Result<Domain*> domain_create(Domid domid, const char* name, unsigned max_vcpus)
         xdelete(d);
         return Err(st.error());
     }
+    // shared_info exists from creation (Xen allocates it with the domain);
+    // the guest maps it with XENMAPSPACE_shared_info.
+    auto si = alloc_xenheap_pages(0);
+    if (!si) {
+        d->p2m.teardown(nullptr);
+        xdelete(d);
+        return Err(si.error());
+    }
+    memset(si.value(), 0, page_size);
+    d->shared_info = static_cast<::shared_info*>(si.value());
     IrqSpinGuard g(domain_lock);
     for (Domain* o : domains)
         if (o && o->domid == domid) {
             d->p2m.teardown(nullptr);
+            free_xenheap_pages(d->shared_info, 0);
             xdelete(d);
             return Err(Errno::XEN_EEXIST);
         }
@@ -103,6 +116,7 @@ Result<Domain*> domain_create(Domid domid, const char* name, unsigned max_vcpus)
             return d;
         }
     d->p2m.teardown(nullptr);
+    free_xenheap_pages(d->shared_info, 0);
     xdelete(d);
     return Err(Errno::XEN_ENOSPC);
 }
@@ -113,6 +127,9 @@ Result<Vcpu*> vcpu_create(Domain& d, unsigned id, unsigned cpu) {
     v->domain = &d;
     v->vcpu_id = id;
     v->processor = cpu;
+    // Until VCPUOP_register_vcpu_info moves it, vcpu_info lives in
+    // shared_info for the first XEN_LEGACY_MAX_VCPUS vCPUs.
+    if (id < XEN_LEGACY_MAX_VCPUS) v->vcpu_info = &d.shared_info->vcpu_info[id];
     d.vcpus[id] = v;
     return v;
 }

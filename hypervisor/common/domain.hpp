@@ -16,6 +16,10 @@
 #include "common/lib/result.hpp"
 #include "common/time/timer_queue.hpp"
 
+// Xen's public structures (abi/xen/xen.hpp), at global scope as in the headers.
+struct vcpu_info;
+struct shared_info;
+
 namespace cxen {
 
 using Domid = uint16_t;
@@ -32,6 +36,8 @@ const char* shutdown_reason_name(ShutdownReason r);
 enum class VcpuState : uint8_t { offline, runnable, running, blocked };
 
 struct Domain;
+struct EvtchnDomain; // common/event
+struct GrantTable;   // common/grant
 
 struct Vcpu {
     Domain* domain = nullptr;
@@ -45,6 +51,15 @@ struct Vcpu {
 
     Vcpu* runq_next = nullptr; ///< scheduler's queue link
     arch::ArchVcpu arch;
+
+    // ---- guest-shared areas and timers (vcpu_op, hvm_op) ----
+    ::vcpu_info* vcpu_info = nullptr; ///< in shared_info, or where VCPUOP_register_vcpu_info put it
+    uint8_t upcall_vector = 0;             ///< HVMOP_set_evtchn_upcall_vector (0: none)
+    Timer singleshot_timer;                ///< VCPUOP_set_singleshot_timer -> VIRQ_TIMER
+    uint64_t runstate_gva = 0;             ///< VCPUOP_register_runstate_memory_area (0: none)
+    // ---- event channels (common/event) ----
+    uint32_t virq_to_port[24] = {}; ///< NR_VIRQS; 0 = not bound
+    std::atomic<uint32_t> poll_port{0}; ///< SCHEDOP_poll in progress
 };
 
 struct Domain {
@@ -59,6 +74,17 @@ struct Domain {
     std::atomic<bool> is_dying{false};
     char console_line[256] = {}; ///< partial console line awaiting its newline
     unsigned console_len = 0;
+
+    // ---- guest-shared state (memory_op, hvm_op) ----
+    ::shared_info* shared_info = nullptr; ///< hypervisor-owned page (XENMAPSPACE_shared_info)
+    uint64_t hvm_params[39] = {};              ///< HVM_NR_PARAMS (public/hvm/params.h)
+    uint64_t shutdown_code = 0;                ///< SCHEDOP_shutdown_code
+    // ---- event channels and grant tables ----
+    EvtchnDomain* evtchn = nullptr;
+    GrantTable* gnttab = nullptr;
+    uint32_t max_evtchn_ports = 1023;    ///< xl.cfg max_event_channels
+    uint32_t max_grant_frames = 64;      ///< xl.cfg max_grant_frames
+    uint32_t max_maptrack_frames = 1024; ///< xl.cfg max_maptrack_frames
 };
 
 /// Create a domain with room for max_vcpus vCPUs (none created yet).

@@ -66,6 +66,42 @@ def boot_module(log):
     yield r"Module 0: \[0x[0-9a-f]+, 0x[0-9a-f]+\) 'answer=42'", "boot module and its command line listed"
 
 
+def domain_cfg(name, kernel="hello.elf", cmdline="require_xen", vcpus=1, memory=32, extra=""):
+    """An xl.cfg text for a test kernel from build/guests ({guests} is filled in)."""
+    return (f'# test domain\nname = "{name}"\ntype = "pvh"\nmemory = {memory}\nvcpus = {vcpus}\n'
+            f'kernel = "{{guests}}/{kernel}"\ncmdline = "{cmdline}"\n{extra}')
+
+
+def one_domain(log):
+    yield r"d1: 'hello': PVH, 32 MiB, 1 vCPU\(s\)", "domain built from the boot modules"
+    yield r"\(d1\) PASS smoke.xen_version_bad_pointer", "a bad hypercall pointer gives -EFAULT in the guest"
+    yield r"\(d1\) Test result: PASS \(\d+ passed, 0 failed, 0 skipped\)", "every in-guest check passed"
+    yield r"d1: shutdown: poweroff", "the guest powered off"
+    yield r"d1: destroyed, memory returned", "the domain was torn down"
+    yield r"All domains have shut down cleanly; pass", "verdict pass"
+
+
+def two_domains(log):
+    for d in (1, 2):
+        yield rf"\(d{d}\) Test result: PASS", f"d{d} passed its checks"
+        yield rf"d{d}: shutdown: poweroff", f"d{d} powered off"
+    yield r"All domains have shut down cleanly; pass", "verdict pass"
+
+
+def bad_config(log):
+    yield r"cxen: bad\.cfg:4: memory: expected an integer, got \"1G0\"; domain not started",\
+        "the malformed config is reported with file, line and key"
+    yield r"\(d2\) Test result: PASS", "the good domain still ran"
+    yield r"Started 1 of 2 domain\(s\)", "one of two started"
+
+
+def crashing_domain(log):
+    yield r"d1: shutdown: crash", "the failing guest crashed itself"
+    yield r"\(d2\) Test result: PASS", "its neighbour kept running and passed"
+    yield r"d2: shutdown: poweroff", "the neighbour powered off"
+    yield r"not all by powering off; fail", "verdict fail"
+
+
 CASES = {
     "smp1_512M": boot_case(1, "512M"),
     "smp4_512M": boot_case(4, "512M"),
@@ -80,12 +116,43 @@ CASES = {
                                     rc=1, expect=cmdline_errors),
     "boot_module_listed": dict(args=["--smp", "1", "--module", "{tmp}/module.bin answer=42"], rc=0,
                                expect=boot_module),
+    "domain_hello": dict(args=["--smp", "2"], configs={"hello.cfg": domain_cfg("hello")}, rc=0,
+                         expect=one_domain),
+    "two_domains_at_once": dict(args=["--smp", "2"], configs={"a.cfg": domain_cfg("a"), "b.cfg": domain_cfg("b")},
+                                rc=0, expect=two_domains),
+    "bad_config_others_start": dict(args=["--smp", "2"],
+                                    configs={"bad.cfg": domain_cfg("bad").replace("memory = 32", "memory = \"1G0\""),
+                                             "good.cfg": domain_cfg("good")},
+                                    rc=1, expect=bad_config),
+    "crashing_guest_dies_alone": dict(args=["--smp", "2"],
+                                      configs={"crash.cfg": domain_cfg("crash", cmdline="require_xen tests=no.such.test on_fail=crash"),
+                                               "ok.cfg": domain_cfg("ok")},
+                                      rc=1, expect=crashing_domain),
     "grub_multiboot2": dict(grub=True, rc=0, expect=lambda log: iter([
         (r"Bootloader: GRUB 2", "booted by GRUB 2 (multiboot2)"),
         (r"Command line: console=com1", "GRUB 2 passes options without the image path"),
         (r"Brought up 2 CPU\(s\)", "2 CPUs"),
         (r"selftest timer: PASS", "timers on time")])),
 }
+
+
+def load_area_cases():
+    """Cases from tests/system/cases/*.py, each of which defines CASES (a
+    dict like the one above) and may use domain_cfg() and all_selftests_pass()
+    from this module (passed in as `boot_test`)."""
+    import importlib.util
+    here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cases")
+    for fn in sorted(os.listdir(here)) if os.path.isdir(here) else []:
+        if not fn.endswith(".py"):
+            continue
+        spec = importlib.util.spec_from_file_location(fn[:-3], os.path.join(here, fn))
+        mod = importlib.util.module_from_spec(spec)
+        mod.boot_test = sys.modules[__name__]
+        spec.loader.exec_module(mod)
+        for name in mod.CASES:
+            if name in CASES:
+                raise SystemExit(f"{fn}: case {name} defined twice")
+        CASES.update(mod.CASES)
 
 
 def make_grub_iso(image, tmp):
@@ -105,7 +172,7 @@ def make_grub_iso(image, tmp):
     return iso
 
 
-def run_case(name, image):
+def run_case(name, image, guests):
     case = CASES[name]
     with tempfile.TemporaryDirectory() as tmp:
         log_path = os.path.join(tmp, "serial.log")
@@ -117,6 +184,11 @@ def run_case(name, image):
             cmd += ["--smp", "2", "--no-kernel", "--qemu-arg=-cdrom", f"--qemu-arg={iso}",
                     "--qemu-arg=-boot", "--qemu-arg=d"]
         cmd += [a.replace("{tmp}", tmp) for a in case.get("args", [])]
+        for cfg_name, text in case.get("configs", {}).items():  # dict order = domain order
+            path = os.path.join(tmp, cfg_name)
+            with open(path, "w") as f:
+                f.write(text.replace("{guests}", guests))
+            cmd.append(path)
         proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         log = open(log_path, encoding="utf-8", errors="replace").read() if os.path.exists(log_path) else ""
         failures = []
@@ -141,8 +213,10 @@ def run_case(name, image):
 
 
 def main():
+    load_area_cases()
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--image", default=os.path.join(ROOT, "build", "hypervisor", "cxen"))
+    p.add_argument("--guests", help="directory of the test kernels (default: beside the image's build tree)")
     p.add_argument("--list", action="store_true")
     p.add_argument("case", nargs="?")
     a = p.parse_args()
@@ -152,7 +226,8 @@ def main():
     if a.case not in CASES:
         print(f"unknown case {a.case}; see --list")
         return 2
-    return run_case(a.case, a.image)
+    guests = a.guests or os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(a.image))), "guests")
+    return run_case(a.case, a.image, guests)
 
 
 if __name__ == "__main__":

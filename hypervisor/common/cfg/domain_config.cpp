@@ -24,8 +24,8 @@ static_assert(sizeof(action_names) / sizeof(action_names[0]) ==
               static_cast<size_t>(Action::soft_reset) + 1);
 
 bool is_name_char(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '.' || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '.' || c == '-';
 }
 
 Status copy_string(const CfgSetting& s, char* dst, size_t size, CfgError& err) {
@@ -123,8 +123,10 @@ constexpr KeyRow key_table[] = {
     {"name", apply_name},
     {"type", apply_type},
     {"builder", apply_builder},
-    {"memory", [](S s, D& d, E e) { return set_integer(s, 1, D::max_memory_mib, d.memory_mib, e); }},
-    {"maxmem", [](S s, D& d, E e) { return set_integer(s, 1, D::max_memory_mib, d.maxmem_mib, e); }},
+    {"memory",
+     [](S s, D& d, E e) { return set_integer(s, 1, D::max_memory_mib, d.memory_mib, e); }},
+    {"maxmem",
+     [](S s, D& d, E e) { return set_integer(s, 1, D::max_memory_mib, d.maxmem_mib, e); }},
     {"vcpus", [](S s, D& d, E e) { return set_integer(s, 1, D::max_vcpus_limit, d.vcpus, e); }},
     {"maxvcpus",
      [](S s, D& d, E e) { return set_integer(s, 1, D::max_vcpus_limit, d.maxvcpus, e); }},
@@ -157,7 +159,7 @@ bool is_known_key(const char* key) {
 }
 
 [[gnu::format(printf, 4, 5)]] void warn_at(CfgWarnFn warn, void* ctx, const CfgSetting& s,
-                                          const char* fmt, ...) {
+                                           const char* fmt, ...) {
     if (!warn) return;
     char msg[CfgError::message_size];
     int n = snprintf(msg, sizeof(msg), "%s:%u: warning: ", s.file, s.line);
@@ -182,26 +184,33 @@ Status apply_cmdline(const CfgFile& cfg, DomainConfig& d, CfgError& err, CfgWarn
         TRY(copy_string(*cmdline, d.cmdline, sizeof(d.cmdline), err));
         if (root || extra)
             warn_at(warn, ctx, root ? *root : *extra, "ignoring %s in favour of cmdline",
-                    root && extra ? "root and extra" : root ? "root" : "extra");
+                    root && extra ? "root and extra"
+                    : root        ? "root"
+                                  : "extra");
         return ok_status();
     }
     const char* root_v = root ? TRY(cfg_string(*root, err)) : nullptr;
     const char* extra_v = extra ? TRY(cfg_string(*extra, err)) : nullptr;
     int n = 0;
-    if (root_v && extra_v) n = snprintf(d.cmdline, sizeof(d.cmdline), "root=%s %s", root_v, extra_v);
-    else if (root_v) n = snprintf(d.cmdline, sizeof(d.cmdline), "root=%s", root_v);
-    else if (extra_v) n = snprintf(d.cmdline, sizeof(d.cmdline), "%s", extra_v);
+    if (root_v && extra_v)
+        n = snprintf(d.cmdline, sizeof(d.cmdline), "root=%s %s", root_v, extra_v);
+    else if (root_v)
+        n = snprintf(d.cmdline, sizeof(d.cmdline), "root=%s", root_v);
+    else if (extra_v)
+        n = snprintf(d.cmdline, sizeof(d.cmdline), "%s", extra_v);
     if (n >= 0 && static_cast<size_t>(n) < sizeof(d.cmdline)) return ok_status();
     return cfg_setting_error(err, extra ? *extra : *root,
                              "the kernel command line%s is longer than %zu characters",
-                             root && extra ? " (root= and extra)" : root ? " (root=)" : "",
+                             root && extra ? " (root= and extra)"
+                             : root        ? " (root=)"
+                                           : "",
                              sizeof(d.cmdline) - 1);
 }
 
 } // namespace
 
-Status domain_config_from_cfg(const CfgFile& cfg, DomainConfig& out, CfgError& err,
-                              CfgWarnFn warn, void* warn_ctx) {
+Status domain_config_from_cfg(const CfgFile& cfg, DomainConfig& out, CfgError& err, CfgWarnFn warn,
+                              void* warn_ctx) {
     err.line = 0;
     err.message[0] = '\0';
     new (&out) DomainConfig(); // in place: DomainConfig is too big for a stack temporary
@@ -222,8 +231,10 @@ Status domain_config_from_cfg(const CfgFile& cfg, DomainConfig& out, CfgError& e
     // libxl: an unset maxmem is memory, an unset memory is maxmem.
     const CfgSetting* memory = cfg.find("memory");
     const CfgSetting* maxmem = cfg.find("maxmem");
-    if (!maxmem) out.maxmem_mib = out.memory_mib;
-    else if (!memory) out.memory_mib = out.maxmem_mib;
+    if (!maxmem)
+        out.maxmem_mib = out.memory_mib;
+    else if (!memory)
+        out.memory_mib = out.maxmem_mib;
     else if (out.maxmem_mib < out.memory_mib)
         return cfg_setting_error(err, *maxmem, "%llu is less than memory (%llu)",
                                  static_cast<unsigned long long>(out.maxmem_mib),
@@ -231,7 +242,8 @@ Status domain_config_from_cfg(const CfgFile& cfg, DomainConfig& out, CfgError& e
 
     // xl: an unset maxvcpus is vcpus; an unset vcpus stays 1 (libxl).
     const CfgSetting* maxvcpus = cfg.find("maxvcpus");
-    if (!maxvcpus) out.maxvcpus = out.vcpus;
+    if (!maxvcpus)
+        out.maxvcpus = out.vcpus;
     else if (out.maxvcpus < out.vcpus)
         return cfg_setting_error(err, *maxvcpus, "%u is less than vcpus (%u)", out.maxvcpus,
                                  out.vcpus);
@@ -246,9 +258,12 @@ const char* domain_action_name(DomainConfig::Action a) {
 
 const char* domain_type_name(DomainConfig::Type t) {
     switch (t) {
-    case DomainConfig::Type::pv: return "pv";
-    case DomainConfig::Type::pvh: return "pvh";
-    case DomainConfig::Type::hvm: return "hvm";
+    case DomainConfig::Type::pv:
+        return "pv";
+    case DomainConfig::Type::pvh:
+        return "pvh";
+    case DomainConfig::Type::hvm:
+        return "hvm";
     }
     return "?";
 }

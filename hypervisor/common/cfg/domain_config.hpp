@@ -53,15 +53,15 @@ struct DomainConfig {
     /// xl's bound for both (xlu_cfg_get_bounded_long(..., 0, INT_MAX)).
     static constexpr uint32_t max_frames_limit = 0x7fffffff;
 
-    char name[64] = {};      ///< required; see domain_config_from_cfg() for the rules
-    Type type = Type::pvh;   ///< xl's default is pv; cxen's is pvh
+    char name[64] = {};    ///< required; see domain_config_from_cfg() for the rules
+    Type type = Type::pvh; ///< xl's default is pv; cxen's is pvh
     uint64_t memory_mib = default_memory_mib; ///< `memory`: RAM at start
     uint64_t maxmem_mib = default_memory_mib; ///< `maxmem`: >= memory_mib
-    uint32_t vcpus = 1;      ///< `vcpus`: online at start
-    uint32_t maxvcpus = 1;   ///< `maxvcpus`: >= vcpus
-    char kernel[256] = {};   ///< `kernel` path; "" if unset
-    char ramdisk[256] = {};  ///< `ramdisk` path; "" if unset
-    char cmdline[1024] = {}; ///< `cmdline`, or built from `root` and `extra`
+    uint32_t vcpus = 1;                       ///< `vcpus`: online at start
+    uint32_t maxvcpus = 1;                    ///< `maxvcpus`: >= vcpus
+    char kernel[256] = {};                    ///< `kernel` path; "" if unset
+    char ramdisk[256] = {};                   ///< `ramdisk` path; "" if unset
+    char cmdline[1024] = {};                  ///< `cmdline`, or built from `root` and `extra`
     Action on_poweroff = Action::destroy;
     Action on_reboot = Action::restart;
     Action on_watchdog = Action::destroy;

@@ -18,17 +18,33 @@ constexpr const char* default_file_name = "<config>";
 // Longest piece of the input quoted back in a message.
 constexpr size_t max_excerpt = 40;
 
-bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
-bool is_lower(char c) { return c >= 'a' && c <= 'z'; }
-bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_printable(char c) { return c >= 0x20 && c < 0x7f; }
+bool is_blank(char c) {
+    return c == ' ' || c == '\t' || c == '\r';
+}
+bool is_lower(char c) {
+    return c >= 'a' && c <= 'z';
+}
+bool is_upper(char c) {
+    return c >= 'A' && c <= 'Z';
+}
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
+bool is_printable(char c) {
+    return c >= 0x20 && c < 0x7f;
+}
 // Xen's lexer: IDENT is [a-z][._0-9a-z]*, NUMBER is [0-9][0-9a-fx]*.
-bool is_key_char(char c) { return is_lower(c) || is_digit(c) || c == '_' || c == '.'; }
-bool is_number_char(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || c == 'x'; }
+bool is_key_char(char c) {
+    return is_lower(c) || is_digit(c) || c == '_' || c == '.';
+}
+bool is_number_char(char c) {
+    return is_digit(c) || (c >= 'a' && c <= 'f') || c == 'x';
+}
 // What a user would see as one word, quoted whole in messages about bad keys
 // and numbers (`Memory`, `on-crash`, `512M`, `1.5`).
-bool is_word_char(char c) { return is_key_char(c) || is_upper(c) || c == '-'; }
+bool is_word_char(char c) {
+    return is_key_char(c) || is_upper(c) || c == '-';
+}
 
 int digit_value(char c) {
     if (is_digit(c)) return c - '0';
@@ -37,10 +53,9 @@ int digit_value(char c) {
     return -1;
 }
 
-
 // "FILE:LINE: [KEY: ]" then the formatted text, truncated to fit.
-void format_error(CfgError& err, const char* file, uint32_t line, const char* key,
-                  const char* fmt, va_list ap) {
+void format_error(CfgError& err, const char* file, uint32_t line, const char* key, const char* fmt,
+                  va_list ap) {
     constexpr size_t size = CfgError::message_size;
     char* msg = err.message;
     err.line = line;
@@ -77,10 +92,12 @@ class CfgFile::Parser {
     bool at_end() const { return p_ == end_; }
     bool at(char c) const { return p_ != end_ && *p_ == c; }
     void skip_blanks() {
-        while (p_ != end_ && is_blank(*p_)) ++p_;
+        while (p_ != end_ && is_blank(*p_))
+            ++p_;
     }
     void skip_comment() {
-        while (p_ != end_ && *p_ != '\n') ++p_;
+        while (p_ != end_ && *p_ != '\n')
+            ++p_;
     }
     void newline() {
         ++p_;
@@ -96,7 +113,8 @@ class CfgFile::Parser {
         }
     }
     const char* skip_word() {
-        while (p_ != end_ && is_word_char(*p_)) ++p_;
+        while (p_ != end_ && is_word_char(*p_))
+            ++p_;
         return p_;
     }
 
@@ -115,8 +133,10 @@ class CfgFile::Parser {
         if (at_end()) return "end of file";
         char c = *p_;
         if (c == '\n') return "end of line";
-        if (is_printable(c)) snprintf(what_, sizeof(what_), "'%c'", c);
-        else snprintf(what_, sizeof(what_), "byte 0x%02x", static_cast<unsigned char>(c));
+        if (is_printable(c))
+            snprintf(what_, sizeof(what_), "'%c'", c);
+        else
+            snprintf(what_, sizeof(what_), "byte 0x%02x", static_cast<unsigned char>(c));
         return what_;
     }
 
@@ -154,8 +174,7 @@ class CfgFile::Parser {
         return Err(Errno::XEN_ENOSPC);
     }
     Status too_much_text() {
-        return no_space("too much text (at most %zu bytes of keys and values in all)",
-                        arena_size);
+        return no_space("too much text (at most %zu bytes of keys and values in all)", arena_size);
     }
     Status too_many_items() {
         return no_space("too many list items (at most %zu in all)", max_list_items);
@@ -202,21 +221,17 @@ Status CfgFile::Parser::run() {
 Status CfgFile::Parser::statement() {
     const uint32_t line = line_;
     const char* start = p_;
-    if (!is_lower(*p_)) {
-        if (!is_word_char(*p_)) return fail(line, "expected a key, got %s", describe());
-        skip_word();
-    } else {
-        while (p_ != end_ && is_key_char(*p_)) ++p_;
-        if (p_ != end_ && is_word_char(*p_)) skip_word();
-    }
-    const size_t key_len = static_cast<size_t>(p_ - start);
-    for (size_t i = 0; i < key_len; ++i) {
-        if (is_lower(start[0]) && is_key_char(start[i])) continue;
+    if (!is_word_char(*p_)) return fail(line, "expected a key, got %s", describe());
+    skip_word(); // the whole word, so that a bad key is quoted whole
+    bool valid = is_lower(*start);
+    for (const char* c = start; valid && c != p_; ++c)
+        valid = is_key_char(*c);
+    if (!valid)
         return fail(line,
                     "invalid key \"%s\": keys are lowercase letters, digits, '_' and '.', "
                     "starting with a letter",
                     excerpt(start));
-    }
+    const size_t key_len = static_cast<size_t>(p_ - start);
     const char* key = TRY(copy(start, key_len));
     key_ = key;
 
@@ -248,8 +263,8 @@ Status CfgFile::Parser::value(size_t depth, bool in_list, CfgValue& out) {
         if (is_word_char(c) && c != '-') {
             const char* start = p_;
             skip_word();
-            return fail(line_, "expected a value %s \"%s\", got %s (strings must be quoted)",
-                        where, key_, excerpt(start));
+            return fail(line_, "expected a value %s \"%s\", got %s (strings must be quoted)", where,
+                        key_, excerpt(start));
         }
         if (c == '-')
             return fail(line_,
@@ -285,14 +300,30 @@ Status CfgFile::Parser::escape(char& out) {
     switch (e) {
     case '"':
     case '\'':
-    case '\\': out = e; return ok_status();
-    case 'a': out = '\a'; return ok_status();
-    case 'b': out = '\b'; return ok_status();
-    case 'f': out = '\f'; return ok_status();
-    case 'n': out = '\n'; return ok_status();
-    case 'r': out = '\r'; return ok_status();
-    case 't': out = '\t'; return ok_status();
-    case 'v': out = '\v'; return ok_status();
+    case '\\':
+        out = e;
+        return ok_status();
+    case 'a':
+        out = '\a';
+        return ok_status();
+    case 'b':
+        out = '\b';
+        return ok_status();
+    case 'f':
+        out = '\f';
+        return ok_status();
+    case 'n':
+        out = '\n';
+        return ok_status();
+    case 'r':
+        out = '\r';
+        return ok_status();
+    case 't':
+        out = '\t';
+        return ok_status();
+    case 'v':
+        out = '\v';
+        return ok_status();
     case 'x': {
         const int hi = end_ - p_ >= 1 ? digit_value(p_[0]) : -1;
         const int lo = end_ - p_ >= 2 ? digit_value(p_[1]) : -1;
@@ -302,7 +333,8 @@ Status CfgFile::Parser::escape(char& out) {
         out = static_cast<char>(hi * 16 + lo);
         return ok_status();
     }
-    default: break;
+    default:
+        break;
     }
     if (e >= '0' && e <= '7') {
         unsigned v = static_cast<unsigned>(e - '0');
@@ -319,7 +351,8 @@ Status CfgFile::Parser::escape(char& out) {
 
 Status CfgFile::Parser::number(CfgValue& out) {
     const char* start = p_;
-    while (p_ != end_ && is_number_char(*p_)) ++p_;
+    while (p_ != end_ && is_number_char(*p_))
+        ++p_;
     if (p_ != end_ && is_word_char(*p_)) {
         skip_word();
         return fail(line_, "invalid number \"%s\"", excerpt(start));
@@ -374,7 +407,8 @@ Status CfgFile::Parser::list(size_t depth, CfgValue& out) {
         src[n - 1 - i] = t;
     }
     CfgValue* dst = &f_.items_[f_.nr_items_];
-    for (size_t i = 0; i < n; ++i) dst[i] = src[i];
+    for (size_t i = 0; i < n; ++i)
+        dst[i] = src[i];
     stack_top_ += n;
     f_.nr_items_ += n;
     out.kind = CfgValue::Kind::list;
@@ -393,8 +427,10 @@ Status CfgFile::Parser::join(const CfgValue& prev, uint32_t line, CfgValue& v) {
         const size_t p = prev.nr_items;
         if (stack_top_ - f_.nr_items_ < p) return too_many_items();
         const size_t start = f_.nr_items_ - v.nr_items;
-        for (size_t i = v.nr_items; i-- > 0;) f_.items_[start + p + i] = f_.items_[start + i];
-        for (size_t i = 0; i < p; ++i) f_.items_[start + i] = prev.items[i];
+        for (size_t i = v.nr_items; i-- > 0;)
+            f_.items_[start + p + i] = f_.items_[start + i];
+        for (size_t i = 0; i < p; ++i)
+            f_.items_[start + i] = prev.items[i];
         f_.nr_items_ += p;
         v.nr_items += p;
         v.items = v.nr_items ? &f_.items_[start] : nullptr;
@@ -483,7 +519,8 @@ bool CfgFile::is_superseded(const CfgSetting& s) const {
 
 Result<int64_t> cfg_parse_integer(const char* s) {
     ASSERT(s);
-    while (*s == ' ' || (*s >= '\t' && *s <= '\r')) ++s; // C's isspace()
+    while (*s == ' ' || (*s >= '\t' && *s <= '\r'))
+        ++s; // C's isspace()
     bool negative = false;
     if (*s == '+' || *s == '-') negative = *s++ == '-';
     int base = 10;
@@ -500,8 +537,10 @@ Result<int64_t> cfg_parse_integer(const char* s) {
     bool overflow = false;
     for (int d; (d = digit_value(*s)) >= 0 && d < base; ++s) {
         const auto ud = static_cast<uint64_t>(d);
-        if (v > (limit - ud) / static_cast<uint64_t>(base)) overflow = true;
-        else v = v * static_cast<uint64_t>(base) + ud;
+        if (v > (limit - ud) / static_cast<uint64_t>(base))
+            overflow = true;
+        else
+            v = v * static_cast<uint64_t>(base) + ud;
     }
     if (s == digits || *s != '\0') return Err(Errno::XEN_EINVAL);
     if (overflow) return Err(Errno::XEN_ERANGE);
@@ -565,9 +604,11 @@ const char* cfg_describe_value(const CfgValue& v, char* buf, size_t size) {
     const size_t n = cut ? room - 3 : v.len;
     size_t o = 0;
     if (quoted) buf[o++] = '"';
-    for (size_t i = 0; i < n; ++i) buf[o++] = is_printable(v.text[i]) ? v.text[i] : '?';
+    for (size_t i = 0; i < n; ++i)
+        buf[o++] = is_printable(v.text[i]) ? v.text[i] : '?';
     if (cut)
-        for (int i = 0; i < 3; ++i) buf[o++] = '.';
+        for (int i = 0; i < 3; ++i)
+            buf[o++] = '.';
     if (quoted) buf[o++] = '"';
     buf[o] = '\0';
     return buf;

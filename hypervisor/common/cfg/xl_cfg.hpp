@@ -64,11 +64,11 @@ struct CfgValue {
         list,   ///< `items[0..nr_items)`
     };
     Kind kind = Kind::string;
-    uint32_t line = 0;           ///< where the value starts (1-based)
-    const char* text = nullptr;  ///< atoms: NUL-terminated, contains no NUL
-    size_t len = 0;              ///< atoms: strlen(text)
+    uint32_t line = 0;               ///< where the value starts (1-based)
+    const char* text = nullptr;      ///< atoms: NUL-terminated, contains no NUL
+    size_t len = 0;                  ///< atoms: strlen(text)
     const CfgValue* items = nullptr; ///< lists: nullptr when empty
-    size_t nr_items = 0;         ///< lists
+    size_t nr_items = 0;             ///< lists
 
     bool is_list() const { return kind == Kind::list; }
 };
@@ -78,12 +78,12 @@ struct CfgSetting {
     const char* key = nullptr;  ///< `[a-z][._0-9a-z]*`
     const char* file = nullptr; ///< the file name given to CfgFile::parse()
     uint32_t line = 0;          ///< of the key, 1-based
-    bool appended = false;      ///< written with `+=` after an earlier setting
+    bool appended = false;      ///< written with `+=` (so never an integer, as in xl)
     CfgValue value;             ///< for `+=`, already joined with the earlier value
 };
 
 /// A parsed xl.cfg file (or several, parsed one after another, as xl does
-/// with `xl create FILE KEY=VALUE...`). Big (about 50 KiB): callers keep it in
+/// with `xl create FILE KEY=VALUE...`). Big (about 44 KiB): callers keep it in
 /// static storage; it is constant-initialized, so `static CfgFile f;` costs
 /// nothing at boot. Not copyable: values point into it.
 class CfgFile {
@@ -106,8 +106,7 @@ class CfgFile {
     /// On failure nothing is appended, and `err` says what and where.
     /// Errors: -EINVAL syntax error; -ENOSPC more than max_settings settings,
     /// max_list_items list items or arena_size bytes of text in total.
-    [[nodiscard]] Status parse(const char* file_name, const char* text, size_t len,
-                               CfgError& err);
+    [[nodiscard]] Status parse(const char* file_name, const char* text, size_t len, CfgError& err);
 
     /// Forget every setting (the storage is reused).
     void clear();

@@ -27,5 +27,11 @@ const char* hypercall_name(uint64_t nr);
 long do_xen_version(Vcpu& v, const HypercallArgs& args);
 long do_console_io(Vcpu& v, const HypercallArgs& args);
 long do_sched_op(Vcpu& v, const HypercallArgs& args);
+long do_memory_op(Vcpu& v, const HypercallArgs& args);
+long do_vcpu_op(Vcpu& v, const HypercallArgs& args);
+long do_hvm_op(Vcpu& v, const HypercallArgs& args);
+long do_event_channel_op(Vcpu& v, const HypercallArgs& args);
+long do_grant_table_op(Vcpu& v, const HypercallArgs& args);
+long do_physdev_op(Vcpu& v, const HypercallArgs& args);
 
 } // namespace cxen

@@ -14,6 +14,12 @@ constexpr Entry table[] = {
     {__HYPERVISOR_xen_version, "xen_version", do_xen_version},
     {__HYPERVISOR_console_io, "console_io", do_console_io},
     {__HYPERVISOR_sched_op, "sched_op", do_sched_op},
+    {__HYPERVISOR_memory_op, "memory_op", do_memory_op},
+    {__HYPERVISOR_vcpu_op, "vcpu_op", do_vcpu_op},
+    {__HYPERVISOR_hvm_op, "hvm_op", do_hvm_op},
+    {__HYPERVISOR_event_channel_op, "event_channel_op", do_event_channel_op},
+    {__HYPERVISOR_grant_table_op, "grant_table_op", do_grant_table_op},
+    {__HYPERVISOR_physdev_op, "physdev_op", do_physdev_op},
 };
 const Entry* find(uint64_t nr) {
     for (const Entry& e : table)

@@ -55,4 +55,6 @@ Status vcpu_arch_init(Vcpu&, uint64_t, uint64_t) { return ok_status(); }
 void vcpu_arch_destroy(Vcpu&) {}
 void vcpu_run(Vcpu&) {}
 void domain_arch_set_tsc_offset(Domain&, uint64_t) {}
+void vcpu_pend_upcall(Vcpu&) { ++fake_upcalls; }
+void vcpu_kick(Vcpu&) { ++fake_kicks; }
 } // namespace cxen::arch

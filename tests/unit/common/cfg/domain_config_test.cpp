@@ -292,11 +292,11 @@ TEST(DomainConfig, CmdlineWinsOverRootAndExtraWithAWarning) {
                                "web.cfg:3: warning: ignoring root and extra in favour of cmdline"});
     b = build_ok("name='a'\nextra='quiet'\ncmdline=''");
     EXPECT_STREQ(b->config->cmdline, "");
-    EXPECT_EQ(b->warnings, std::vector<std::string>{
-                               "web.cfg:2: warning: ignoring extra in favour of cmdline"});
+    EXPECT_EQ(b->warnings,
+              std::vector<std::string>{"web.cfg:2: warning: ignoring extra in favour of cmdline"});
     b = build_ok("name='a'\nroot='x'\ncmdline='y'");
-    EXPECT_EQ(b->warnings, std::vector<std::string>{
-                               "web.cfg:2: warning: ignoring root in favour of cmdline"});
+    EXPECT_EQ(b->warnings,
+              std::vector<std::string>{"web.cfg:2: warning: ignoring root in favour of cmdline"});
 }
 
 TEST(DomainConfig, LongestCmdlineFits) {
@@ -371,8 +371,8 @@ TEST(DomainConfig, ErrorsNameFileLineAndKey) {
          "web.cfg:1: name: \"007\" is all digits, which xl would read as a domain ID"},
         {"name = [ 'web' ]", "web.cfg:1: name: expected a string, got a list"},
         // type and builder
-        {name + "type = 'hvm'",
-         "web.cfg:2: type: \"hvm\" is not supported: cxen builds only PVH domains (type = \"pvh\")"},
+        {name + "type = 'hvm'", "web.cfg:2: type: \"hvm\" is not supported: cxen builds only PVH "
+                                "domains (type = \"pvh\")"},
         {name + "type = 'pv'",
          "web.cfg:2: type: \"pv\" is not supported: cxen builds only PVH domains (type = \"pvh\")"},
         {name + "type = 'PVH'",
@@ -387,7 +387,8 @@ TEST(DomainConfig, ErrorsNameFileLineAndKey) {
         {name + "builder = 'x'",
          "web.cfg:2: builder: unknown builder \"x\" (expected \"generic\" or \"hvm\")"},
         // memory
-        {name + "\n\n\n\n\nmemory = \"1G0\"", "web.cfg:7: memory: expected an integer, got \"1G0\""},
+        {name + "\n\n\n\n\nmemory = \"1G0\"",
+         "web.cfg:7: memory: expected an integer, got \"1G0\""},
         {name + "memory = 0", "web.cfg:2: memory: must be between 1 and 16777216, got 0"},
         {name + "memory = '-1'", "web.cfg:2: memory: must be between 1 and 16777216, got \"-1\""},
         {name + "memory = 16777217",
@@ -451,7 +452,8 @@ TEST(DomainConfig, ErrorsNameFileLineAndKey) {
         {name + "max_maptrack_frames = '-1'",
          "web.cfg:2: max_maptrack_frames: must be between 0 and 2147483647, got \"-1\""},
     };
-    for (const Case& c : cases) EXPECT_EQ(build_error(c.input), c.message) << "input: " << c.input;
+    for (const Case& c : cases)
+        EXPECT_EQ(build_error(c.input), c.message) << "input: " << c.input;
 }
 
 TEST(DomainConfig, FirstErrorInKeyOrderIsReported) {
@@ -466,19 +468,52 @@ TEST(DomainConfig, FirstErrorInKeyOrderIsReported) {
 TEST(DomainConfig, RandomSettingsNeverCrash) {
     // Well-formed files with random keys from the known set and random
     // values: every outcome must be success or an error naming web.cfg.
-    static const char* const keys[] = {
-        "name",    "type",    "builder", "memory",      "maxmem",    "vcpus",
-        "maxvcpus", "kernel", "ramdisk", "cmdline",     "root",      "extra",
-        "on_poweroff", "on_reboot", "on_watchdog", "on_crash", "on_soft_reset",
-        "max_event_channels", "max_grant_frames", "max_maptrack_frames", "other"};
-    const std::string values[] = {
-        "'a'", "'pvh'", "'hvm'", "0", "1", "128", "129", "0x10", "'-1'", "[]", "[ 'x', 1 ]",
-        "'destroy'", "'soft-reset'", "12ab", "'web-1'", "''", "99999999999999999999999",
-        "'" + std::string(300, 'x') + "'", "'" + std::string(1100, 'y') + "'", "'9'"};
+    static const char* const keys[] = {"name",
+                                       "type",
+                                       "builder",
+                                       "memory",
+                                       "maxmem",
+                                       "vcpus",
+                                       "maxvcpus",
+                                       "kernel",
+                                       "ramdisk",
+                                       "cmdline",
+                                       "root",
+                                       "extra",
+                                       "on_poweroff",
+                                       "on_reboot",
+                                       "on_watchdog",
+                                       "on_crash",
+                                       "on_soft_reset",
+                                       "max_event_channels",
+                                       "max_grant_frames",
+                                       "max_maptrack_frames",
+                                       "other"};
+    const std::string values[] = {"'a'",
+                                  "'pvh'",
+                                  "'hvm'",
+                                  "0",
+                                  "1",
+                                  "128",
+                                  "129",
+                                  "0x10",
+                                  "'-1'",
+                                  "[]",
+                                  "[ 'x', 1 ]",
+                                  "'destroy'",
+                                  "'soft-reset'",
+                                  "12ab",
+                                  "'web-1'",
+                                  "''",
+                                  "99999999999999999999999",
+                                  "'" + std::string(300, 'x') + "'",
+                                  "'" + std::string(1100, 'y') + "'",
+                                  "'9'"};
     std::mt19937 rng(2024);
     auto f = std::make_unique<CfgFile>();
     auto c = std::make_unique<DC>();
     std::vector<std::string> warnings;
+    int built = 0;
     for (int iter = 0; iter < 3000; ++iter) {
         std::string text;
         const size_t n = rng() % 12;
@@ -510,5 +545,7 @@ TEST(DomainConfig, RandomSettingsNeverCrash) {
         ASSERT_LE(c->maxvcpus, 128u);
         ASSERT_LT(std::strlen(c->cmdline), sizeof(c->cmdline));
         ASSERT_GT(std::strlen(c->name), 0u);
+        ++built;
     }
+    EXPECT_GT(built, 10); // some random configs must get all the way through
 }

@@ -132,7 +132,8 @@ TEST(XlCfg, ParsesTypicalPvhConfigWithCommentsListsAndBothQuoteStyles) {
 TEST(XlCfg, SettingsIterateInFileOrder) {
     auto f = parse_ok("b = 1\na = 2; c = 3");
     std::vector<std::string> keys;
-    for (const CfgSetting& s : *f) keys.push_back(s.key);
+    for (const CfgSetting& s : *f)
+        keys.push_back(s.key);
     EXPECT_EQ(keys, (std::vector<std::string>{"b", "a", "c"}));
 }
 
@@ -145,8 +146,8 @@ TEST(XlCfg, SemicolonsSeparateSettingsAndMayBeEmpty) {
 }
 
 TEST(XlCfg, EmptyBlankAndCommentOnlyInputsHaveNoSettings) {
-    for (const char* s : {"", "\n\n", "   \t\n", "# only a comment\n", "# no newline", ";",
-                          "\r\n\r\n"}) {
+    for (const char* s :
+         {"", "\n\n", "   \t\n", "# only a comment\n", "# no newline", ";", "\r\n\r\n"}) {
         auto f = parse_ok(s);
         EXPECT_EQ(f->size(), 0u) << s;
     }
@@ -234,7 +235,8 @@ TEST(XlCfg, EmptyListsParse) {
 }
 
 TEST(XlCfg, ListsNestAndKeepEachListContiguous) {
-    auto f = parse_ok("vnuma = [ [ 'pnode=0', 'size=512' ], ['pnode=1', [ 'x' ], 'size=256'], 'z' ]");
+    auto f =
+        parse_ok("vnuma = [ [ 'pnode=0', 'size=512' ], ['pnode=1', [ 'x' ], 'size=256'], 'z' ]");
     const CfgValue& v = f->find("vnuma")->value;
     ASSERT_EQ(v.nr_items, 3u);
     ASSERT_TRUE(v.items[0].is_list());
@@ -390,8 +392,7 @@ TEST(XlCfg, SyntaxErrorsNameFileLineAndWhat) {
         {"memory = 0x1F", "t.cfg:1: invalid number \"0x1F\""},
         {"memory = 512m", "t.cfg:1: invalid number \"512m\""},
         {"a = 1 b = 2", "t.cfg:1: expected ';' or end of line after the value of \"a\", got 'b'"},
-        {"a = 'x' 'y'",
-         "t.cfg:1: expected ';' or end of line after the value of \"a\", got '''"},
+        {"a = 'x' 'y'", "t.cfg:1: expected ';' or end of line after the value of \"a\", got '''"},
         {"a = 1,", "t.cfg:1: expected ';' or end of line after the value of \"a\", got ','"},
         {"a = 1]", "t.cfg:1: expected ';' or end of line after the value of \"a\", got ']'"},
         // lists
@@ -439,7 +440,8 @@ TEST(XlCfg, LongFileNameTruncatesTheMessageSafely) {
 
 TEST(XlCfg, TooManySettingsIsNoSpace) {
     std::string s;
-    for (size_t i = 0; i < CfgFile::max_settings; ++i) s += "k = 1\n";
+    for (size_t i = 0; i < CfgFile::max_settings; ++i)
+        s += "k = 1\n";
     auto f = parse_ok(s);
     EXPECT_EQ(f->size(), CfgFile::max_settings);
     s += "k = 2\n";
@@ -448,7 +450,8 @@ TEST(XlCfg, TooManySettingsIsNoSpace) {
 
 TEST(XlCfg, TooManyListItemsIsNoSpace) {
     std::string items;
-    for (size_t i = 0; i < CfgFile::max_list_items; ++i) items += "1,";
+    for (size_t i = 0; i < CfgFile::max_list_items; ++i)
+        items += "1,";
     auto f = parse_ok("l = [" + items + "]");
     EXPECT_EQ(f->find("l")->value.nr_items, CfgFile::max_list_items);
     EXPECT_EQ(parse_error("l = [" + items + "1]", err_nospc),
@@ -512,8 +515,8 @@ TEST(XlCfg, IntegerParsingFollowsStrtol) {
         ASSERT_TRUE(r.ok()) << c.text;
         EXPECT_EQ(*r, c.value) << c.text;
     }
-    for (const char* bad : {"", " ", "-", "+", "0x", "0xg", "08", "1G0", "12 ", "12ab", "1x2",
-                            "--1", "0b1"}) {
+    for (const char* bad :
+         {"", " ", "-", "+", "0x", "0xg", "08", "1G0", "12 ", "12ab", "1x2", "--1", "0b1"}) {
         EXPECT_EQ(cxen::cfg_parse_integer(bad).error(), err_inval) << bad;
     }
     for (const char* big : {"9223372036854775808", "-9223372036854775809", "0x8000000000000000",
@@ -528,7 +531,8 @@ TEST(XlCfg, IntegerParsingAgreesWithStrtollOnRandomStrings) {
     for (int iter = 0; iter < 20000; ++iter) {
         std::string s;
         const size_t n = rng() % 24;
-        for (size_t i = 0; i < n; ++i) s += alphabet[rng() % (sizeof(alphabet) - 1)];
+        for (size_t i = 0; i < n; ++i)
+            s += alphabet[rng() % (sizeof(alphabet) - 1)];
         char* end = nullptr;
         errno = 0;
         const long long ref = std::strtoll(s.c_str(), &end, 0);
@@ -560,7 +564,8 @@ TEST(XlCfg, IntegerLookupErrorsNameFileLineAndKey) {
                            "a = 1\nb = 2\nc = 3\nd = 4\ne = 5\nf = 6\n"
                            "memory = \"1G0\"\nvcpus = 0\nl = [ 1 ]\nn = 12ab\n"
                            "big = '99999999999999999999'\np = 1\np += 2\n"
-                           "long = '" + std::string(100, '7') + "x'\nctl = \"1\\n\"",
+                           "long = '" +
+                               std::string(100, '7') + "x'\nctl = \"1\\n\"",
                            err, "web.cfg")
                     .ok())
         << err.message;
@@ -631,8 +636,7 @@ TEST(XlCfg, DescribeValueFitsSmallBuffers) {
     EXPECT_STREQ(cxen::cfg_describe_value(f->find("a")->value, buf, sizeof(buf)), "\"ab...\"");
     EXPECT_STREQ(cxen::cfg_describe_value(f->find("b")->value, buf, sizeof(buf)), "1234...");
     char big[64];
-    EXPECT_STREQ(cxen::cfg_describe_value(f->find("a")->value, big, sizeof(big)),
-                 "\"abcdefghij\"");
+    EXPECT_STREQ(cxen::cfg_describe_value(f->find("a")->value, big, sizeof(big)), "\"abcdefghij\"");
 }
 
 // --- robustness ---------------------------------------------------------------------
@@ -661,7 +665,8 @@ void parse_anything(CfgFile& f, const std::string& s) {
             todo.pop_back();
             if (v->is_list()) {
                 ASSERT_EQ(v->items == nullptr, v->nr_items == 0);
-                for (size_t i = 0; i < v->nr_items; ++i) todo.push_back(&v->items[i]);
+                for (size_t i = 0; i < v->nr_items; ++i)
+                    todo.push_back(&v->items[i]);
             } else {
                 ASSERT_EQ(std::strlen(v->text), v->len);
             }
@@ -707,7 +712,8 @@ TEST(XlCfg, RandomBytesNeverCrash) {
     std::mt19937 rng(42);
     for (int iter = 0; iter < 5000; ++iter) {
         std::string s(rng() % 512, '\0');
-        for (char& c : s) c = static_cast<char>(rng());
+        for (char& c : s)
+            c = static_cast<char>(rng());
         ASSERT_NO_FATAL_FAILURE(parse_anything(*f, s));
     }
 }
@@ -725,14 +731,15 @@ TEST(XlCfg, RandomMutationsOfAValidConfigNeverCrash) {
 
 TEST(XlCfg, RandomTokenSoupNeverCrashes) {
     static const char* const tokens[] = {
-        "a",  "key.x", " = ", "+=", "[", "]",  ",", "\n",   ";",   "\"s\\n\"", "'q'", "12",
-        "0x", "#c\n",  " ",   "\\", "\"", "'", "[[", "]]", "\r\n", "-",   "\"\\x4",   "Z"};
+        "a",  "key.x", " = ", "+=", "[",  "]", ",",  "\n", ";",    "\"s\\n\"", "'q'",    "12",
+        "0x", "#c\n",  " ",   "\\", "\"", "'", "[[", "]]", "\r\n", "-",        "\"\\x4", "Z"};
     auto f = std::make_unique<CfgFile>();
     std::mt19937 rng(99);
     for (int iter = 0; iter < 20000; ++iter) {
         std::string s;
         const size_t n = rng() % 40;
-        for (size_t i = 0; i < n; ++i) s += tokens[rng() % (sizeof(tokens) / sizeof(tokens[0]))];
+        for (size_t i = 0; i < n; ++i)
+            s += tokens[rng() % (sizeof(tokens) / sizeof(tokens[0]))];
         ASSERT_NO_FATAL_FAILURE(parse_anything(*f, s));
     }
 }

@@ -18,4 +18,8 @@ struct ArchVcpu {
 void vcpu_arch_destroy(Vcpu& v);
 void vcpu_run(Vcpu& v);
 void domain_arch_set_tsc_offset(Domain& d, uint64_t offset);
+/// Fakes count the calls so that tests can see upcalls and kicks.
+void vcpu_pend_upcall(Vcpu& v);
+void vcpu_kick(Vcpu& v);
+inline thread_local unsigned fake_upcalls = 0, fake_kicks = 0;
 } // namespace cxen::arch

@@ -328,6 +328,14 @@ void domain_arch_set_tsc_offset(Domain& d, uint64_t offset) {
         if (Vcpu* v = d.vcpus[i]; v && v->arch.vmcb) v->arch.vmcb->set_tsc_offset(offset);
 }
 
+void vcpu_pend_upcall(Vcpu& v) {
+    // TODO(#3): inject the callback vector; until then a wake-up only.
+    vcpu_wake(v);
+    vcpu_kick(v);
+}
+
+void vcpu_kick(Vcpu& v) { send_event_check(v.processor); }
+
 void vcpu_run(Vcpu& v) {
     Vmcb& vm = *v.arch.vmcb;
     const unsigned cpu = this_cpu().cpu_id;

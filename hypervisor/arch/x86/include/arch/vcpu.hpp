@@ -34,6 +34,15 @@ void vcpu_arch_destroy(Vcpu& v);
 /// reschedule. Called by the scheduler with interrupts enabled.
 void vcpu_run(Vcpu& v);
 
+/// Make the event-channel upcall reach v: the domain's callback vector
+/// (HVM_PARAM_CALLBACK_IRQ of type vector, which bypasses the LAPIC) or v's
+/// own upcall vector (HVMOP_set_evtchn_upcall_vector, through the LAPIC,
+/// needs an EOI); wake v if it is blocked. Safe from any pCPU.
+void vcpu_pend_upcall(Vcpu& v);
+/// Interrupt v's pCPU so that v notices new work (a no-op if v is not
+/// running there).
+void vcpu_kick(Vcpu& v);
+
 /// The (domain-relative) TSC offset: guest TSC = host TSC + offset.
 void domain_arch_set_tsc_offset(Domain& d, uint64_t offset);
 

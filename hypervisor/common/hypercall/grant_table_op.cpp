@@ -1,0 +1,9 @@
+// grant_table_op (public/grant_table.h). TODO(#3): being written; every sub-op is -ENOSYS.
+#include "abi/xen/xen.hpp"
+#include "common/hypercall/hypercall.hpp"
+
+namespace cxen {
+
+long do_grant_table_op(Vcpu&, const HypercallArgs&) { return -static_cast<long>(Errno::XEN_ENOSYS); }
+
+} // namespace cxen
