@@ -156,7 +156,7 @@ int vsnprintf(char* buf, size_t size, const char* fmt, va_list ap) {
             const char* str = va_arg(ap, const char*);
             if (!str) str = "(null)";
             int n = 0;
-            while (str[n] && (s.precision < 0 || n < s.precision)) ++n;
+            while ((s.precision < 0 || n < s.precision) && str[n]) ++n; // bound first: %.*s may lack a NUL
             if (!s.left) out.repeat(' ', s.width - n);
             for (int i = 0; i < n; ++i) out.put(str[i]);
             if (s.left) out.repeat(' ', s.width - n);

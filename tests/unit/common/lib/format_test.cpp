@@ -53,3 +53,10 @@ TEST(Format, UnknownConversionIsVisible) {
     EXPECT_EQ(fmt("a%qb"), "a%qb");
     EXPECT_EQ(fmt("end%"), "end");
 }
+
+TEST(Format, PrecisionBoundsAStringWithoutNul) {
+    const char bytes[3] = {'a', 'b', 'c'}; // no terminator: reading past it is the bug
+    char buf[16];
+    cxen::snprintf(buf, sizeof(buf), "%.*s", 3, bytes);
+    EXPECT_STREQ(buf, "abc");
+}
