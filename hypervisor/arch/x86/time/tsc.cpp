@@ -52,18 +52,71 @@ PitWindow tsc_over_pit_once(unsigned ms) {
     return {(before + after) / 2 - (s0 + s1) / 2, start_gap > end_gap ? start_gap : end_gap};
 }
 
-// Under emulation the CPU can be descheduled at either end of a window,
-// which skews it by whole milliseconds: of several windows keep the one
-// whose ends are known most tightly.
-uint64_t tsc_over_pit(unsigned ms) {
-    const unsigned piece = ms < 50 ? ms : 50;
-    PitWindow best{0, UINT64_MAX};
+// The free-running PIT: channel 2 in mode 2 (rate generator) with reload
+// 0 (= 65536 ticks, a wrap every ~55 ms), read by latching its count.
+void pit_start_free_running() {
+    x86::outb(PIT_GATE, (x86::inb(PIT_GATE) & ~0x02) | 0x01);
+    x86::outb(PIT_CMD, 0xb4); // channel 2, lobyte/hibyte, mode 2, binary
+    x86::outb(PIT_CH2, 0);
+    x86::outb(PIT_CH2, 0);
+}
+
+// A (TSC, PIT count) pair bracketed as tightly as a few tries allow: the
+// emulated CPU may be descheduled between the port accesses and the TSC
+// reads, so keep the try whose TSC reads are closest together.
+struct PitSample {
+    uint64_t tsc;
+    uint16_t count;
+};
+PitSample pit_sample() {
+    PitSample best{0, 0};
+    uint64_t best_gap = UINT64_MAX;
     for (int i = 0; i < 8; ++i) {
-        const PitWindow w = tsc_over_pit_once(piece);
-        if (w.uncertainty < best.uncertainty) best = w;
-        if (best.uncertainty * 10000 < best.tsc) break; // within 100 ppm
+        const uint64_t t0 = x86::rdtsc_ordered();
+        x86::outb(PIT_CMD, 0x80); // latch channel 2
+        const uint8_t lo = x86::inb(PIT_CH2);
+        const uint8_t hi = x86::inb(PIT_CH2);
+        const uint64_t t1 = x86::rdtsc_ordered();
+        if (t1 - t0 < best_gap) {
+            best_gap = t1 - t0;
+            best = {t0 + (t1 - t0) / 2, static_cast<uint16_t>(lo | (hi << 8))};
+        }
     }
-    return best.tsc * ms / piece;
+    return best;
+}
+
+// TSC ticks in `ms` milliseconds of PIT time. The PIT count wraps every
+// 65536 ticks, and a host deschedule can hide any number of wraps between
+// two samples, so the wraps between consecutive samples are counted from
+// the TSC (`tsc_per_pit_tick_q32`, a rough rate, is enough to tell them
+// apart: they are 55 ms apart). Only the first and last samples' TSC reads
+// matter for precision.
+uint64_t tsc_over_pit_paired(unsigned ms, uint64_t tsc_per_pit_tick_q32) {
+    pit_start_free_running();
+    const uint64_t target = pit_hz * ms / 1000;
+    const PitSample first = pit_sample();
+    PitSample prev = first;
+    uint64_t ticks = 0;
+    while (ticks < target) {
+        const PitSample cur = pit_sample();
+        const uint64_t seen = static_cast<uint16_t>(prev.count - cur.count); // mod 65536
+        const uint64_t predicted = ((cur.tsc - prev.tsc) << 32) / tsc_per_pit_tick_q32;
+        uint64_t wraps = predicted > seen ? (predicted - seen + 32768) / 65536 : 0;
+        ticks += seen + wraps * 65536;
+        prev = cur;
+    }
+    return (prev.tsc - first.tsc) * target / ticks;
+}
+
+// Before the TSC rate is known: the median-free first guess from one PIT
+// mode-0 window, good to a few percent, which tsc_over_pit_paired needs.
+uint64_t tsc_over_pit(unsigned ms) {
+    static uint64_t tsc_per_pit_tick_q32;
+    if (!tsc_per_pit_tick_q32) {
+        const PitWindow w = tsc_over_pit_once(20);
+        tsc_per_pit_tick_q32 = (w.tsc << 32) / (pit_hz * 20 / 1000);
+    }
+    return tsc_over_pit_paired(ms, tsc_per_pit_tick_q32);
 }
 
 // A (TSC, HPET counter) pair read as close together as we can manage: of a
@@ -143,6 +196,10 @@ uint64_t tsc_khz() { return khz; }
 uint64_t tsc_to_ns(uint64_t d) { return mul_shift32(d, ns_per_tsc_mult); }
 uint64_t ns_to_tsc(uint64_t ns) { return mul_shift32(ns, tsc_per_ns_mult); }
 uint64_t now_ns() { return tsc_to_ns(x86::rdtsc() - boot_tsc); }
+void time_sample(uint64_t& host_tsc, uint64_t& system_ns) {
+    host_tsc = x86::rdtsc();
+    system_ns = tsc_to_ns(host_tsc - boot_tsc);
+}
 
 void udelay(uint64_t us) {
     if (khz == 0) { // before calibration: the PIT is the only clock
