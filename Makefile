@@ -14,9 +14,16 @@ build: setup
 	@cmake --build $(BUILD)
 
 # The demo: cxen on 4 emulated CPUs; prints the memory map, the CPUs it
-# brought up and the timer check, then QEMU exits. ARGS go to scripts/cxen-run.
+# brought up and the timer check, then runs two PVH domains (the in-guest
+# smoke test kernel) side by side; QEMU exits when both have powered off.
+# ARGS go to scripts/cxen-run (e.g. ARGS="my.cfg" adds a domain).
+DEMO := $(BUILD)/demo
 run: build
-	scripts/cxen-run --smp 4 --mem 512M --cmdline "selftest=timer" $(ARGS)
+	@mkdir -p $(DEMO)
+	@for d in alpha beta; do \
+	  printf 'name = "%s"\ntype = "pvh"\nmemory = 64\nvcpus = 1\nkernel = "../guests/hello.elf"\ncmdline = "require_xen"\n' $$d > $(DEMO)/$$d.cfg; \
+	done
+	scripts/cxen-run --smp 4 --mem 512M --cmdline "selftest=timer" $(DEMO)/alpha.cfg $(DEMO)/beta.cfg $(ARGS)
 
 # Host unit tests and system tests (QEMU). ctest's summary line ends the log.
 test: build
