@@ -78,10 +78,12 @@ def one_domain(log):
     yield r"\(d1\) Test result: PASS \(\d+ passed, 0 failed, 0 skipped\)", "every in-guest check passed"
     yield r"d1: shutdown: poweroff", "the guest powered off"
     yield r"d1: destroyed, memory returned", "the domain was torn down"
+    yield r"Free memory: (\d+) pages before the domains, \1 after\n", "every page came back"
     yield r"All domains have shut down cleanly; pass", "verdict pass"
 
 
 def two_domains(log):
+    yield r"Free memory: (\d+) pages before the domains, \1 after\n", "every page came back"
     for d in (1, 2):
         yield rf"\(d{d}\) Test result: PASS", f"d{d} passed its checks"
         yield rf"d{d}: shutdown: poweroff", f"d{d} powered off"

@@ -23,6 +23,8 @@
 #include "common/lib/panic.hpp"
 #include "common/lib/string.hpp"
 #include "common/domain.hpp"
+#include "common/mm/page_alloc.hpp"
+#include "common/mm/xenheap.hpp"
 #include "common/sched/sched.hpp"
 #include "common/time/timer.hpp"
 #include "arch/x86/hvm/svm/svm.hpp"
@@ -99,10 +101,16 @@ void timer_interrupt(TrapFrame&) { timer_softirq_raise(); }
 
 bool selftests_ok = true;
 bool some_domain_failed = false;
+uint64_t free_pages_before_domains;
 
 // The end of a boot-module run: pass only if every domain powered off.
 void all_domains_gone(bool all_powered_off) {
-    const bool ok = all_powered_off && selftests_ok && !some_domain_failed;
+    // Every page a domain had must be back: a leak shows here.
+    const uint64_t free_now = page_allocator().free_pages();
+    printk("Free memory: %lu pages before the domains, %lu after%s\n", free_pages_before_domains, free_now,
+           free_now == free_pages_before_domains ? "" : " (LEAK)");
+    const bool ok = all_powered_off && selftests_ok && !some_domain_failed &&
+                    free_now == free_pages_before_domains;
     printk("All domains have shut down%s; %s.\n", all_powered_off ? " cleanly" : ", not all by powering off",
            ok ? "pass" : "fail");
     debug_exit(ok ? Verdict::pass : Verdict::fail);
@@ -207,6 +215,7 @@ extern "C" [[noreturn]] void cxen_start(uint32_t magic, uint32_t info_pa) {
 
     unsigned groups = 0;
     set_all_domains_gone_hook(all_domains_gone);
+    free_pages_before_domains = page_allocator().free_pages();
     const unsigned started = build_boot_domains(boot_info, groups);
     if (groups == 0) {
         printk("Boot complete in %lu ms; nothing left to run.\n", now_ns() / 1000000);
