@@ -8,6 +8,7 @@ PACKAGES="
     g++ cmake ninja-build make binutils python3
     libgtest-dev libgmock-dev
     libxen-dev
+    pkg-config liblzma-dev zlib1g-dev libzstd-dev libcli11-dev
     qemu-system-x86
     grub-pc-bin grub-common xorriso mtools
 "
