@@ -9,6 +9,7 @@ PACKAGES="
     libgtest-dev libgmock-dev
     libxen-dev
     pkg-config liblzma-dev zlib1g-dev libzstd-dev libcli11-dev
+    clang-14 libclang-rt-14-dev
     qemu-system-x86
     grub-pc-bin grub-common xorriso mtools
 "
