@@ -29,6 +29,17 @@ struct CpuSvm {
 };
 CpuSvm cpu_svm[arch::max_cpus];
 
+// Let the guest read and write an MSR directly: the ones the VMCB holds
+// (VMLOAD/VMSAVE switch them). MSR permission map layout: APM 15.11.
+void msrpm_allow(uint8_t* map, uint32_t msr) {
+    uint32_t base, offset;
+    if (msr < 0x2000) base = 0, offset = 0;
+    else if (msr - 0xc0000000u < 0x2000) base = 0xc0000000u, offset = 0x800;
+    else base = 0xc0010000u, offset = 0x1000;
+    const uint32_t n = msr - base;
+    map[offset + n / 4] &= static_cast<uint8_t>(~(3u << ((n % 4) * 2)));
+}
+
 Result<paddr_t> alloc_zeroed(unsigned order, int fill) {
     void* p = TRY(alloc_xenheap_pages(order));
     memset(p, fill, page_size << order);
@@ -51,6 +62,11 @@ Status svm_detect() {
     if (!(info.features & feature_npt)) return Err(Errno::XEN_ENODEV);
     iopm = TRY(alloc_zeroed(2, 0xff)); // 16 KiB block; the map uses 12 KiB
     msrpm = TRY(alloc_zeroed(1, 0xff));
+    auto* map = static_cast<uint8_t*>(arch::maddr_to_virt(msrpm));
+    for (uint32_t msr : {0xc0000100u /* FS_BASE */, 0xc0000101u /* GS_BASE */, 0xc0000102u /* KERNEL_GS_BASE */,
+                         0xc0000081u /* STAR */, 0xc0000082u /* LSTAR */, 0xc0000083u /* CSTAR */,
+                         0xc0000084u /* SFMASK */, 0x174u, 0x175u, 0x176u /* SYSENTER_CS/ESP/EIP */})
+        msrpm_allow(map, msr);
     info.available = true;
     log(LogLevel::info, "SVM: revision %u, %u ASIDs, NPT%s%s%s\n", leaf.eax & 0xff, info.nr_asids,
         info.features & feature_nrips ? ", NRIP save" : "",
