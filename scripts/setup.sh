@@ -10,6 +10,7 @@ PACKAGES="
     libxen-dev
     pkg-config liblzma-dev zlib1g-dev libzstd-dev libcli11-dev
     clang-14 libclang-rt-14-dev
+    cpio gzip
     qemu-system-x86
     grub-pc-bin grub-common xorriso mtools
 "
