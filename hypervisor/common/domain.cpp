@@ -5,15 +5,20 @@
 #include "abi/xen/xen.hpp"
 #include "arch/cpu.hpp"
 #include "common/console/printk.hpp"
+#include "common/console/pv_console.hpp"
+#include "common/event/evtchn.hpp"
+#include "common/grant/grant_table.hpp"
 #include "common/lib/format.hpp"
 #include "common/lib/spinlock.hpp"
 #include "common/lib/string.hpp"
+#include "common/mm/domain_ram.hpp"
 #include "common/mm/page_alloc.hpp"
 #include "common/mm/xenheap.hpp"
 #include "common/mm/xmalloc.hpp"
 #include "common/sched/sched.hpp"
 #include "arch/time.hpp"
 #include "common/time/timer.hpp"
+#include "common/time/vcpu_timer.hpp"
 
 namespace cxen {
 
@@ -29,17 +34,21 @@ struct Reaper {
     Timer t;
 };
 
-void free_ram(Mfn mfn, unsigned order) { page_allocator().free(mfn, order); }
+void free_ram(Mfn mfn, unsigned order) { free_domain_ram(mfn, order); } // blocks may have been split
 
 void destroy(Domain* d) {
+    pv_console_destroy(*d); // first: drains the last output while the ring is still mapped
+    evtchn_domain_destroy(*d); // first: closing ports notifies remote domains
     for (unsigned i = 0; i < d->max_vcpus; ++i) {
         if (Vcpu* v = d->vcpus[i]) {
             sched_remove_vcpu(*v);
+            vcpu_timers_destroy(*v); // a queued Timer must not outlive its Vcpu
             arch::vcpu_arch_destroy(*v);
             xdelete(v);
         }
     }
     d->p2m.teardown(free_ram);
+    gnttab_domain_destroy(*d); // after the p2m: its frames are xen_page entries there, not freed with it
     if (d->shared_info) free_xenheap_pages(d->shared_info, 0);
     bool last;
     {
@@ -53,6 +62,11 @@ void destroy(Domain* d) {
     if (last && gone_hook) gone_hook(all_powered_off);
 }
 
+} // namespace
+
+void domain_destroy(Domain& d) { destroy(&d); }
+
+namespace {
 void reap(void* data) {
     auto* r = static_cast<Reaper*>(data);
     for (unsigned i = 0; i < r->d->max_vcpus; ++i) {
@@ -80,7 +94,8 @@ const char* shutdown_reason_name(ShutdownReason r) {
     return "unknown";
 }
 
-Result<Domain*> domain_create(Domid domid, const char* name, unsigned max_vcpus) {
+Result<Domain*> domain_create(Domid domid, const char* name, unsigned max_vcpus, uint32_t max_evtchn_ports,
+                              uint32_t max_grant_frames, uint32_t max_maptrack_frames) {
     if (domid >= domid_first_reserved || max_vcpus == 0 || max_vcpus > max_vcpus_per_domain)
         return Err(Errno::XEN_EINVAL);
     Domain* d = TRY(xnew<Domain>());
@@ -101,9 +116,27 @@ Result<Domain*> domain_create(Domid domid, const char* name, unsigned max_vcpus)
     }
     memset(si.value(), 0, page_size);
     d->shared_info = static_cast<::shared_info*>(si.value());
+    d->max_evtchn_ports = max_evtchn_ports;
+    if (auto st = evtchn_domain_init(*d, d->max_evtchn_ports); !st) {
+        d->p2m.teardown(nullptr);
+        free_xenheap_pages(d->shared_info, 0);
+        xdelete(d);
+        return Err(st.error());
+    }
+    d->max_grant_frames = max_grant_frames;
+    d->max_maptrack_frames = max_maptrack_frames;
+    if (auto st = gnttab_domain_init(*d); !st) {
+        evtchn_domain_destroy(*d);
+        d->p2m.teardown(nullptr);
+        free_xenheap_pages(d->shared_info, 0);
+        xdelete(d);
+        return Err(st.error());
+    }
     IrqSpinGuard g(domain_lock);
     for (Domain* o : domains)
         if (o && o->domid == domid) {
+            evtchn_domain_destroy(*d);
+            gnttab_domain_destroy(*d);
             d->p2m.teardown(nullptr);
             free_xenheap_pages(d->shared_info, 0);
             xdelete(d);
@@ -115,6 +148,8 @@ Result<Domain*> domain_create(Domid domid, const char* name, unsigned max_vcpus)
             ++domain_count;
             return d;
         }
+    evtchn_domain_destroy(*d);
+    gnttab_domain_destroy(*d);
     d->p2m.teardown(nullptr);
     free_xenheap_pages(d->shared_info, 0);
     xdelete(d);
@@ -180,14 +215,15 @@ void domain_console_write(Domain& d, const char* s, size_t len) {
     snprintf(prefix, sizeof(prefix), "(d%u) ", d.domid);
     for (size_t i = 0; i < len; ++i) {
         const char c = s[i];
+        const char shown = (c >= 32 && c < 127) || c == '\t' ? c : '?'; // guest bytes never reach the log raw
         if (c != '\n' && d.console_len < sizeof(d.console_line) - 2) {
-            if (c != '\r') d.console_line[d.console_len++] = (c >= 32 && c < 127) || c == '\t' ? c : '?';
+            if (c != '\r') d.console_line[d.console_len++] = shown;
             continue;
         }
         d.console_line[d.console_len++] = '\n';
         console_write_prefixed(prefix, d.console_line, d.console_len);
         d.console_len = 0;
-        if (c != '\n') d.console_line[d.console_len++] = c; // the line was full
+        if (c != '\n' && c != '\r') d.console_line[d.console_len++] = shown; // the line was full
     }
 }
 

@@ -35,9 +35,26 @@ const char* shutdown_reason_name(ShutdownReason r);
 
 enum class VcpuState : uint8_t { offline, runnable, running, blocked };
 
+/// A vCPU's runstate accounting (RUNSTATE_* and struct vcpu_runstate_info,
+/// public/vcpu.h), kept by common/time/runstate.cpp; times in ns of system time.
+struct Runstate {
+    int state = 3;                  ///< RUNSTATE_offline
+    uint64_t state_entry_time = 0;  ///< system time of the last change
+    uint64_t time[4] = {};          ///< ns spent in each state before that
+};
+
+/// One entry of the memory map XENMEM_memory_map returns (struct e820entry
+/// fields; types as XEN_HVM_MEMMAP_TYPE_*).
+struct E820Entry {
+    uint64_t addr, size;
+    uint32_t type;
+};
+constexpr unsigned max_domain_e820 = 8;
+
 struct Domain;
 struct EvtchnDomain; // common/event
 struct GrantTable;   // common/grant
+struct PvConsole;    // common/console/pv_console
 
 struct Vcpu {
     Domain* domain = nullptr;
@@ -57,9 +74,14 @@ struct Vcpu {
     uint8_t upcall_vector = 0;             ///< HVMOP_set_evtchn_upcall_vector (0: none)
     Timer singleshot_timer;                ///< VCPUOP_set_singleshot_timer -> VIRQ_TIMER
     uint64_t runstate_gva = 0;             ///< VCPUOP_register_runstate_memory_area (0: none)
+    bool vcpu_info_registered = false;     ///< VCPUOP_register_vcpu_info done (once only, as Xen)
+    Runstate runstate;                     ///< common/time/runstate.cpp
+    Timer periodic_timer;                  ///< VCPUOP_set_periodic_timer -> VIRQ_TIMER
+    uint64_t periodic_period_ns = 0;       ///< 0: periodic timer off
     // ---- event channels (common/event) ----
     uint32_t virq_to_port[24] = {}; ///< NR_VIRQS; 0 = not bound
-    std::atomic<uint32_t> poll_port{0}; ///< SCHEDOP_poll in progress
+    std::atomic<uint32_t> poll_port{0}; ///< SCHEDOP_poll: 0 none, ~0u any port, else that port
+    Timer poll_timer;                   ///< SCHEDOP_poll timeout
 };
 
 struct Domain {
@@ -79,17 +101,29 @@ struct Domain {
     ::shared_info* shared_info = nullptr; ///< hypervisor-owned page (XENMAPSPACE_shared_info)
     uint64_t hvm_params[39] = {};              ///< HVM_NR_PARAMS (public/hvm/params.h)
     uint64_t shutdown_code = 0;                ///< SCHEDOP_shutdown_code
+    uint64_t shared_info_gfn = ~0ull;          ///< where the guest mapped shared_info (~0: nowhere)
+    unsigned long vm_assist = 0;               ///< VMASST_TYPE_* bits enabled (vm_assist hypercall)
+    E820Entry e820[max_domain_e820] = {};      ///< the guest's memory map (XENMEM_memory_map), set by the builder
+    unsigned nr_e820 = 0;
     // ---- event channels and grant tables ----
     EvtchnDomain* evtchn = nullptr;
     GrantTable* gnttab = nullptr;
+    PvConsole* pv_console = nullptr;     ///< the hypervisor serves d's console ring (pv_console.hpp)
     uint32_t max_evtchn_ports = 1023;    ///< xl.cfg max_event_channels
     uint32_t max_grant_frames = 64;      ///< xl.cfg max_grant_frames
     uint32_t max_maptrack_frames = 1024; ///< xl.cfg max_maptrack_frames
 };
 
-/// Create a domain with room for max_vcpus vCPUs (none created yet).
-/// Errors: -EEXIST domid in use, -EINVAL bad domid or vCPU count, -ENOMEM.
-[[nodiscard]] Result<Domain*> domain_create(Domid domid, const char* name, unsigned max_vcpus);
+/// Create a domain with room for max_vcpus vCPUs (none created yet) and
+/// event-channel ports up to max_evtchn_ports (xl.cfg max_event_channels,
+/// Xen's max_evtchn_port: the highest port number, default 1023).
+/// Grant tables get max_grant_frames / max_maptrack_frames (xl.cfg; Xen's
+/// defaults 64 / 1024, also cxen's caps: more is -EINVAL, as in Xen).
+/// Errors: -EEXIST domid in use, -EINVAL bad domid, vCPU count or grant
+/// limits, -ENOMEM.
+[[nodiscard]] Result<Domain*> domain_create(Domid domid, const char* name, unsigned max_vcpus,
+                                            uint32_t max_evtchn_ports = 1023, uint32_t max_grant_frames = 64,
+                                            uint32_t max_maptrack_frames = 1024);
 /// Create vCPU `id` of d, pinned to pCPU `cpu`, in the offline state.
 [[nodiscard]] Result<Vcpu*> vcpu_create(Domain& d, unsigned id, unsigned cpu);
 /// Record the reason, log it, take every vCPU off its pCPU; then destroy d.
@@ -98,6 +132,9 @@ void domain_shutdown(Domain& d, ShutdownReason reason);
 /// Crash d alone, saying why (a triple fault, an invalid state ...).
 void domain_crash(Domain& d, const char* why);
 Domain* domain_by_id(Domid domid);
+/// Free d and everything it holds now. Only for domains none of whose vCPUs
+/// can be running: the reaper after domain_shutdown(), and host tests.
+void domain_destroy(Domain& d);
 /// Number of domains that exist (not yet destroyed).
 unsigned nr_domains();
 

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 
+#include "abi/xen/xen.hpp"
 #include "common/domain.hpp"
 #include "common/lib/result.hpp"
 
@@ -30,9 +31,67 @@ void send_guest_global_virq(Domain& d, uint32_t virq);
 /// A port of d whose other end is the hypervisor itself (the PV console
 /// until a console daemon exists): `on_send` runs when the guest sends on
 /// it. Errors: -ENOSPC no free port, -ENOMEM.
-[[nodiscard]] Result<EvtchnPort> evtchn_alloc_xen_port(Domain& d, void (*on_send)(Domain& d, EvtchnPort port));
+[[nodiscard]] Result<EvtchnPort> evtchn_alloc_xen_port(Domain& d,
+                                                       void (*on_send)(Domain& d, EvtchnPort port));
 /// Notify the guest on a port allocated by evtchn_alloc_xen_port().
 void evtchn_notify_from_xen(Domain& d, EvtchnPort port);
+
+// ---- EVTCHNOP_* cores (Xen xen/common/event_channel.c); `cur` is the
+// calling domain, DOMID_SELF names it. The shell in
+// common/hypercall/event_channel_op.cpp copies the structs in and out.
+// Privilege: a domain controls only itself (TODO(#9): a control domain and
+// XSM); a foreign `dom` gives -EPERM as Xen's dummy XSM policy does.
+
+/// EVTCHNOP_alloc_unbound: a port in a.dom that a.remote_dom may bind; a.port out.
+/// Errors: -ESRCH no such domain, -EPERM not self, -ENOSPC no free port
+/// up to the domain's limit, -EINVAL domain dying, -ENOMEM.
+[[nodiscard]] Status evtchn_alloc_unbound(Domain& cur, evtchn_alloc_unbound_t& a);
+/// EVTCHNOP_bind_interdomain: connect a new local port to b.remote_port of
+/// b.remote_dom, which must be unbound and waiting for cur; b.local_port
+/// out; the local port is left pending (Xen does, for lost notifications).
+/// Errors: -ESRCH, -EINVAL remote port not valid/unbound/not for us, -ENOSPC.
+[[nodiscard]] Status evtchn_bind_interdomain(Domain& cur, evtchn_bind_interdomain_t& b);
+/// EVTCHNOP_bind_virq: b.port out. Errors: -EINVAL virq >= NR_VIRQS or a
+/// global VIRQ on vCPU != 0, -ENOENT no such vCPU, -EEXIST already bound, -ENOSPC.
+[[nodiscard]] Status evtchn_bind_virq(Domain& cur, evtchn_bind_virq_t& b);
+/// EVTCHNOP_bind_ipi: b.port out. Errors: -ENOENT no such vCPU, -ENOSPC.
+[[nodiscard]] Status evtchn_bind_ipi(Domain& cur, evtchn_bind_ipi_t& b);
+/// EVTCHNOP_close (guest = true) or a hypervisor close (guest = false,
+/// also closes hypervisor-consumer ports). The remote end of an
+/// interdomain channel goes back to unbound. Errors: -EINVAL bad or free port,
+/// a hypervisor port closed by the guest.
+[[nodiscard]] Status evtchn_close(Domain& d, EvtchnPort port, bool guest);
+/// EVTCHNOP_send: interdomain -> remote pending, IPI -> local pending,
+/// unbound -> dropped. Errors: -EINVAL bad/free/VIRQ port.
+[[nodiscard]] Status evtchn_send(Domain& d, EvtchnPort port);
+/// EVTCHNOP_status. Errors: -ESRCH, -EPERM, -EINVAL port not valid.
+[[nodiscard]] Status evtchn_status(Domain& cur, evtchn_status_t& s);
+/// EVTCHNOP_bind_vcpu: change the notify vCPU of an unbound, interdomain
+/// or global-VIRQ port. Errors: -ENOENT no such vCPU, -EINVAL otherwise.
+[[nodiscard]] Status evtchn_bind_vcpu(Domain& d, EvtchnPort port, uint32_t vcpu);
+/// EVTCHNOP_unmask. Errors: -EINVAL port not valid.
+[[nodiscard]] Status evtchn_unmask(Domain& d, EvtchnPort port);
+/// EVTCHNOP_reset: close every guest port of `dom` (hypervisor ports stay).
+/// Errors: -ESRCH, -EPERM, -EINVAL not self (Xen: unless paused by a controller).
+[[nodiscard]] Status evtchn_reset(Domain& cur, domid_t dom);
+
+/// Ports the ABI can name (4096 for 2-level): SCHEDOP_poll's -EINVAL bound.
+uint32_t evtchn_max_ports(const Domain& d);
+/// Is `port` pending in d (false for ports not valid): SCHEDOP_poll.
+bool evtchn_port_is_pending(const Domain& d, EvtchnPort port);
+/// Is `port` masked in d (false for ports not valid).
+bool evtchn_port_is_masked(const Domain& d, EvtchnPort port);
+
+/// Reads port `i` of a SCHEDOP_poll list (from guest memory: -EFAULT).
+using EvtchnPortReader = Result<EvtchnPort> (*)(void* ctx, uint32_t i);
+/// SCHEDOP_poll core (Xen's do_poll, xen/common/sched/core.c): block v
+/// until one of the `nr_ports` ports is pending (masked or not), an upcall
+/// is pending, or system time reaches timeout_ns (0: no timeout). Returns
+/// at once, without blocking, if one is pending already; the block happens
+/// when the hypercall returns. Errors: -EINVAL nr_ports > 128 or a port
+/// >= evtchn_max_ports(), -EFAULT from read_port.
+[[nodiscard]] Status evtchn_poll(Vcpu& v, uint32_t nr_ports, uint64_t timeout_ns,
+                                 EvtchnPortReader read_port, void* ctx);
 
 /// Is an event pending (and unmasked) for v: used to decide whether HLT
 /// blocks and whether SCHEDOP_poll returns.

@@ -1,9 +1,83 @@
-// event_channel_op (public/event_channel.h). TODO(#3): being written; every sub-op is -ENOSYS.
+// event_channel_op (public/event_channel.h): the thin shell around the
+// EVTCHNOP_* cores in common/event/evtchn.cpp, as Xen's do_event_channel_op():
+// copy the op struct in once, run the core, copy the struct back when the
+// op has results and succeeded (a failed copy-out is -EFAULT and, as in
+// Xen, the port stays allocated).
 #include "abi/xen/xen.hpp"
+#include "arch/guest_access.hpp"
+#include "common/event/evtchn.hpp"
 #include "common/hypercall/hypercall.hpp"
 
 namespace cxen {
 
-long do_event_channel_op(Vcpu&, const HypercallArgs&) { return -static_cast<long>(Errno::XEN_ENOSYS); }
+namespace {
+
+constexpr long efault = -static_cast<long>(Errno::XEN_EFAULT);
+/// Xen's internal continuation of EVTCHNOP_reset (public/event_channel.h,
+/// only under __XEN__); a guest can still issue it.
+constexpr uint64_t evtchnop_reset_cont = 14;
+
+/// Copy T in, run core(T&), copy T out if `out` and the core succeeded.
+template <typename T, typename Core> long with_op(Vcpu& v, uint64_t arg, bool out, Core core) {
+    T op;
+    if (!arch::copy_from_guest(v, arg, op)) return efault;
+    const Status st = core(op);
+    if (!st) return st.rc();
+    if (out && !arch::copy_to_guest(v, arg, op)) return efault;
+    return 0;
+}
+
+} // namespace
+
+long do_event_channel_op(Vcpu& v, const HypercallArgs& args) {
+    const uint64_t cmd = args.a[0], arg = args.a[1];
+    Domain& d = *v.domain;
+    switch (cmd) {
+    case EVTCHNOP_alloc_unbound:
+        return with_op<evtchn_alloc_unbound_t>(
+            v, arg, true, [&](auto& op) { return evtchn_alloc_unbound(d, op); });
+    case EVTCHNOP_bind_interdomain:
+        return with_op<evtchn_bind_interdomain_t>(
+            v, arg, true, [&](auto& op) { return evtchn_bind_interdomain(d, op); });
+    case EVTCHNOP_bind_virq:
+        return with_op<evtchn_bind_virq_t>(v, arg, true,
+                                           [&](auto& op) { return evtchn_bind_virq(d, op); });
+    case EVTCHNOP_bind_ipi:
+        return with_op<evtchn_bind_ipi_t>(v, arg, true,
+                                          [&](auto& op) { return evtchn_bind_ipi(d, op); });
+    case EVTCHNOP_close:
+        return with_op<evtchn_close_t>(v, arg, false,
+                                       [&](auto& op) { return evtchn_close(d, op.port, true); });
+    case EVTCHNOP_send:
+        return with_op<evtchn_send_t>(v, arg, false,
+                                      [&](auto& op) { return evtchn_send(d, op.port); });
+    case EVTCHNOP_status:
+        return with_op<evtchn_status_t>(v, arg, true,
+                                        [&](auto& op) { return evtchn_status(d, op); });
+    case EVTCHNOP_bind_vcpu:
+        return with_op<evtchn_bind_vcpu_t>(
+            v, arg, false, [&](auto& op) { return evtchn_bind_vcpu(d, op.port, op.vcpu); });
+    case EVTCHNOP_unmask:
+        return with_op<evtchn_unmask_t>(v, arg, false,
+                                        [&](auto& op) { return evtchn_unmask(d, op.port); });
+    case EVTCHNOP_reset:
+        return with_op<evtchn_reset_t>(v, arg, false,
+                                       [&](auto& op) { return evtchn_reset(d, op.dom); });
+    case evtchnop_reset_cont:
+        // cxen's reset never preempts, so there is never one to continue:
+        // Xen's answer for "no reset in progress".
+        return with_op<evtchn_reset_t>(v, arg, false,
+                                       [](auto&) { return Status(Err(Errno::XEN_EBUSY)); });
+    case EVTCHNOP_bind_pirq:
+        // A PVH domU has no PIRQs (nr_pirqs = 0): Xen's range check fails.
+        return with_op<evtchn_bind_pirq_t>(v, arg, false,
+                                           [](auto&) { return Status(Err(Errno::XEN_EINVAL)); });
+    case EVTCHNOP_init_control: // TODO(#5): FIFO ABI; Linux falls back to 2-level on any error
+    case EVTCHNOP_expand_array: // FIFO only
+    case EVTCHNOP_set_priority: // 2-level has no priorities: Xen's -ENOSYS
+    default:
+        return -static_cast<long>(Errno::XEN_ENOSYS);
+    }
+}
 
 } // namespace cxen

@@ -1,9 +1,158 @@
-// hvm_op (public/hvm/hvm_op.h). TODO(#3): being written; every sub-op is -ENOSYS.
+// hvm_op (public/hvm/hvm_op.h) for a PVH domU, as Xen 4.17's do_hvm_op()
+// (xen/arch/x86/hvm/hvm.c): set/get_param with hvm_allow_set_param() /
+// hvm_allow_get_param()'s lists of what a guest may touch in itself,
+// set_evtchn_upcall_vector, get_time, and the pagetable_dying probe.
+// Unknown sub-ops are -ENOSYS.
+//
+// Locking: d.hvm_params words are written only here, by the domain's own
+// vCPUs, and read by the interrupt code without a lock (a 64-bit store is
+// atomic on x86; a reader sees the old or the new value).
 #include "abi/xen/xen.hpp"
+#include "arch/guest_access.hpp"
+#include "arch/time.hpp"
+#include "arch/vcpu.hpp"
+#include "common/console/printk.hpp"
 #include "common/hypercall/hypercall.hpp"
 
 namespace cxen {
 
-long do_hvm_op(Vcpu&, const HypercallArgs&) { return -static_cast<long>(Errno::XEN_ENOSYS); }
+namespace {
+constexpr long err(Errno e) { return -static_cast<long>(e); }
+static_assert(sizeof(Domain::hvm_params) / sizeof(uint64_t) == HVM_NR_PARAMS);
+
+// rcu_lock_domain_by_any_id() then XSM_TARGET for a domU caller.
+Result<Domain*> target_domain(Vcpu& cur, domid_t domid) {
+    if (domid == DOMID_SELF) return cur.domain;
+    Domain* d = domain_by_id(domid);
+    if (!d) return Err(Errno::XEN_ESRCH);
+    if (d != cur.domain) return Err(Errno::XEN_EPERM);
+    return d;
+}
+
+// hvm_allow_set_param(): the parameters a guest may set in itself, then
+// the write-once ones.
+Status allow_set_param(const Domain& d, bool self, uint32_t index, uint64_t value) {
+    switch (index) {
+    case HVM_PARAM_CALLBACK_IRQ: case HVM_PARAM_VM86_TSS: case HVM_PARAM_VM86_TSS_SIZED:
+    case HVM_PARAM_ACPI_IOPORTS_LOCATION: case HVM_PARAM_VM_GENERATION_ID_ADDR:
+    case HVM_PARAM_STORE_EVTCHN: case HVM_PARAM_CONSOLE_EVTCHN: case HVM_PARAM_X87_FIP_WIDTH:
+        break;
+    default:
+        if (self) return Err(Errno::XEN_EPERM);
+    }
+    switch (index) {
+    case HVM_PARAM_VIRIDIAN: case HVM_PARAM_IOREQ_SERVER_PFN: case HVM_PARAM_NR_IOREQ_SERVER_PAGES:
+    case HVM_PARAM_ALTP2M: case HVM_PARAM_MCA_CAP:
+        if (d.hvm_params[index] != 0 && value != d.hvm_params[index]) return Err(Errno::XEN_EEXIST);
+        break;
+    default:
+        break;
+    }
+    return ok_status();
+}
+
+bool allow_get_param(bool self, uint32_t index) {
+    switch (index) {
+    case HVM_PARAM_CALLBACK_IRQ: case HVM_PARAM_VM86_TSS: case HVM_PARAM_VM86_TSS_SIZED:
+    case HVM_PARAM_ACPI_IOPORTS_LOCATION: case HVM_PARAM_VM_GENERATION_ID_ADDR:
+    case HVM_PARAM_STORE_PFN: case HVM_PARAM_STORE_EVTCHN: case HVM_PARAM_CONSOLE_PFN:
+    case HVM_PARAM_CONSOLE_EVTCHN: case HVM_PARAM_ALTP2M: case HVM_PARAM_X87_FIP_WIDTH:
+        return true;
+    default:
+        return !self;
+    }
+}
+
+long set_param(Vcpu& cur, uint64_t arg) {
+    xen_hvm_param a;
+    if (!arch::copy_from_guest(cur, arg, a)) return err(Errno::XEN_EFAULT);
+    auto target = target_domain(cur, a.domid);
+    if (!target) return err(target.error());
+    Domain& d = *target.value();
+    if (a.index >= HVM_NR_PARAMS) return err(Errno::XEN_EINVAL);
+    if (auto st = allow_set_param(d, &d == cur.domain, a.index, a.value); !st) return err(st.error());
+    switch (a.index) {
+    case HVM_PARAM_CALLBACK_IRQ:
+        // hvm_set_callback_via(): the type is bits 63:56; a PVH domain has
+        // no GSIs or PCI INTx, so only HVM_PARAM_CALLBACK_TYPE_VECTOR
+        // delivers anything. Recorded here; the interrupt code reads it.
+        if ((a.value >> 56) == HVM_PARAM_CALLBACK_TYPE_VECTOR)
+            log(LogLevel::info, "d%u: callback via vector %#lx\n", d.domid, a.value & 0xff);
+        break;
+    case HVM_PARAM_X87_FIP_WIDTH:
+        if (a.value != 0 && a.value != 4 && a.value != 8) return err(Errno::XEN_EINVAL);
+        break;
+    case HVM_PARAM_VM86_TSS_SIZED:
+        if ((a.value >> 32) < 104) return err(Errno::XEN_EINVAL); // sizeof(struct tss32)
+        break;
+    case HVM_PARAM_ACPI_IOPORTS_LOCATION:
+        return err(Errno::XEN_ENODEV); // pmtimer_change_ioport(): no emulated PM timer
+    default:
+        break;
+    }
+    d.hvm_params[a.index] = a.value;
+    if (a.index == HVM_PARAM_CALLBACK_IRQ) // re-evaluate pending upcalls with the new route
+        for (unsigned i = 0; i < d.max_vcpus; ++i)
+            if (Vcpu* v = d.vcpus[i]; v && v->vcpu_info && v->vcpu_info->evtchn_upcall_pending)
+                arch::vcpu_pend_upcall(*v);
+    return 0;
+}
+
+long get_param(Vcpu& cur, uint64_t arg) {
+    xen_hvm_param a;
+    if (!arch::copy_from_guest(cur, arg, a)) return err(Errno::XEN_EFAULT);
+    auto target = target_domain(cur, a.domid);
+    if (!target) return err(target.error());
+    Domain& d = *target.value();
+    if (a.index >= HVM_NR_PARAMS) return err(Errno::XEN_EINVAL);
+    if (!allow_get_param(&d == cur.domain, a.index)) return err(Errno::XEN_EPERM);
+    switch (a.index) {
+    case HVM_PARAM_VM86_TSS: a.value = static_cast<uint32_t>(d.hvm_params[HVM_PARAM_VM86_TSS_SIZED]); break;
+    case HVM_PARAM_ACPI_S_STATE: a.value = 0; break; // never S3-suspended
+    default: a.value = d.hvm_params[a.index]; break;
+    }
+    return arch::copy_to_guest(cur, arg, a) ? 0 : err(Errno::XEN_EFAULT);
+}
+
+long set_evtchn_upcall_vector(Vcpu& cur, uint64_t arg) {
+    xen_hvm_evtchn_upcall_vector op;
+    if (!arch::copy_from_guest(cur, arg, op)) return err(Errno::XEN_EFAULT);
+    if (op.vector < 0x10) return err(Errno::XEN_EINVAL);
+    Domain& d = *cur.domain;
+    if (op.vcpu >= d.max_vcpus || !d.vcpus[op.vcpu]) return err(Errno::XEN_ENOENT);
+    Vcpu& v = *d.vcpus[op.vcpu];
+    log(LogLevel::info, "d%uv%u: upcall vector %02x\n", d.domid, v.vcpu_id, op.vector);
+    v.upcall_vector = op.vector;
+    if (v.vcpu_info && v.vcpu_info->evtchn_upcall_pending) arch::vcpu_pend_upcall(v); // hvm_assert_evtchn_irq()
+    return 0;
+}
+} // namespace
+
+long do_hvm_op(Vcpu& cur, const HypercallArgs& args) {
+    const uint64_t op = args.a[0], arg = args.a[1];
+    switch (op) {
+    case HVMOP_set_param:
+        return set_param(cur, arg);
+    case HVMOP_get_param:
+        return get_param(cur, arg);
+    case HVMOP_set_evtchn_upcall_vector:
+        return set_evtchn_upcall_vector(cur, arg);
+    case HVMOP_get_time: {
+        xen_hvm_get_time gxt{};
+        gxt.now = arch::now_ns();
+        return arch::copy_to_guest(cur, arg, gxt) ? 0 : err(Errno::XEN_EFAULT);
+    }
+    case HVMOP_pagetable_dying: {
+        // Only shadow-paged guests use it; with nested paging Xen says -EINVAL.
+        xen_hvm_pagetable_dying a;
+        if (!arch::copy_from_guest(cur, arg, a)) return err(Errno::XEN_EFAULT);
+        auto target = target_domain(cur, a.domid);
+        if (!target && target.error() == Errno::XEN_ESRCH) return err(Errno::XEN_ESRCH);
+        return err(Errno::XEN_EINVAL);
+    }
+    default:
+        return err(Errno::XEN_ENOSYS);
+    }
+}
 
 } // namespace cxen

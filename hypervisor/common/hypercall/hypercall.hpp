@@ -33,5 +33,7 @@ long do_hvm_op(Vcpu& v, const HypercallArgs& args);
 long do_event_channel_op(Vcpu& v, const HypercallArgs& args);
 long do_grant_table_op(Vcpu& v, const HypercallArgs& args);
 long do_physdev_op(Vcpu& v, const HypercallArgs& args);
+long do_vm_assist(Vcpu& v, const HypercallArgs& args);
+long do_set_timer_op(Vcpu& v, const HypercallArgs& args);
 
 } // namespace cxen

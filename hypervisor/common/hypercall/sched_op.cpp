@@ -1,6 +1,7 @@
 // sched_op (public/sched.h).
 #include "abi/xen/xen.hpp"
 #include "arch/guest_access.hpp"
+#include "common/event/evtchn.hpp"
 #include "common/hypercall/hypercall.hpp"
 #include "common/sched/sched.hpp"
 #include "common/softirq.hpp"
@@ -23,6 +24,25 @@ long do_sched_op(Vcpu& v, const HypercallArgs& args) {
         if (s.reason > SHUTDOWN_soft_reset) return -static_cast<long>(Errno::XEN_EINVAL);
         domain_shutdown(*v.domain, static_cast<ShutdownReason>(s.reason));
         return 0;
+    }
+    case SCHEDOP_poll: {
+        // Xen's do_poll(): the port list is read one port at a time, after
+        // the poll is announced, so a bad list may go unnoticed if an event
+        // is already pending (as in Xen).
+        sched_poll p;
+        if (!arch::copy_from_guest(v, arg, p)) return -static_cast<long>(Errno::XEN_EFAULT);
+        struct Ctx {
+            Vcpu& v;
+            uint64_t list;
+        } ctx{v, reinterpret_cast<uint64_t>(p.ports.p)};
+        auto read = [](void* c, uint32_t i) -> Result<EvtchnPort> {
+            auto& x = *static_cast<Ctx*>(c);
+            evtchn_port_t port;
+            if (!arch::copy_from_guest(x.v, x.list + uint64_t{i} * sizeof(port), port))
+                return Err(Errno::XEN_EFAULT);
+            return EvtchnPort{port};
+        };
+        return evtchn_poll(v, p.nr_ports, p.timeout, read, &ctx).rc();
     }
     default:
         return -static_cast<long>(Errno::XEN_ENOSYS);

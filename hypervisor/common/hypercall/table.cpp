@@ -20,6 +20,8 @@ constexpr Entry table[] = {
     {__HYPERVISOR_event_channel_op, "event_channel_op", do_event_channel_op},
     {__HYPERVISOR_grant_table_op, "grant_table_op", do_grant_table_op},
     {__HYPERVISOR_physdev_op, "physdev_op", do_physdev_op},
+    {__HYPERVISOR_vm_assist, "vm_assist", do_vm_assist},
+    {__HYPERVISOR_set_timer_op, "set_timer_op", do_set_timer_op},
 };
 const Entry* find(uint64_t nr) {
     for (const Entry& e : table)

@@ -112,6 +112,31 @@ void PageAllocator::free(Mfn mfn, unsigned order) {
     free_block(idx, order);
 }
 
+void PageAllocator::split(Mfn mfn, unsigned order) {
+    const uint64_t idx = raw(mfn);
+    BUG_ON(order > max_order);
+    BUG_ON(idx >= nr_frames_ || pages_in(order) > nr_frames_ - idx);
+    IrqSpinGuard guard(lock_);
+    BUG_ON(frames_[idx].state != PageState::allocated || frames_[idx].order != order);
+    for (uint64_t i = idx; i < idx + pages_in(order); ++i) frames_[i].order = 0;
+}
+
+bool PageAllocator::allocated_block_of(Mfn mfn, Mfn& head, unsigned& order) {
+    const uint64_t idx = raw(mfn);
+    if (idx >= nr_frames_) return false;
+    IrqSpinGuard guard(lock_);
+    if (frames_[idx].state != PageState::allocated) return false;
+    for (unsigned o = 0; o <= max_order; ++o) {
+        const uint64_t h = idx & ~(pages_in(o) - 1);
+        if (frames_[h].order == o) {
+            head = Mfn{h};
+            order = o;
+            return true;
+        }
+    }
+    return false;
+}
+
 // Lock held. Every frame of the block [idx, idx + 2^order) is already
 // `free` and every frame but the head has no_order.
 void PageAllocator::free_block(uint64_t idx, unsigned order) {

@@ -51,10 +51,22 @@ class PageAllocator {
     /// order (double free, a frame in the middle of a block, wrong order).
     void free(Mfn mfn, unsigned order);
 
+    /// Turn the allocated block of 2^order frames at `mfn` into 2^order
+    /// allocated single frames, each then freed with free(m, 0) (a guest
+    /// giving back 4 KiB of RAM it received as a 2 MiB block).
+    /// BUG_ON: as free(), `mfn` is not the head of such an allocated block.
+    void split(Mfn mfn, unsigned order);
+    /// The head and order of the allocated block holding `mfn`, or false if
+    /// `mfn` is not in an allocated block. For the block's owner.
+    bool allocated_block_of(Mfn mfn, Mfn& head, unsigned& order);
+
     /// Frames currently free (in any block on a free list).
     uint64_t free_pages() const;
     /// Frames ever handed over by add_free_range() (free or allocated).
     uint64_t total_pages() const;
+    /// Frames the frame table describes: one more than the highest mfn
+    /// (Xen's max_page, which XENMEM_maximum_ram_page reports).
+    uint64_t nr_frames() const { return nr_frames_; }
     /// Number of free blocks of exactly 2^order frames (diagnostics, tests).
     uint64_t free_blocks(unsigned order) const;
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "common/lib/result.hpp"
+#include "common/lib/types.hpp"
 
 namespace cxen {
 
@@ -14,5 +15,8 @@ PageAllocator& page_allocator();
 /// 2^order contiguous pages, not zeroed. -ENOMEM if none are free.
 [[nodiscard]] Result<void*> alloc_xenheap_pages(unsigned order);
 void free_xenheap_pages(void* va, unsigned order);
+/// The machine frame of a page from alloc_xenheap_pages() (to map it into a
+/// guest's p2m, as shared_info is).
+Mfn xenheap_virt_to_mfn(const void* va);
 
 } // namespace cxen

@@ -6,6 +6,7 @@
 #include "common/lib/assert.hpp"
 #include "common/lib/spinlock.hpp"
 #include "common/softirq.hpp"
+#include "common/time/runstate.hpp"
 #include "common/time/timer.hpp"
 
 namespace cxen {
@@ -74,6 +75,7 @@ void sched_remove_vcpu(Vcpu& v) {
 }
 
 void vcpu_wake(Vcpu& v) {
+    v.poll_port.store(0); // a wake-up ends SCHEDOP_poll (Xen's vcpu_unblock)
     v.wake_pending.store(true);
     VcpuState expected = VcpuState::blocked;
     if (v.state.compare_exchange_strong(expected, VcpuState::runnable)) {
@@ -103,12 +105,14 @@ void sched_loop() {
         if (Vcpu* v = pick_next(rq)) {
             rq.current = v;
             (void)set_timer(rq.slice, arch::now_ns() + sched_slice_ns);
+            sched_runstate_switch_in(*v); // runstate area and pvclock (common/time)
             arch::vcpu_run(*v);
             // Leave `running` last: once it is left, v may be destroyed.
             VcpuState next = VcpuState::runnable;
             if (v->domain->is_dying.load()) next = VcpuState::offline;
             else if (v->block_requested.exchange(false) && !v->wake_pending.exchange(false))
                 next = VcpuState::blocked;
+            if (next != VcpuState::offline) sched_runstate_switch_out(*v, next == VcpuState::blocked);
             v->state.store(next);
             if (next == VcpuState::blocked && v->wake_pending.load()) vcpu_wake(*v);
             continue;

@@ -28,6 +28,7 @@ void console_write(const char* s, size_t len) { fake_console().append(s, len); }
 
 #include "arch/guest_access.hpp"
 #include "arch/vcpu.hpp"
+#include "common/domain.hpp"
 
 namespace cxen::arch {
 std::vector<uint8_t>& fake_guest_memory() {
@@ -51,10 +52,41 @@ Status copy_from_gpa(Domain&, uint64_t gpa, void* dst, size_t len) { return fake
 Status copy_to_gpa(Domain&, uint64_t gpa, const void* src, size_t len) {
     return fake_copy(gpa, const_cast<void*>(src), len, true);
 }
+Result<void*> map_guest_ram_frame(Domain&, uint64_t gfn) {
+    auto& mem = fake_guest_memory(); // gfn n is bytes [n << 12, (n + 1) << 12)
+    if (gfn >= (mem.size() >> 12)) return Err(Errno::XEN_EINVAL);
+    return static_cast<void*>(mem.data() + (gfn << 12));
+}
 Status vcpu_arch_init(Vcpu&, uint64_t, uint64_t) { return ok_status(); }
 void vcpu_arch_destroy(Vcpu&) {}
 void vcpu_run(Vcpu&) {}
 void domain_arch_set_tsc_offset(Domain&, uint64_t) {}
 void vcpu_pend_upcall(Vcpu&) { ++fake_upcalls; }
 void vcpu_kick(Vcpu&) { ++fake_kicks; }
+Status vcpu_initialise(Vcpu&, Vcpu&, uint64_t) { return ok_status(); }
+Status vcpu_up(Vcpu& v) {
+    v.arch.down = false;
+    return ok_status();
+}
+Status vcpu_down(Vcpu&, Vcpu& v) {
+    v.arch.down = true;
+    return ok_status();
+}
+bool vcpu_is_up(const Vcpu& v) { return !v.arch.down; }
 } // namespace cxen::arch
+
+// ---- panic: common code's last resort (common/lib/panic.hpp) ----
+#include <cstdarg>
+
+#include "common/lib/panic.hpp"
+
+namespace cxen {
+[[noreturn]] void panic(const char* fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    std::fputs("panic: ", stderr);
+    std::vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    std::abort();
+}
+} // namespace cxen

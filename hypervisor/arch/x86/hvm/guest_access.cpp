@@ -120,5 +120,10 @@ Status copy_from_gpa(Domain& d, uint64_t gpa, void* dst, size_t len) {
 Status copy_to_gpa(Domain& d, uint64_t gpa, const void* src, size_t len) {
     return copy(d, nullptr, gpa, static_cast<uint8_t*>(const_cast<void*>(src)), len, true);
 }
+Result<void*> map_guest_ram_frame(Domain& d, uint64_t gfn) {
+    const P2mEntry e = d.p2m.lookup(Gfn{gfn});
+    if (e.type != P2mType::ram_rw) return Err(Errno::XEN_EINVAL);
+    return mfn_to_virt(e.mfn);
+}
 
 } // namespace cxen::arch

@@ -132,5 +132,6 @@ Result<void*> alloc_xenheap_pages(unsigned order) {
 }
 
 void free_xenheap_pages(void* va, unsigned order) { page_allocator().free(arch::virt_to_mfn(va), order); }
+Mfn xenheap_virt_to_mfn(const void* va) { return arch::virt_to_mfn(va); }
 
 } // namespace cxen

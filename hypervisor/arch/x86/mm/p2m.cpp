@@ -62,6 +62,8 @@ void free_tables(paddr_t t, unsigned level, void (*free_ram)(Mfn, unsigned)) {
 }
 } // namespace
 
+void clear_frames(Mfn mfn, unsigned order) { memset(mfn_to_virt(mfn), 0, page_size << order); }
+
 Status P2m::init() {
     root_ = TRY(new_table());
     return ok_status();

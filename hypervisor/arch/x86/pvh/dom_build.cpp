@@ -16,7 +16,9 @@
 #include "common/cfg/domain_config.hpp"
 #include "common/cfg/xl_cfg.hpp"
 #include "common/console/printk.hpp"
+#include "common/console/pv_console.hpp"
 #include "common/domain.hpp"
+#include "common/grant/grant_table.hpp"
 #include "common/lib/bitops.hpp"
 #include "common/lib/format.hpp"
 #include "common/lib/string.hpp"
@@ -130,14 +132,24 @@ bool build_one(const BootInfo& bi, size_t cfg_idx, size_t kernel_idx, long ramdi
         return false;
     }
 
-    auto created = domain_create(domid, dom_cfg.name, dom_cfg.vcpus);
+    // xl.cfg max_event_channels is Xen's max_evtchn_port: the highest port
+    // number the domain may bind (libxl passes it as-is).
+    auto created = domain_create(domid, dom_cfg.name, dom_cfg.vcpus, dom_cfg.max_event_channels,
+                                 dom_cfg.max_grant_frames, dom_cfg.max_maptrack_frames);
     if (!created) {
         snprintf(fail.msg, sizeof(fail.msg), "%s: cannot create domain %u: %s", file, domid,
                  errno_name(created.error()));
         return false;
     }
     Domain& d = *created.value();
-    d.max_pages = dom_cfg.maxmem_mib << (20 - page_shift);
+    // libxl adds LIBXL_MAXMEM_CONSTANT (1 MiB) to maxmem for the domain's
+    // max_pages (libxl__build_pre), room for the ACPI and special pages.
+    d.max_pages = (dom_cfg.maxmem_mib + 1) << (20 - page_shift);
+    // The same map the start info carries, for XENMEM_memory_map.
+    static_assert(pvh_max_e820 <= max_domain_e820);
+    for (uint32_t i = 0; i < layout.nr_e820; ++i)
+        d.e820[i] = {layout.e820[i].addr, layout.e820[i].size, layout.e820[i].type};
+    d.nr_e820 = layout.nr_e820;
     auto give_up = [&](const char* what, Errno e) {
         snprintf(fail.msg, sizeof(fail.msg), "%s: %s: %s", file, what, errno_name(e));
         domain_shutdown(d, ShutdownReason::crash);
@@ -196,6 +208,16 @@ bool build_one(const BootInfo& bi, size_t cfg_idx, size_t kernel_idx, long ramdi
     }
     if (st) st = copy_to_gpa(d, layout.start_info_gpa, &si, sizeof(si));
     if (!st) return give_up("start info", st.error());
+
+    // The PV console of every domain but the control domain (libxl), served
+    // by the hypervisor until xenconsoled exists, and the grant of its page
+    // to the backend, seeded as xc_dom_gnttab_seed() does (backend domid 0).
+    if (domid != 0) {
+        if (auto cs = pv_console_init(d, Gfn{layout.console_gfn}); !cs)
+            log(LogLevel::warning, "d%u: no PV console: %s\n", domid, errno_name(cs.error()));
+        else if (auto gs = gnttab_seed_entry(d, GNTTAB_RESERVED_CONSOLE, 0, Gfn{layout.console_gfn}); !gs)
+            return give_up("console grant", gs.error());
+    }
 
     // vCPUs, spread over the pCPUs; vCPU 0 starts at the PVH entry.
     const uint64_t online = cpu_online_mask();

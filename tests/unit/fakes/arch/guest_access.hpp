@@ -23,6 +23,11 @@ namespace cxen::arch {
 [[nodiscard]] Status copy_from_gpa(Domain& d, uint64_t gpa, void* dst, size_t len);
 [[nodiscard]] Status copy_to_gpa(Domain& d, uint64_t gpa, const void* src, size_t len);
 
+/// Hypervisor pointer (direct map) to the start of guest frame `gfn` of d,
+/// for areas the hypervisor keeps updating (a registered vcpu_info). Only
+/// the domain's own read-write RAM qualifies. Errors: -EINVAL otherwise.
+[[nodiscard]] Result<void*> map_guest_ram_frame(Domain& d, uint64_t gfn);
+
 template <typename T> [[nodiscard]] Status copy_from_guest(Vcpu& v, uint64_t gva, T& out) {
     return copy_from_guest(v, gva, &out, sizeof(T));
 }

@@ -12,6 +12,8 @@ namespace cxen::arch {
 
 enum class P2mType : uint8_t { invalid = 0, ram_rw = 1, ram_ro = 2, xen_page = 3 };
 
+inline void clear_frames(Mfn, unsigned) {} // host frames are not real memory
+
 struct P2mEntry {
     Mfn mfn;
     P2mType type;
@@ -35,7 +37,11 @@ class P2m {
     }
     paddr_t root() const { return 0; }
     void teardown(void (*)(Mfn, unsigned)) { map_.clear(); }
-    uint64_t ram_pages() const { return map_.size(); }
+    uint64_t ram_pages() const { // as the real one: RAM only, not hypervisor pages
+        uint64_t n = 0;
+        for (const auto& [gfn, e] : map_) n += e.type == P2mType::ram_rw || e.type == P2mType::ram_ro;
+        return n;
+    }
 
   private:
     std::map<uint64_t, P2mEntry> map_;

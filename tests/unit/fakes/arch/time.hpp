@@ -9,4 +9,14 @@ inline uint64_t fake_now_ns = 0;
 inline uint64_t fake_programmed_deadline = UINT64_MAX;
 inline uint64_t now_ns() { return fake_now_ns; }
 inline void timer_program(uint64_t deadline_ns) { fake_programmed_deadline = deadline_ns; }
+/// pvclock inputs (common/time/pvclock.cpp): host TSC, its rate, the wallclock.
+inline uint64_t fake_tsc = 0;
+inline uint64_t fake_tsc_khz = 2'000'000;
+inline uint64_t fake_wallclock_at_boot_ns = 0;
+inline uint64_t tsc_khz() { return fake_tsc_khz; }
+inline void time_sample(uint64_t& host_tsc, uint64_t& system_ns) {
+    host_tsc = fake_tsc;
+    system_ns = fake_now_ns;
+}
+inline uint64_t wallclock_at_boot_ns() { return fake_wallclock_at_boot_ns; }
 } // namespace cxen::arch

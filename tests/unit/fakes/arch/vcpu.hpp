@@ -18,8 +18,15 @@ struct ArchVcpu {
 void vcpu_arch_destroy(Vcpu& v);
 void vcpu_run(Vcpu& v);
 void domain_arch_set_tsc_offset(Domain& d, uint64_t offset);
+inline thread_local uint64_t fake_tsc_offset = 0;
+inline uint64_t vcpu_tsc_offset(const Vcpu&) { return fake_tsc_offset; }
 /// Fakes count the calls so that tests can see upcalls and kicks.
 void vcpu_pend_upcall(Vcpu& v);
 void vcpu_kick(Vcpu& v);
+/// VCPUOP_initialise/up/down/is_up: the fakes only flip `down`.
+[[nodiscard]] Status vcpu_initialise(Vcpu& caller, Vcpu& target, uint64_t ctx_gva);
+[[nodiscard]] Status vcpu_up(Vcpu& target);
+[[nodiscard]] Status vcpu_down(Vcpu& caller, Vcpu& target);
+bool vcpu_is_up(const Vcpu& v);
 inline thread_local unsigned fake_upcalls = 0, fake_kicks = 0;
 } // namespace cxen::arch

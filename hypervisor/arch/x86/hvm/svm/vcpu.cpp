@@ -3,8 +3,22 @@
 // assists, so instruction lengths come from the exit code (each intercepted
 // instruction has one encoding; a guest that pads it with prefixes only
 // confuses itself) or from EXITINFO2 for I/O.
+//
+// Also the interrupt side of the vCPU: the x2APIC MSRs (vlapic.hpp), event
+// injection before each VMRUN (EVENTINJ, or an interrupt window through
+// V_IRQ + the VINTR intercept, APM Vol. 2, 15.20-15.21), re-injection of
+// events cut short by an exit (EXITINTINFO), INIT/SIPI and VCPUOP vCPU
+// bring-up, and switching the guest FPU/SSE/AVX state (XSAVE with the
+// guest's XCR0, else FXSAVE) when a pCPU changes vCPU.
+//
+// Locking: ArchVcpu::lock (interrupts off) protects the vLAPIC and the
+// start request of that vCPU; never hold two vCPUs' locks at once (an IPI
+// is decided under the sender's lock, delivered after dropping it). The
+// power flags (down, initialised, nmi_pending) are atomics written before
+// the target is kicked; the VMCB is touched only by the vCPU's own pCPU.
 #include "arch/vcpu.hpp"
 
+#include "abi/xen/hvm_vcpu.hpp"
 #include "abi/xen/xen.hpp"
 #include "arch/cpu.hpp"
 #include "arch/guest_access.hpp"
@@ -14,21 +28,30 @@
 #include "arch/x86.hpp"
 #include "common/console/printk.hpp"
 #include "common/domain.hpp"
+#include "common/event/evtchn.hpp"
 #include "common/hypercall/hypercall.hpp"
 #include "common/lib/format.hpp"
 #include "common/lib/string.hpp"
 #include "common/mm/xenheap.hpp"
 #include "common/sched/sched.hpp"
 #include "common/softirq.hpp"
+#include "common/time/timer.hpp"
 
 namespace cxen::arch {
 
 using svm::Vmcb;
 
 namespace {
-constexpr uint64_t CR0_PE = 1, CR0_ET = 1ull << 4;
-constexpr uint64_t EFER_SVME = 1ull << 12, EFER_LMA = 1ull << 10;
+constexpr uint64_t CR0_PE = 1, CR0_ET = 1ull << 4, CR0_PG = 1ull << 31;
+constexpr uint64_t CR4_PAE = 1ull << 5, CR4_OSFXSR = 1ull << 9, CR4_OSXMMEXCPT = 1ull << 10,
+                   CR4_OSXSAVE = 1ull << 18;
+constexpr uint64_t EFER_SVME = 1ull << 12, EFER_LMA = 1ull << 10, EFER_LME = 1ull << 8;
 constexpr uint64_t RFLAGS_IF = 1ull << 9;
+constexpr uint64_t power_on_pat = 0x0007040600070406ull;
+// VMCB V_INTR fields (offset 0x60, APM Vol. 2, appendix B): V_IRQ, V_INTR_PRIO, V_IGN_TPR.
+constexpr uint64_t vintr_irq = 1ull << 8, vintr_prio = 0xfull << 16, vintr_ign_tpr = 1ull << 20;
+constexpr uint64_t xcr0_x87 = 1, xcr0_sse = 2, xcr0_avx = 4;
+constexpr uint8_t nmi_vector = 2;
 constexpr uint32_t hypercall_msr = 0x40000000; // CPUID 0x40000002 EBX
 constexpr uint16_t debugcon_port = 0xe9;        // XEN_HVM_DEBUGCONS_IOPORT
 
@@ -62,6 +85,439 @@ void write_hypercall_page(Vcpu& v, uint64_t gpa) {
         log(LogLevel::warning, "d%u: hypercall page at bad gpa %#lx\n", v.domain->domid, gpa);
 }
 
+// ---- FPU/SSE/AVX state ----
+// The hypervisor itself never touches these registers (-mgeneral-regs-only),
+// so a vCPU's state stays in the hardware across exits and is saved and
+// restored only around vcpu_run().
+
+struct FpuCaps {
+    bool xsave = false;
+    bool xsaveopt = false;
+    uint64_t xcr0_mask = xcr0_x87 | xcr0_sse; ///< what guests may enable: x87, SSE, AVX
+};
+FpuCaps fpu_caps;
+bool fpu_probed = false;
+
+/// Probed on the boot CPU by the first vcpu_arch_init() (all pCPUs alike).
+const FpuCaps& fpu() {
+    if (!fpu_probed) {
+        const auto l1 = x86::cpuid(1);
+        // XSAVE only if every component the host has fits in the one-page
+        // area (a guest XSETBV that is not intercepted, as under QEMU 7.2,
+        // can enable all of them).
+        if ((l1.ecx & (1u << 26)) && x86::cpuid(0xd, 0).ecx <= page_size) {
+            fpu_caps.xsave = true;
+            const uint64_t host = x86::cpuid(0xd, 0).eax;
+            fpu_caps.xcr0_mask = host & (xcr0_x87 | xcr0_sse | ((l1.ecx & (1u << 28)) ? xcr0_avx : 0));
+            fpu_caps.xsaveopt = x86::cpuid(0xd, 1).eax & 1;
+        }
+        fpu_probed = true;
+    }
+    return fpu_caps;
+}
+
+/// Standard-format XSAVE area size for the components in `mask` (legacy
+/// region + header = 576 bytes, AVX's YMM_Hi128 = 256 at offset 576).
+uint32_t xsave_size(uint64_t mask) { return 576 + ((mask & xcr0_avx) ? 256 : 0); }
+
+void xsetbv0(uint64_t v) {
+    __asm__ volatile("xsetbv" ::"c"(0), "a"(static_cast<uint32_t>(v)), "d"(static_cast<uint32_t>(v >> 32))
+                     : "memory");
+}
+uint64_t xgetbv0() {
+    uint32_t lo, hi;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    return (uint64_t{hi} << 32) | lo;
+}
+
+/// QEMU 7.2 does not intercept XSETBV: the guest may have changed XCR0
+/// behind on_xsetbv(). Call on v's pCPU while its state is loaded.
+void sync_guest_xcr0(Vcpu& v) {
+    if (fpu().xsave) v.arch.xcr0 = xgetbv0();
+}
+
+/// Power-on FPU state (SDM Vol. 1, 13.6 / table 9-1): FCW 0x37F, MXCSR
+/// 0x1F80, everything else zero; an all-zero XSTATE_BV means "init state".
+void fpu_reset(Vcpu& v) {
+    auto* area = static_cast<uint8_t*>(v.arch.fpu_area);
+    memset(area, 0, page_size);
+    const uint16_t fcw = 0x37f;
+    const uint32_t mxcsr = 0x1f80;
+    memcpy(area + 0, &fcw, sizeof(fcw));
+    memcpy(area + 24, &mxcsr, sizeof(mxcsr));
+    v.arch.xcr0 = xcr0_x87;
+}
+
+void fpu_load(Vcpu& v) {
+    const FpuCaps& f = fpu();
+    const uint64_t want = CR4_OSFXSR | CR4_OSXMMEXCPT | (f.xsave ? CR4_OSXSAVE : 0);
+    if (const uint64_t cr4 = x86::read_cr4(); (cr4 & want) != want) x86::write_cr4(cr4 | want);
+    if (f.xsave) {
+        // XSAVE/XRSTOR manage SSE state only when XCR0[1] is set, but a guest
+        // uses SSE whatever its XCR0: switch with x87|SSE added (as Xen's
+        // xcr0_accum | XSTATE_FP_SSE), then give the guest its own XCR0.
+        const uint64_t mask = v.arch.xcr0 | xcr0_x87 | xcr0_sse;
+        xsetbv0(mask);
+        __asm__ volatile("xrstor64 (%0)" ::"r"(v.arch.fpu_area), "a"(static_cast<uint32_t>(mask)),
+                         "d"(static_cast<uint32_t>(mask >> 32))
+                         : "memory");
+        xsetbv0(v.arch.xcr0);
+    } else {
+        __asm__ volatile("fxrstor64 (%0)" ::"r"(v.arch.fpu_area) : "memory");
+    }
+}
+
+void fpu_save(Vcpu& v) {
+    if (fpu().xsave) {
+        sync_guest_xcr0(v);
+        const uint64_t mask = v.arch.xcr0 | xcr0_x87 | xcr0_sse;
+        xsetbv0(mask);
+        __asm__ volatile("xsave64 (%0)" ::"r"(v.arch.fpu_area), "a"(static_cast<uint32_t>(mask)),
+                         "d"(static_cast<uint32_t>(mask >> 32))
+                         : "memory");
+    } else
+        __asm__ volatile("fxsave64 (%0)" ::"r"(v.arch.fpu_area) : "memory");
+}
+
+// ---- interrupt sources and injection ----
+
+/// The domain-wide event-channel callback vector (HVM_PARAM_CALLBACK_IRQ of
+/// type HVM_PARAM_CALLBACK_TYPE_VECTOR, public/hvm/params.h), or 0.
+uint8_t callback_vector(const Domain& d) {
+    const uint64_t via = __atomic_load_n(&d.hvm_params[HVM_PARAM_CALLBACK_IRQ], __ATOMIC_RELAXED);
+    return (via >> 56) == HVM_PARAM_CALLBACK_TYPE_VECTOR ? static_cast<uint8_t>(via) : 0;
+}
+
+/// The callback vector is level-like: injected, bypassing the LAPIC, while
+/// evtchn_upcall_pending is set (Xen's hvm_vcpu_has_pending_irq). A vCPU
+/// with its own upcall vector gets it through the vLAPIC IRR instead.
+bool callback_pending(const Vcpu& v) {
+    return v.upcall_vector == 0 && callback_vector(*v.domain) != 0 && evtchn_vcpu_has_pending(v);
+}
+
+/// Would an interrupt wake v from HLT (Xen's local_events_need_delivery)?
+bool has_pending_interrupt(Vcpu& v) {
+    if (v.arch.nmi_pending.load() || callback_pending(v)) return true;
+    IrqSpinGuard g(v.arch.lock);
+    return v.arch.vlapic.has_pending();
+}
+
+/// Ask for a #VMEXIT(VINTR) as soon as the guest can take an interrupt
+/// (RFLAGS.IF = 1, no interrupt shadow): a virtual interrupt of top
+/// priority that ignores V_TPR, intercepted before it is taken (APM 15.21).
+void open_interrupt_window(Vmcb& vm) {
+    if ((vm.vintr() & vintr_irq) == 0) vm.set_vintr(vm.vintr() | vintr_irq | vintr_prio | vintr_ign_tpr);
+    if (!(vm.intercept_misc1() & svm::intercept_vintr))
+        vm.set_intercept_misc1(vm.intercept_misc1() | svm::intercept_vintr);
+}
+
+void close_interrupt_window(Vmcb& vm) {
+    if (vm.vintr() & vintr_irq) vm.set_vintr(vm.vintr() & ~(vintr_irq | vintr_prio | vintr_ign_tpr));
+    if (vm.intercept_misc1() & svm::intercept_vintr)
+        vm.set_intercept_misc1(vm.intercept_misc1() & ~svm::intercept_vintr);
+}
+
+/// Before VMRUN, interrupts off: put the most urgent pending event in
+/// EVENTINJ (NMI, then the callback vector, then the vLAPIC's highest
+/// deliverable vector, as Xen's hvm_vcpu_has_pending_irq orders them), or
+/// open an interrupt window if the guest cannot take it yet.
+void inject_pending(Vcpu& v, Vmcb& vm) {
+    const bool nmi = v.arch.nmi_pending.load();
+    const bool cb = !nmi && callback_pending(v);
+    bool lapic = false;
+    if (!nmi && !cb) {
+        IrqSpinGuard g(v.arch.lock);
+        lapic = v.arch.vlapic.has_pending();
+    }
+    if (!nmi && !cb && !lapic) {
+        close_interrupt_window(vm);
+        return;
+    }
+    if (vm.eventinj & svm::eventinj_valid) { // an exception or a re-injection goes first
+        open_interrupt_window(vm);
+        return;
+    }
+    if (nmi) { // TODO(#3): no NMI-window tracking (IRET intercept); NMIs are rare here
+        v.arch.nmi_pending.store(false);
+        vm.eventinj = svm::make_event(nmi_vector, svm::event_nmi);
+        return;
+    }
+    if (!(vm.rflags & RFLAGS_IF) || (vm.interrupt_shadow & 1)) {
+        open_interrupt_window(vm);
+        return;
+    }
+    close_interrupt_window(vm);
+    if (cb) {
+        vm.eventinj = svm::make_event(callback_vector(*v.domain), svm::event_intr);
+        return;
+    }
+    IrqSpinGuard g(v.arch.lock);
+    const int vector = v.arch.vlapic.pending_vector();
+    if (vector < 0) return;
+    v.arch.vlapic.acknowledge(static_cast<uint8_t>(vector));
+    vm.eventinj = svm::make_event(static_cast<uint8_t>(vector), svm::event_intr);
+}
+
+/// After #VMEXIT: an event whose delivery the exit interrupted is in
+/// EXITINTINFO; queue it again unless re-executing the instruction raises
+/// it anew (INT n; #BP and #OF, which SVM reports as exceptions with RIP
+/// still at INT3/INTO) — Xen's hvm_event_needs_reinjection().
+void requeue_interrupted_event(Vmcb& vm) {
+    vm.eventinj = 0;
+    const uint64_t info = vm.exitintinfo;
+    if (!(info & svm::eventinj_valid)) return;
+    const uint64_t type = (info >> 8) & 7;
+    const uint8_t vector = static_cast<uint8_t>(info);
+    if (type == svm::event_intr || type == svm::event_nmi ||
+        (type == svm::event_exception && vector != 3 && vector != 4))
+        vm.eventinj = info;
+}
+
+void lapic_timer_fn(void* data) {
+    Vcpu& v = *static_cast<Vcpu*>(data);
+    uint64_t next;
+    bool deliverable;
+    {
+        IrqSpinGuard g(v.arch.lock);
+        next = v.arch.vlapic.timer_expired(now_ns());
+        deliverable = v.arch.vlapic.has_pending(); // a masked timer wakes nobody
+    }
+    if (next) (void)set_timer(v.arch.lapic_timer, next); // runs on v's pCPU: its queue exists
+    if (deliverable) {
+        vcpu_wake(v);
+        vcpu_kick(v);
+    }
+}
+
+// ---- vCPU power state: INIT/SIPI, VCPUOP_*, HLT with IF=0 ----
+
+/// Xen's hvm_vcpu_down(): v is down; when no vCPU of the domain is left
+/// up, the domain has powered off.
+void vcpu_went_down(Vcpu& v) {
+    v.arch.down.store(true);
+    Domain& d = *v.domain;
+    for (unsigned i = 0; i < d.max_vcpus; ++i)
+        if (d.vcpus[i] && !d.vcpus[i]->arch.down.load()) return;
+    domain_shutdown(d, ShutdownReason::poweroff);
+}
+
+/// Make a vCPU that is no longer down runnable: the first time, give it to
+/// its pCPU's scheduler; later, wake it.
+void bring_online(Vcpu& t) {
+    if (t.domain->is_dying.load()) return;
+    if (!t.arch.on_runq.exchange(true)) {
+        sched_add_vcpu(t);
+        return;
+    }
+    vcpu_wake(t);
+    vcpu_kick(t);
+}
+
+/// INIT (SDM 11.6.1; Xen's vlapic_init_sipi_action): the vCPU loses its
+/// state and waits for a STARTUP; the vLAPIC returns to its INIT state
+/// (x2APIC mode and ID kept). Nothing happens to a vCPU already reset.
+void deliver_init(Vcpu& t) {
+    {
+        IrqSpinGuard g(t.arch.lock);
+        if (!t.arch.initialised.load()) return;
+        t.arch.down.store(true);
+        t.arch.initialised.store(false);
+        t.arch.start.kind = VcpuStart::none;
+        t.arch.vlapic.reset(t.arch.vlapic.id());
+        t.arch.nmi_pending.store(false);
+    }
+    stop_timer(t.arch.lapic_timer);
+    vcpu_kick(t);
+}
+
+/// STARTUP: only a vCPU waiting for SIPI starts, in real mode at
+/// vector << 12 (Xen's hvm_vcpu_reset_state); others ignore it, so the
+/// second SIPI of INIT-SIPI-SIPI is harmless.
+void deliver_startup(Vcpu& t, uint8_t vector) {
+    {
+        IrqSpinGuard g(t.arch.lock);
+        if (t.arch.initialised.load()) return;
+        t.arch.start.kind = VcpuStart::real_mode;
+        t.arch.start.sipi_vector = vector;
+        t.arch.initialised.store(true);
+        t.arch.down.store(false);
+    }
+    bring_online(t);
+}
+
+/// Is t a destination of the ICR write `e` from `src` (SDM 11.6.2: x2APIC
+/// physical IDs, logical cluster IDs, broadcast 0xFFFFFFFF, shorthands)?
+bool ipi_targets(const VlapicEffect& e, const Vcpu& src, const Vcpu& t) {
+    switch (e.shorthand) {
+    case icr_self: return &t == &src;
+    case icr_all: return true;
+    case icr_all_but_self: return &t != &src;
+    case icr_dest_field: break;
+    }
+    if (e.dest == 0xffffffff) return true;
+    const uint32_t id = t.arch.vlapic.id();
+    if (!e.logical) return id == e.dest;
+    return (e.dest >> 16) == (id >> 4) && ((e.dest >> (id & 0xf)) & 1); // cluster, bit in cluster
+}
+
+/// Carry out an ICR write of `src` (no vLAPIC lock held).
+void send_ipi(Vcpu& src, const VlapicEffect& e) {
+    if (e.mode == icr_init && !e.level_assert) return; // INIT level de-assert: nothing (SDM 11.6.1)
+    Domain& d = *src.domain;
+    for (unsigned i = 0; i < d.max_vcpus; ++i) {
+        Vcpu* t = d.vcpus[i];
+        if (!t || !ipi_targets(e, src, *t)) continue;
+        switch (e.mode) {
+        case icr_fixed:
+        case icr_lowest: {
+            bool accepted;
+            {
+                IrqSpinGuard g(t->arch.lock);
+                // Xen's vlapic_accept_irq: a software-disabled APIC drops fixed IPIs.
+                accepted = t->arch.vlapic.software_enabled() && t->arch.vlapic.set_irr(static_cast<uint8_t>(e.vector));
+            }
+            if (accepted && t != &src) {
+                vcpu_wake(*t);
+                vcpu_kick(*t);
+            }
+            if (e.mode == icr_lowest) return; // one target is enough
+            break;
+        }
+        case icr_nmi:
+            t->arch.nmi_pending.store(true);
+            if (t != &src) {
+                vcpu_wake(*t);
+                vcpu_kick(*t);
+            }
+            break;
+        case icr_init:
+            if (t != &src) deliver_init(*t);
+            break;
+        case icr_startup:
+            if (t != &src) deliver_startup(*t, static_cast<uint8_t>(e.vector));
+            break;
+        default: // SMI and reserved modes: ignored
+            break;
+        }
+    }
+}
+
+/// Architectural state shared by INIT-SIPI and VCPUOP_initialise starts.
+void reset_vmcb(Vcpu& v, Vmcb& vm) {
+    v.arch.regs = {};
+    vm.rax = vm.rsp = 0;
+    vm.rflags = 2;
+    vm.set_cr0(CR0_ET);
+    vm.set_cr2(0);
+    vm.set_cr3(0);
+    vm.set_cr4(0);
+    vm.set_efer(EFER_SVME);
+    vm.fs = vm.gs = {0, 0x93, 0xffff, 0};
+    vm.tr = {0, 0x8b, 0xffff, 0};
+    vm.ldtr = {0, 0x82, 0xffff, 0};
+    vm.set_gdtr({0, 0, 0xffff, 0});
+    vm.set_idtr({0, 0, 0xffff, 0});
+    vm.set_dr6(0xffff0ff0);
+    vm.set_dr7(0x400);
+    vm.set_cpl(0);
+    vm.set_g_pat(power_on_pat);
+    vm.star = vm.lstar = vm.cstar = vm.sfmask = vm.kernel_gs_base = 0;
+    vm.sysenter_cs = vm.sysenter_esp = vm.sysenter_eip = 0;
+    vm.interrupt_shadow = 0;
+    vm.eventinj = 0;
+    close_interrupt_window(vm);
+    fpu_reset(v);
+    v.arch.last_cpu = -1; // new paging state: fresh ASID and TLB flush at entry
+}
+
+void load_real_mode(Vcpu& v, Vmcb& vm, uint8_t vector) {
+    reset_vmcb(v, vm);
+    const svm::Segment data{0, 0x93, 0xffff, 0};
+    vm.set_cs({static_cast<uint16_t>(vector << 8), 0x9b, 0xffff, uint64_t{vector} << 12});
+    vm.set_ds(data);
+    vm.set_es(data);
+    vm.set_ss(data);
+    vm.rip = 0;
+}
+
+/// Checks of Xen's arch_set_info_hvm_guest() that matter to VMRUN.
+bool hvm_context_valid(const vcpu_hvm_context& c) {
+    if (c.mode == VCPU_HVM_MODE_64B) {
+        const auto& r = c.cpu_regs.x86_64;
+        const bool canonical = (static_cast<int64_t>(r.rip << 16) >> 16) == static_cast<int64_t>(r.rip);
+        return (r.cr0 & (CR0_PE | CR0_PG)) == (CR0_PE | CR0_PG) && (r.cr4 & CR4_PAE) && (r.efer & EFER_LME) &&
+               canonical;
+    }
+    if (c.mode != VCPU_HVM_MODE_32B) return false;
+    const auto& r = c.cpu_regs.x86_32;
+    const auto present = [](uint16_t ar) { return (ar & 0x80) != 0; };
+    if (!present(r.cs_ar) || !(r.cs_ar & 0x10) || !(r.cs_ar & 0x8)) return false; // present code segment
+    if ((r.cr0 & CR0_PG) && !(r.cr0 & CR0_PE)) return false;
+    if ((r.efer & EFER_LME) && (r.cr0 & CR0_PG) && !(r.cr4 & CR4_PAE)) return false;
+    return (!r.ds_ar || present(r.ds_ar)) && (!r.ss_ar || present(r.ss_ar)) && (!r.es_ar || present(r.es_ar));
+}
+
+void load_hvm_context(Vcpu& v, Vmcb& vm, const vcpu_hvm_context& c) {
+    reset_vmcb(v, vm);
+    auto& g = v.arch.regs;
+    if (c.mode == VCPU_HVM_MODE_64B) {
+        const auto& r = c.cpu_regs.x86_64;
+        vm.rax = r.rax;
+        g.rcx = r.rcx, g.rdx = r.rdx, g.rbx = r.rbx, g.rbp = r.rbp, g.rsi = r.rsi, g.rdi = r.rdi;
+        vm.rsp = r.rsp;
+        vm.rip = r.rip;
+        vm.rflags = r.rflags | 2;
+        vm.set_cr0(r.cr0 | CR0_ET);
+        vm.set_cr3(r.cr3);
+        vm.set_cr4(r.cr4);
+        vm.set_efer(r.efer | EFER_LMA | EFER_SVME);
+        // Flat long-mode segments, as Xen's SEG(~0u, 0xa9b) / 0xc93 / TSS.
+        vm.set_cs({0, 0xa9b, 0xffffffff, 0});
+        const svm::Segment data{0, 0xc93, 0xffffffff, 0};
+        vm.set_ds(data);
+        vm.set_es(data);
+        vm.set_ss(data);
+        vm.fs = vm.gs = data;
+        vm.tr = {0, 0x8b, 0x67, 0};
+        return;
+    }
+    const auto& r = c.cpu_regs.x86_32;
+    vm.rax = r.eax;
+    g.rcx = r.ecx, g.rdx = r.edx, g.rbx = r.ebx, g.rbp = r.ebp, g.rsi = r.esi, g.rdi = r.edi;
+    vm.rsp = r.esp;
+    vm.rip = r.eip;
+    vm.rflags = r.eflags | 2;
+    vm.set_cr0(r.cr0 | CR0_ET);
+    vm.set_cr3(r.cr3);
+    vm.set_cr4(r.cr4);
+    uint64_t efer = r.efer | EFER_SVME;
+    if ((efer & EFER_LME) && (r.cr0 & CR0_PG)) efer |= EFER_LMA;
+    vm.set_efer(efer);
+    vm.set_cs({0, r.cs_ar, r.cs_limit, r.cs_base});
+    vm.set_ds({0, r.ds_ar, r.ds_limit, r.ds_base});
+    vm.set_es({0, r.es_ar, r.es_limit, r.es_base});
+    vm.set_ss({0, r.ss_ar, r.ss_limit, r.ss_base});
+    vm.fs = vm.gs = {0, r.ds_ar, r.ds_limit, r.ds_base};
+    vm.tr = {0, static_cast<uint16_t>(r.tr_ar ? r.tr_ar : 0x8b), r.tr_limit, r.tr_base};
+    vm.set_cpl((r.ss_ar >> 5) & 3);
+}
+
+/// Apply a start request made by another pCPU (on v's own pCPU, v not in
+/// VMRUN).
+void apply_start(Vcpu& v, Vmcb& vm) {
+    IrqSpinGuard g(v.arch.lock);
+    VcpuStart& s = v.arch.start;
+    if (s.kind == VcpuStart::real_mode) {
+        load_real_mode(v, vm, s.sipi_vector);
+    } else if (s.kind == VcpuStart::hvm_context) {
+        vcpu_hvm_context c;
+        memcpy(&c, s.ctx, sizeof(c));
+        load_hvm_context(v, vm, c);
+    }
+    s.kind = VcpuStart::none;
+}
+static_assert(sizeof(VcpuStart::ctx) >= sizeof(vcpu_hvm_context));
+
 // ---- exit handlers ----
 
 Exit on_cpuid(Vcpu& v, Vmcb& vm) {
@@ -90,16 +546,44 @@ Exit on_cpuid(Vcpu& v, Vmcb& vm) {
         }
     } else {
         r = x86::cpuid(leaf, sub);
+        const FpuCaps& f = fpu();
+        const bool avx = f.xcr0_mask & xcr0_avx;
+        const uint32_t apic_id = v.vcpu_id * 2; // as the vLAPIC and the guest MADT
         if (leaf == 1) {
-            // Hide what cxen does not virtualise yet; say we are a guest.
-            r.ecx &= ~((1u << 3) | (1u << 5) | (1u << 6) | (1u << 7) | (1u << 8) | (1u << 21) |
-                       (1u << 24) | (1u << 26) | (1u << 27));
-            r.ecx |= 1u << 31;
-            r.ebx = (r.ebx & 0x0000ffffu) | ((v.vcpu_id * 2) << 24) | (v.domain->max_vcpus << 16);
+            // Hide what cxen does not virtualise (MONITOR, VMX, SMX, EST,
+            // TM2, TSC-deadline); say we are a guest with an x2APIC; XSAVE
+            // and AVX (with FMA, F16C) as far as guest XCR0 may enable them;
+            // OSXSAVE mirrors the guest's CR4.
+            r.ecx &= ~((1u << 3) | (1u << 5) | (1u << 6) | (1u << 7) | (1u << 8) | (1u << 24) | (1u << 26) |
+                       (1u << 27));
+            if (!avx) r.ecx &= ~((1u << 12) | (1u << 28) | (1u << 29));
+            if (f.xsave) r.ecx |= 1u << 26;
+            if (f.xsave && (vm.cr4() & CR4_OSXSAVE)) r.ecx |= 1u << 27;
+            r.ecx |= (1u << 21) | (1u << 31);
+            r.ebx = (r.ebx & 0x0000ffffu) | (apic_id << 24) | (v.domain->max_vcpus << 16);
         } else if (leaf == 7 && sub == 0) {
             r.ebx &= ~(1u << 0); // FSGSBASE needs nothing here, but no SGX/TSC_ADJUST games
+            // No state components beyond AVX: no AVX-512, MPX, PKU.
+            r.ebx &= ~((1u << 14) | (1u << 16) | (1u << 17) | (1u << 21) | (1u << 26) | (1u << 27) |
+                       (1u << 28) | (1u << 30) | (1u << 31));
+            if (!avx) r.ebx &= ~(1u << 5); // AVX2
+            r.ecx &= ~((1u << 1) | (1u << 3) | (1u << 4) | (1u << 6) | (1u << 11) | (1u << 12) | (1u << 14));
+        } else if (leaf == 0xb) {
+            // x2APIC topology: one thread per core (APIC IDs 2i), one package.
+            unsigned core_shift = 1;
+            while ((1u << core_shift) < 2 * v.domain->max_vcpus) ++core_shift;
+            if (sub == 0) r = {1, 1, (1u << 8) | 0, apic_id};
+            else if (sub == 1) r = {core_shift, v.domain->max_vcpus, (2u << 8) | 1, apic_id};
+            else r = {0, 0, sub & 0xff, apic_id};
         } else if (leaf == 0xd) {
-            r = {}; // no XSAVE until vCPU FPU state is switched with it
+            sync_guest_xcr0(v);
+            if (!f.xsave) r = {};
+            else if (sub == 0)
+                r = {static_cast<uint32_t>(f.xcr0_mask), xsave_size(v.arch.xcr0), xsave_size(f.xcr0_mask), 0};
+            else if (sub == 1) r = {f.xsaveopt ? 1u : 0u, 0, 0, 0}; // no XSAVEC/XGETBV1/XSAVES
+            else if (!(sub == 2 && avx)) r = {};
+        } else if (leaf == 0x8000001e) {
+            r = {apic_id, v.vcpu_id & 0xff, 0, 0};
         } else if (leaf == 0x80000001) {
             r.ecx &= ~(1u << 2); // no nested SVM
         } else if (leaf == 0x8000000a) {
@@ -120,19 +604,37 @@ Exit on_msr(Vcpu& v, Vmcb& vm) {
     const uint64_t value = (v.arch.regs.rdx << 32) | static_cast<uint32_t>(vm.rax);
     uint64_t result = 0;
     bool ok = true;
-    if (write) {
+    const uint64_t apic_base =
+        0xfee00000ull | x86::APIC_BASE_EN | x86::APIC_BASE_EXTD | (v.vcpu_id == 0 ? x86::APIC_BASE_BSP : 0);
+    if (msr >= x2apic_msr_first && msr <= x2apic_msr_last) {
+        VlapicEffect fx;
+        VlapicAccess acc;
+        uint64_t deadline = 0;
+        {
+            IrqSpinGuard g(v.arch.lock);
+            acc = write ? v.arch.vlapic.write(msr, value, now_ns(), fx) : v.arch.vlapic.read(msr, now_ns(), result);
+            deadline = v.arch.vlapic.timer_deadline_ns();
+        }
+        ok = acc == VlapicAccess::ok;
+        if (ok && fx.kind == VlapicEffect::send_ipi) send_ipi(v, fx);
+        if (ok && fx.kind == VlapicEffect::timer_changed) {
+            if (deadline) (void)set_timer(v.arch.lapic_timer, deadline);
+            else stop_timer(v.arch.lapic_timer);
+        }
+    } else if (write) {
         switch (msr) {
         case x86::MSR_EFER: vm.set_efer(value | EFER_SVME); break;
         case hypercall_msr: write_hypercall_page(v, value & ~0xfffull); break;
         case 0x277: vm.set_g_pat(value); break;       // PAT
-        case 0x1b: case 0x2ff: case 0x8b: break;      // APIC base, MTRRdefType, microcode rev: ignored
+        case x86::MSR_APIC_BASE: ok = value == apic_base; break; // x2APIC only: no mode changes
+        case 0x2ff: case 0x8b: break;                 // MTRRdefType, microcode rev: ignored
         default: ok = false;
         }
     } else {
         switch (msr) {
         case x86::MSR_EFER: result = vm.efer() & ~EFER_SVME; break;
         case 0x277: result = vm.g_pat(); break;
-        case 0x1b: result = 0xfee00000ull | x86::APIC_BASE_EN | (v.vcpu_id == 0 ? x86::APIC_BASE_BSP : 0); break;
+        case x86::MSR_APIC_BASE: result = apic_base; break; // x2APIC from reset (pvh-guest-abi.md §12)
         case 0xfe: case 0x2ff: case 0x8b: case 0x17: result = 0; break; // MTRRcap, MTRRdefType, ucode, platform id
         case 0x10: result = x86::rdtsc() + vm.tsc_offset(); break;
         default: ok = false;
@@ -177,18 +679,42 @@ Exit on_hlt(Vcpu& v, Vmcb& vm) {
     if (!(vm.rflags & RFLAGS_IF)) {
         // HLT with interrupts off: this vCPU goes down (Xen's hvm_hlt);
         // when every vCPU is down the domain has powered off.
-        v.state.store(VcpuState::running); // stays ours until sched_loop
-        v.arch.down = true;
-        Domain& d = *v.domain;
-        bool all_down = true;
-        for (unsigned i = 0; i < d.max_vcpus; ++i)
-            if (d.vcpus[i] && !d.vcpus[i]->arch.down) all_down = false;
-        if (all_down) domain_shutdown(d, ShutdownReason::poweroff);
-        else vcpu_block(v);
+        vcpu_went_down(v);
+        vcpu_block(v);
         return Exit::reschedule;
     }
+    // Block only if nothing could interrupt the HLT; a wake-up that races
+    // with the block is caught by the second look (vcpu_wake after
+    // vcpu_block cancels it).
+    if (has_pending_interrupt(v)) return Exit::resume;
     vcpu_block(v);
+    if (has_pending_interrupt(v)) vcpu_wake(v);
     return Exit::reschedule;
+}
+
+Exit on_vintr(Vcpu&, Vmcb& vm) { // the window opened: inject_pending() runs before the next VMRUN
+    close_interrupt_window(vm);
+    return Exit::resume;
+}
+
+/// XSETBV (0F 01 D1): the guest's XCR0, checked as the SDM's XSETBV
+/// (Vol. 2B) does, and loaded now since this pCPU holds v's FPU state.
+Exit on_xsetbv(Vcpu& v, Vmcb& vm) {
+    const FpuCaps& f = fpu();
+    if (!f.xsave || !(vm.cr4() & CR4_OSXSAVE)) {
+        inject_exception(vm, 6);
+        return Exit::resume;
+    }
+    const uint64_t value = (v.arch.regs.rdx << 32) | static_cast<uint32_t>(vm.rax);
+    if (vm.cpl() != 0 || static_cast<uint32_t>(v.arch.regs.rcx) != 0 || !(value & xcr0_x87) ||
+        (value & ~f.xcr0_mask) || ((value & xcr0_avx) && !(value & xcr0_sse))) {
+        inject_gp(vm);
+        return Exit::resume;
+    }
+    v.arch.xcr0 = value;
+    xsetbv0(value);
+    advance(vm, 3);
+    return Exit::resume;
 }
 
 Exit on_vmmcall(Vcpu& v, Vmcb& vm) {
@@ -256,7 +782,8 @@ constexpr ExitEntry exit_table[] = {
     {svm::exit_stgi, on_ud},            {svm::exit_clgi, on_ud},
     {svm::exit_skinit, on_ud},          {svm::exit_invlpga, on_ud},
     {svm::exit_monitor, on_ud},         {svm::exit_mwait, on_ud},
-    {svm::exit_mwait_cond, on_ud},      {svm::exit_xsetbv, on_ud},
+    {svm::exit_mwait_cond, on_ud},      {svm::exit_xsetbv, on_xsetbv},
+    {svm::exit_vintr, on_vintr},
     {svm::exit_rdpru, on_ud},           {svm::exit_invd, on_ud},
 };
 
@@ -292,7 +819,7 @@ Status vcpu_arch_init(Vcpu& v, uint64_t entry, uint64_t start_info_gpa) {
     vm->set_vintr(1ull << 24); // V_INTR_MASKING: guest IF masks only virtual interrupts
     vm->set_np_enable(1);
     vm->set_ncr3(v.domain->p2m.root());
-    vm->set_g_pat(0x0007040600070406ull); // power-on PAT
+    vm->set_g_pat(power_on_pat);
 
     // PVH entry state (Xen docs/misc/pvh.pandoc): 32-bit protected mode,
     // paging off, flat CS/DS/ES/SS, TR a 32-bit busy TSS, EBX = start_info.
@@ -315,12 +842,26 @@ Status vcpu_arch_init(Vcpu& v, uint64_t entry, uint64_t start_info_gpa) {
     vm->rip = entry;
     v.arch.regs.rbx = start_info_gpa;
     vm->mark_all_dirty();
+
+    v.arch.fpu_area = TRY(alloc_xenheap_pages(0));
+    fpu_reset(v);
+    v.arch.vlapic.reset(v.vcpu_id * 2); // x2APIC ID = 2 * vcpu_id, as Xen and the guest MADT
+    init_timer(v.arch.lapic_timer, lapic_timer_fn, &v, v.processor);
+    // vCPU 0 starts at the PVH entry; APs wait for INIT-SIPI or VCPUOP_up.
+    const bool bsp = v.vcpu_id == 0;
+    v.arch.initialised.store(bsp);
+    v.arch.down.store(!bsp);
+    v.arch.on_runq.store(bsp);
     return ok_status();
 }
 
 void vcpu_arch_destroy(Vcpu& v) {
+    // TODO(#3): a timer callback already running on v's pCPU is not waited for.
+    stop_timer(v.arch.lapic_timer);
     if (v.arch.vmcb) free_xenheap_pages(v.arch.vmcb, 0);
     v.arch.vmcb = nullptr;
+    if (v.arch.fpu_area) free_xenheap_pages(v.arch.fpu_area, 0);
+    v.arch.fpu_area = nullptr;
 }
 
 void domain_arch_set_tsc_offset(Domain& d, uint64_t offset) {
@@ -328,17 +869,65 @@ void domain_arch_set_tsc_offset(Domain& d, uint64_t offset) {
         if (Vcpu* v = d.vcpus[i]; v && v->arch.vmcb) v->arch.vmcb->set_tsc_offset(offset);
 }
 
+uint64_t vcpu_tsc_offset(const Vcpu& v) { return v.arch.vmcb ? v.arch.vmcb->tsc_offset() : 0; }
+
 void vcpu_pend_upcall(Vcpu& v) {
-    // TODO(#3): inject the callback vector; until then a wake-up only.
+    // Per-vCPU vector: an edge in the vLAPIC IRR (Xen's
+    // hvm_assert_evtchn_irq). Callback vector: evtchn_upcall_pending is the
+    // level that inject_pending() looks at; only the wake-up is needed.
+    if (const uint8_t vector = v.upcall_vector) {
+        IrqSpinGuard g(v.arch.lock);
+        v.arch.vlapic.set_irr(vector);
+    }
     vcpu_wake(v);
     vcpu_kick(v);
 }
+
+Status vcpu_initialise(Vcpu& caller, Vcpu& target, uint64_t ctx_gva) {
+    vcpu_hvm_context ctx;
+    TRY(copy_from_guest(caller, ctx_gva, ctx));
+    IrqSpinGuard g(target.arch.lock);
+    if (target.arch.initialised.load()) return Err(Errno::XEN_EEXIST);
+    if (!hvm_context_valid(ctx)) return Err(Errno::XEN_EINVAL);
+    target.arch.start.kind = VcpuStart::hvm_context;
+    memcpy(target.arch.start.ctx, &ctx, sizeof(ctx));
+    target.arch.initialised.store(true); // still down until VCPUOP_up
+    return ok_status();
+}
+
+Status vcpu_up(Vcpu& target) {
+    if (!target.arch.initialised.load()) return Err(Errno::XEN_EINVAL);
+    if (target.arch.down.exchange(false)) bring_online(target);
+    return ok_status();
+}
+
+Status vcpu_down(Vcpu& caller, Vcpu& target) {
+    Domain& d = *target.domain;
+    bool others_up = false;
+    for (unsigned i = 0; i < d.max_vcpus; ++i)
+        if (d.vcpus[i] && d.vcpus[i] != &target && !d.vcpus[i]->arch.down.load()) others_up = true;
+    if (!others_up) { // the last vCPU going down: Xen's common_vcpu_op powers off
+        domain_shutdown(d, ShutdownReason::poweroff);
+        return ok_status();
+    }
+    target.arch.down.store(true);
+    if (&target == &caller) vcpu_block(caller);
+    else vcpu_kick(target);
+    return ok_status();
+}
+
+bool vcpu_is_up(const Vcpu& v) { return !v.arch.down.load(); }
 
 void vcpu_kick(Vcpu& v) { send_event_check(v.processor); }
 
 void vcpu_run(Vcpu& v) {
     Vmcb& vm = *v.arch.vmcb;
     const unsigned cpu = this_cpu().cpu_id;
+    apply_start(v, vm);
+    if (v.arch.down.load()) { // woken while down (a stray wake-up): nothing to run
+        vcpu_block(v);
+        return;
+    }
     if (v.arch.last_cpu != static_cast<int>(cpu) || v.arch.asid_generation != svm::asid_generation()) {
         bool flush;
         vm.set_asid(svm::asid_alloc(v.arch.asid_generation, flush));
@@ -346,17 +935,27 @@ void vcpu_run(Vcpu& v) {
         v.arch.last_cpu = static_cast<int>(cpu);
         vm.mark_all_dirty();
     }
+    fpu_load(v);
     for (;;) {
-        if (v.domain->is_shutdown.load() || v.block_requested.load()) return;
+        if (v.domain->is_shutdown.load() || v.block_requested.load()) break;
+        if (v.arch.down.load()) { // INIT or VCPUOP_down from another vCPU
+            vcpu_block(v);
+            break;
+        }
         irq_disable();
         if (softirq_pending(cpu)) {
             irq_enable();
-            return;
+            break;
         }
+        // With interrupts off, a kick arriving from here on is held until
+        // VMRUN and then exits at once, so nothing posted is missed.
+        inject_pending(v, vm);
         svm_vmrun(v.arch.vmcb_pa, &v.arch.regs, svm::host_vmcb_pa());
         vm.tlb_control = 0;
-        if (handle_exit(v, vm) == Exit::reschedule) return;
+        requeue_interrupted_event(vm);
+        if (handle_exit(v, vm) == Exit::reschedule) break;
     }
+    fpu_save(v);
 }
 
 } // namespace cxen::arch

@@ -17,6 +17,10 @@ enum class P2mType : uint8_t {
     xen_page = 3, ///< a hypervisor page shared with the guest (shared_info, grant frames); not freed with the domain
 };
 
+/// Zero 2^order machine frames before they are given to a guest (Xen scrubs
+/// pages that change hands). Defined in mm/p2m.cpp.
+void clear_frames(Mfn mfn, unsigned order);
+
 struct P2mEntry {
     Mfn mfn;
     P2mType type;

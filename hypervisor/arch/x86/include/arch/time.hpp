@@ -16,6 +16,12 @@ uint64_t tsc_khz();
 uint64_t now_ns();
 uint64_t tsc_to_ns(uint64_t tsc_delta);
 uint64_t ns_to_tsc(uint64_t ns);
+/// One TSC read and the system time (now_ns() base) it corresponds to: the
+/// pair a pvclock sample needs (common/time/pvclock.cpp).
+void time_sample(uint64_t& host_tsc, uint64_t& system_ns);
+/// UTC (ns since the Unix epoch) at system time 0, from the CMOS RTC read
+/// on first use; 0 when the RTC reads nonsense. For shared_info's wallclock.
+uint64_t wallclock_at_boot_ns();
 /// Busy-wait (interrupts may stay off).
 void udelay(uint64_t us);
 

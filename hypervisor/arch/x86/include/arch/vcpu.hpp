@@ -2,10 +2,14 @@
 // and ASID bookkeeping.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 
 #include "arch/x86/hvm/svm/svm.hpp"
 #include "arch/x86/hvm/svm/vmcb.hpp"
+#include "arch/x86/hvm/vlapic.hpp"
+#include "common/lib/spinlock.hpp"
+#include "common/time/timer_queue.hpp"
 
 namespace cxen {
 struct Vcpu;
@@ -14,6 +18,16 @@ struct Domain;
 
 namespace cxen::arch {
 
+/// How a vCPU (re)starts when it next runs: set by INIT/SIPI or
+/// VCPUOP_initialise on any pCPU, applied by the vCPU's own pCPU.
+struct VcpuStart {
+    enum Kind : uint8_t { none, real_mode, hvm_context } kind = none;
+    uint8_t sipi_vector = 0; ///< real_mode: CS = vector << 8, IP = 0
+    uint8_t ctx[sizeof(uint64_t) * 22] = {}; ///< hvm_context: struct vcpu_hvm_context
+};
+
+/// Locking: `lock` (taken with interrupts off) protects vlapic and start;
+/// the flags are atomics that other pCPUs set before kicking the vCPU.
 struct ArchVcpu {
     svm::Vmcb* vmcb = nullptr;
     paddr_t vmcb_pa = 0;
@@ -21,12 +35,29 @@ struct ArchVcpu {
     uint32_t asid = 0;
     uint64_t asid_generation = 0; ///< of the pCPU it was allocated on
     int last_cpu = -1;
-    bool down = false; // HLT with interrupts off took this vCPU down
+
+    // ---- power state, as Xen's VPF_down and v->is_initialised ----
+    std::atomic<bool> down{false};        ///< HLT with IF=0, INIT, VCPUOP_down, or never started
+    std::atomic<bool> initialised{false}; ///< has a register state (SIPI / VCPUOP_initialise / boot)
+    std::atomic<bool> on_runq{false};     ///< sched_add_vcpu() done (once per vCPU)
+
+    // ---- interrupts (hvm/svm/vcpu.cpp) ----
+    SpinLock lock;
+    Vlapic vlapic;
+    Timer lapic_timer;
+    std::atomic<bool> nmi_pending{false};
+    VcpuStart start;
+
+    // ---- FPU/SSE/AVX state, switched with the vCPU ----
+    void* fpu_area = nullptr; ///< XSAVE (or FXSAVE) image, one page
+    uint64_t xcr0 = 1;        ///< guest XCR0 (x87 only at reset)
 };
 
 /// Allocate and initialise the VMCB for PVH entry: 32-bit protected mode,
 /// paging off, flat segments, EIP = entry, EBX = start_info_gpa (Xen's
-/// docs/misc/pvh.pandoc). -ENOMEM.
+/// docs/misc/pvh.pandoc). vCPU 0 is online (the builder adds it to the
+/// scheduler); the others start down, waiting for INIT-SIPI or
+/// VCPUOP_initialise + VCPUOP_up. -ENOMEM.
 [[nodiscard]] Status vcpu_arch_init(Vcpu& v, uint64_t entry, uint64_t start_info_gpa);
 void vcpu_arch_destroy(Vcpu& v);
 
@@ -43,7 +74,24 @@ void vcpu_pend_upcall(Vcpu& v);
 /// running there).
 void vcpu_kick(Vcpu& v);
 
+/// VCPUOP_initialise (public/vcpu.h) for a PVH vCPU: `ctx_gva` points at a
+/// struct vcpu_hvm_context (public/hvm/hvm_vcpu.h, 32- or 64-bit mode);
+/// the vCPU starts with that state at the next VCPUOP_up. Source: Xen's
+/// default_initialise_vcpu() and arch_set_info_hvm_guest().
+/// Errors: -EFAULT bad pointer, -EEXIST already initialised, -EINVAL bad
+/// mode or state.
+[[nodiscard]] Status vcpu_initialise(Vcpu& caller, Vcpu& target, uint64_t ctx_gva);
+/// VCPUOP_up: bring an initialised vCPU online. -EINVAL if not initialised.
+[[nodiscard]] Status vcpu_up(Vcpu& target);
+/// VCPUOP_down: take target offline; the last vCPU going down powers the
+/// domain off (Xen's common_vcpu_op()).
+[[nodiscard]] Status vcpu_down(Vcpu& caller, Vcpu& target);
+/// VCPUOP_is_up.
+bool vcpu_is_up(const Vcpu& v);
+
 /// The (domain-relative) TSC offset: guest TSC = host TSC + offset.
 void domain_arch_set_tsc_offset(Domain& d, uint64_t offset);
+/// v's TSC offset (VMCB TSC_OFFSET): v's RDTSC = host TSC + this.
+uint64_t vcpu_tsc_offset(const Vcpu& v);
 
 } // namespace cxen::arch

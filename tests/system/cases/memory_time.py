@@ -1,0 +1,38 @@
+"""memory_op, hvm_op, vcpu_op and Xen time: the guest kernels of
+guests/memory, guests/time and guests/vcpu, each booted as a PVH domU whose
+in-guest checks must all pass (SKIPs allowed where noted)."""
+
+
+def guest_passes(domain, name, allow_skips=False, extra=()):
+    def expect(log):
+        yield rf"d{domain}: '{name}': PVH", f"domain {name} built"
+        skipped = r"\d+" if allow_skips else "0"
+        yield (rf"\(d{domain}\) Test result: PASS \(\d+ passed, 0 failed, {skipped} skipped\)",
+               f"every check in {name} passed")
+        yield rf"d{domain}: shutdown: poweroff", f"{name} powered off"
+        yield rf"d{domain}: destroyed, memory returned", f"{name} torn down, its memory returned"
+        yield from extra
+    return expect
+
+
+def memory_case(log):
+    yield from guest_passes(1, "memory")(log)
+    yield r"\(d1\) PASS memory.foreign_domain_is_refused", "a foreign domid is refused (-EPERM)"
+    yield r"\(d2\) Test result: PASS", "the peer domain ran alongside"
+
+
+CASES = {
+    # d2 (hello) exists while d1 runs, so d1 can aim at a foreign domain.
+    "memory_op": dict(args=["--smp", "2"],
+                      configs={"memory.cfg": boot_test.domain_cfg("memory", kernel="memory.elf",
+                                                                  cmdline="require_xen memory.peer=2"),
+                               "peer.cfg": boot_test.domain_cfg("peer")},
+                      rc=0, expect=memory_case),
+    # Timer expiry is checked through VIRQ_TIMER, so this needs event channels.
+    "xen_time": dict(args=["--smp", "2"],
+                     configs={"time.cfg": boot_test.domain_cfg("time", kernel="time.elf", vcpus=2)},
+                     rc=0, expect=guest_passes(1, "time")),
+    "vcpu_and_hvm_op": dict(args=["--smp", "2"],
+                            configs={"vcpu.cfg": boot_test.domain_cfg("vcpu", kernel="vcpu.elf", vcpus=2)},
+                            rc=0, expect=guest_passes(1, "vcpu")),
+}
