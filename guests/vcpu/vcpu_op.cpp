@@ -50,9 +50,13 @@ TEST_CASE("vcpu.runstate_area_tracks_running_time") {
     CHECK_EQ(r.state, RUNSTATE_running);
     CHECK_EQ(r.state_entry_time & XEN_RUNSTATE_UPDATE, 0u);
     const uint64_t entry0 = r.state_entry_time;
-    // Spin across several scheduler slices: the area is rewritten each time
-    // this vCPU is scheduled in.
-    xen_time::spin_ns(40 * ms);
+    // The area is rewritten each time this vCPU is scheduled in. Spinning
+    // across slices is not enough on its own: when the emulating host thread
+    // is descheduled, 40 ms of TSC time can pass without the guest running
+    // long enough for the slice interrupt to be taken. SCHEDOP_yield forces
+    // a switch out and back in.
+    xen_time::spin_ns(5 * ms);
+    CHECK_OK(HYPERVISOR_sched_op(SCHEDOP_yield, nullptr));
     CHECK_EQ(r.state, RUNSTATE_running);
     CHECK_GT(r.state_entry_time, entry0);
     CHECK_EQ(r.state_entry_time & XEN_RUNSTATE_UPDATE, 0u);

@@ -1,4 +1,6 @@
-// Locking: domain_lock protects `domains` and the count; a domain is
+// Locking: domain_lock protects `domains` and the count; a Domain's
+// console_lock its partial console line (taken before the global console
+// lock). A domain is
 // destroyed by the reaper timer on CPU 0 once none of its vCPUs is running.
 #include "common/domain.hpp"
 
@@ -213,6 +215,7 @@ void set_all_domains_gone_hook(AllDomainsGoneHook hook) { gone_hook = hook; }
 void domain_console_write(Domain& d, const char* s, size_t len) {
     char prefix[16];
     snprintf(prefix, sizeof(prefix), "(d%u) ", d.domid);
+    IrqSpinGuard guard(d.console_lock); // before the global console lock (printk)
     for (size_t i = 0; i < len; ++i) {
         const char c = s[i];
         const char shown = (c >= 32 && c < 127) || c == '\t' ? c : '?'; // guest bytes never reach the log raw

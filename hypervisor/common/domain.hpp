@@ -14,6 +14,7 @@
 #include "arch/p2m.hpp"
 #include "arch/vcpu.hpp"
 #include "common/lib/result.hpp"
+#include "common/lib/spinlock.hpp"
 #include "common/time/timer_queue.hpp"
 
 // Xen's public structures (abi/xen/xen.hpp), at global scope as in the headers.
@@ -94,6 +95,7 @@ struct Domain {
     std::atomic<bool> is_shutdown{false};
     ShutdownReason shutdown_reason = ShutdownReason::poweroff;
     std::atomic<bool> is_dying{false};
+    SpinLock console_lock;       ///< console_line/len: console_io on any pCPU, the PV console timer
     char console_line[256] = {}; ///< partial console line awaiting its newline
     unsigned console_len = 0;
 
