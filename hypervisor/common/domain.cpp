@@ -96,6 +96,18 @@ const char* shutdown_reason_name(ShutdownReason r) {
     return "unknown";
 }
 
+namespace {
+// Undo a partly created domain (not yet in the table): each part only if it
+// was set up.
+void free_partial_domain(Domain* d) {
+    if (d->gnttab) gnttab_domain_destroy(*d);
+    if (d->evtchn) evtchn_domain_destroy(*d);
+    d->p2m.teardown(nullptr);
+    if (d->shared_info) free_xenheap_pages(d->shared_info, 0);
+    xdelete(d);
+}
+} // namespace
+
 Result<Domain*> domain_create(Domid domid, const char* name, unsigned max_vcpus, uint32_t max_evtchn_ports,
                               uint32_t max_grant_frames, uint32_t max_maptrack_frames) {
     if (domid >= domid_first_reserved || max_vcpus == 0 || max_vcpus > max_vcpus_per_domain)
@@ -104,58 +116,39 @@ Result<Domain*> domain_create(Domid domid, const char* name, unsigned max_vcpus,
     d->domid = domid;
     strlcpy(d->name, name, sizeof(d->name));
     d->max_vcpus = max_vcpus;
-    if (auto st = d->p2m.init(); !st) {
-        xdelete(d);
-        return Err(st.error());
-    }
-    // shared_info exists from creation (Xen allocates it with the domain);
-    // the guest maps it with XENMAPSPACE_shared_info.
-    auto si = alloc_xenheap_pages(0);
-    if (!si) {
-        d->p2m.teardown(nullptr);
-        xdelete(d);
-        return Err(si.error());
-    }
-    memset(si.value(), 0, page_size);
-    d->shared_info = static_cast<::shared_info*>(si.value());
     d->max_evtchn_ports = max_evtchn_ports;
-    if (auto st = evtchn_domain_init(*d, d->max_evtchn_ports); !st) {
-        d->p2m.teardown(nullptr);
-        free_xenheap_pages(d->shared_info, 0);
-        xdelete(d);
-        return Err(st.error());
-    }
     d->max_grant_frames = max_grant_frames;
     d->max_maptrack_frames = max_maptrack_frames;
-    if (auto st = gnttab_domain_init(*d); !st) {
-        evtchn_domain_destroy(*d);
-        d->p2m.teardown(nullptr);
-        free_xenheap_pages(d->shared_info, 0);
-        xdelete(d);
-        return Err(st.error());
+    Status st = d->p2m.init();
+    if (st) {
+        // shared_info exists from creation (Xen allocates it with the
+        // domain); the guest maps it with XENMAPSPACE_shared_info.
+        auto si = alloc_xenheap_pages(0);
+        if (si) {
+            memset(si.value(), 0, page_size);
+            d->shared_info = static_cast<::shared_info*>(si.value());
+        } else {
+            st = Err(si.error());
+        }
     }
-    IrqSpinGuard g(domain_lock);
-    for (Domain* o : domains)
-        if (o && o->domid == domid) {
-            evtchn_domain_destroy(*d);
-            gnttab_domain_destroy(*d);
-            d->p2m.teardown(nullptr);
-            free_xenheap_pages(d->shared_info, 0);
-            xdelete(d);
-            return Err(Errno::XEN_EEXIST);
-        }
-    for (auto& slot : domains)
-        if (!slot) {
-            slot = d;
-            ++domain_count;
-            return d;
-        }
-    evtchn_domain_destroy(*d);
-    gnttab_domain_destroy(*d);
-    d->p2m.teardown(nullptr);
-    free_xenheap_pages(d->shared_info, 0);
-    xdelete(d);
-    return Err(Errno::XEN_ENOSPC);
+    if (st) st = evtchn_domain_init(*d, d->max_evtchn_ports);
+    if (st) st = gnttab_domain_init(*d);
+    if (st) {
+        IrqSpinGuard g(domain_lock);
+        bool exists = false;
+        for (Domain* o : domains) exists |= o && o->domid == domid;
+        if (exists) st = Err(Errno::XEN_EEXIST);
+        else
+            for (auto& slot : domains)
+                if (!slot) {
+                    slot = d;
+                    ++domain_count;
+                    return d;
+                }
+        if (st) st = Err(Errno::XEN_ENOSPC); // every slot is taken
+    }
+    free_partial_domain(d); // outside domain_lock: teardown takes other locks
+    return Err(st.error());
 }
 
 Result<Vcpu*> vcpu_create(Domain& d, unsigned id, unsigned cpu) {
