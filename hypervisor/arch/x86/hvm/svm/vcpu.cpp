@@ -561,6 +561,9 @@ Exit on_cpuid(Vcpu& v, Vmcb& vm) {
             if (f.xsave && (vm.cr4() & CR4_OSXSAVE)) r.ecx |= 1u << 27;
             r.ecx |= (1u << 21) | (1u << 31);
             r.ebx = (r.ebx & 0x0000ffffu) | (apic_id << 24) | (v.domain->max_vcpus << 16);
+            // No machine-check architecture yet (Xen's vMCE MSRs): Linux
+            // reads MCG_* MSRs whenever MCE/MCA are advertised.
+            r.edx &= ~((1u << 7) | (1u << 14));
         } else if (leaf == 7 && sub == 0) {
             r.ebx &= ~(1u << 0); // FSGSBASE needs nothing here, but no SGX/TSC_ADJUST games
             // No state components beyond AVX: no AVX-512, MPX, PKU.
