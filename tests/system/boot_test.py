@@ -180,7 +180,11 @@ def run_case(name, image, guests):
         log_path = os.path.join(tmp, "serial.log")
         with open(os.path.join(tmp, "module.bin"), "wb") as f:
             f.write(b"cxen boot module\n" * 100)
-        cmd = [sys.executable, RUNNER, "--image", image, "--quiet", "--log", log_path, "--timeout", "600"]
+        build = os.path.dirname(os.path.dirname(os.path.abspath(image)))
+        cmd = [sys.executable, RUNNER, "--image", image, "--quiet", "--log", log_path, "--timeout", "600",
+               "--kernel-loader", os.path.join(build, "tools", "cxen-kernel-loader")]
+        if "prepare" in case:  # a case may build inputs (configs, initramfs) in tmp first
+            case = dict(case, **case["prepare"](tmp))
         if case.get("grub"):
             iso = make_grub_iso(image, tmp)
             cmd += ["--smp", "2", "--no-kernel", "--qemu-arg=-cdrom", f"--qemu-arg={iso}",
