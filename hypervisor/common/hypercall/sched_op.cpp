@@ -25,6 +25,22 @@ long do_sched_op(Vcpu& v, const HypercallArgs& args) {
         domain_shutdown(*v.domain, static_cast<ShutdownReason>(s.reason));
         return 0;
     }
+    case SCHEDOP_shutdown_code: {
+        // Records the reason to report if the domain later shuts down for
+        // a crash after a suspend (Xen keeps it in d->shutdown_code).
+        sched_shutdown s;
+        if (!arch::copy_from_guest(v, arg, s)) return -static_cast<long>(Errno::XEN_EFAULT);
+        if (s.reason > SHUTDOWN_soft_reset) return -static_cast<long>(Errno::XEN_EINVAL);
+        v.domain->shutdown_code = s.reason;
+        return 0;
+    }
+    case SCHEDOP_remote_shutdown: {
+        // Only a privileged domain may shut another down (XSM_DM_PRIV).
+        sched_remote_shutdown rs;
+        if (!arch::copy_from_guest(v, arg, rs)) return -static_cast<long>(Errno::XEN_EFAULT);
+        if (!domain_by_id(rs.domain_id)) return -static_cast<long>(Errno::XEN_ESRCH);
+        return -static_cast<long>(Errno::XEN_EPERM);
+    }
     case SCHEDOP_poll: {
         // Xen's do_poll(): the port list is read one port at a time, after
         // the poll is announced, so a bad list may go unnoticed if an event
