@@ -63,18 +63,38 @@ const char* module_path(const BootModule& m, char* buf, size_t len) {
     return buf;
 }
 
-// Populate [start, end) with zeroed RAM, 2 MiB pages where aligned.
-Status populate(Domain& d, uint64_t start, uint64_t end, P2mType type) {
+// Pages of each size used to back the domain's RAM, for the build log.
+struct PopulateStats {
+    uint64_t gib = 0, mib2 = 0, kib4 = 0;
+};
+
+// Populate [start, end) with zeroed RAM: 1 GiB pages where the range and
+// the free memory allow, else 2 MiB pages where aligned, else 4 KiB. The
+// NPT then maps each with one entry of that size.
+Status populate(Domain& d, uint64_t start, uint64_t end, P2mType type, PopulateStats& stats) {
     for (uint64_t gpa = start; gpa < end;) {
-        const bool big = (gpa & (MiB(2) - 1)) == 0 && end - gpa >= MiB(2);
-        const unsigned order = big ? 9 : 0;
-        auto mfn = page_allocator().alloc(order);
+        // The largest page that fits the range and the free memory.
+        unsigned order = 0;
+        auto pick = [&]() -> Result<Mfn> {
+            for (unsigned o : {18u, 9u, 0u}) {
+                const uint64_t size = page_size << o;
+                if ((gpa & (size - 1)) || end - gpa < size) continue;
+                auto m = page_allocator().alloc(o);
+                if (m) {
+                    order = o;
+                    return m;
+                }
+            }
+            return Err(Errno::XEN_ENOMEM);
+        };
+        auto mfn = pick();
         if (!mfn) return Err(Errno::XEN_ENOMEM);
         memset(mfn_to_virt(mfn.value()), 0, page_size << order);
         if (auto st = d.p2m.set_entry(Gfn{gpa >> page_shift}, mfn.value(), order, type); !st) {
             page_allocator().free(mfn.value(), order);
             return st;
         }
+        (order == 18 ? stats.gib : order == 9 ? stats.mib2 : stats.kib4)++;
         gpa += page_size << order;
     }
     return ok_status();
@@ -156,14 +176,15 @@ bool build_one(const BootInfo& bi, size_t cfg_idx, size_t kernel_idx, long ramdi
         return false;
     };
 
-    if (auto st = populate(d, 0, layout.lowmem_end, P2mType::ram_rw); !st) return give_up("memory", st.error());
+    PopulateStats ram_stats;
+    if (auto st = populate(d, 0, layout.lowmem_end, P2mType::ram_rw, ram_stats); !st) return give_up("memory", st.error());
     if (layout.highmem_end)
-        if (auto st = populate(d, GiB(4), layout.highmem_end, P2mType::ram_rw); !st)
+        if (auto st = populate(d, GiB(4), layout.highmem_end, P2mType::ram_rw, ram_stats); !st)
             return give_up("memory above 4 GiB", st.error());
-    if (auto st = populate(d, layout.acpi_gpa, layout.acpi_gpa + layout.acpi_bytes, P2mType::ram_rw); !st)
+    if (auto st = populate(d, layout.acpi_gpa, layout.acpi_gpa + layout.acpi_bytes, P2mType::ram_rw, ram_stats); !st)
         return give_up("ACPI tables", st.error());
     if (auto st = populate(d, layout.special_pages_gpa, layout.special_pages_gpa + x86_hvm_nr_special_pages * page_size,
-                           P2mType::ram_rw); !st)
+                           P2mType::ram_rw, ram_stats); !st)
         return give_up("special pages", st.error());
 
     DomainWriter w(d);
@@ -236,6 +257,8 @@ bool build_one(const BootInfo& bi, size_t cfg_idx, size_t kernel_idx, long ramdi
     }
     domain_arch_set_tsc_offset(d, 0 - x86::rdtsc()); // the guest's TSC starts at 0
 
+    printk("d%u: RAM in %lu x 1 GiB, %lu x 2 MiB and %lu x 4 KiB pages\n", domid, ram_stats.gib, ram_stats.mib2,
+           ram_stats.kib4);
     printk("d%u: '%s': PVH, %lu MiB, %u vCPU(s), entry %#x, start info %#lx%s%s\n", domid, d.name,
            dom_cfg.memory_mib, dom_cfg.vcpus, elf.phys32_entry, layout.start_info_gpa,
            ramdisk_idx >= 0 ? ", ramdisk" : "", cmdline_len ? ", cmdline" : "");
