@@ -18,6 +18,7 @@
 #include "common/mm/xenheap.hpp"
 #include "common/mm/xmalloc.hpp"
 #include "common/sched/sched.hpp"
+#include "common/softirq.hpp"
 #include "arch/time.hpp"
 #include "common/time/timer.hpp"
 #include "common/time/vcpu_timer.hpp"
@@ -184,6 +185,20 @@ void domain_shutdown(Domain& d, ShutdownReason reason) {
     r.value()->d = &d;
     init_timer(r.value()->t, reap, r.value(), 0);
     (void)set_timer(r.value()->t, arch::now_ns());
+}
+
+void domain_pause(Domain& d) {
+    d.pause_count.fetch_add(1);
+    for (unsigned i = 0; i < d.max_vcpus; ++i)
+        if (Vcpu* v = d.vcpus[i]) arch::vcpu_kick(*v);
+}
+
+void domain_unpause(Domain& d) {
+    const unsigned before = d.pause_count.fetch_sub(1);
+    ASSERT(before > 0);
+    if (before != 1) return;
+    for (unsigned i = 0; i < d.max_vcpus; ++i)
+        if (Vcpu* v = d.vcpus[i]) cpu_raise_softirq(v->processor, SCHEDULE_SOFTIRQ);
 }
 
 void domain_crash(Domain& d, const char* why) {

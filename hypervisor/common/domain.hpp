@@ -92,6 +92,7 @@ struct Domain {
     Vcpu* vcpus[max_vcpus_per_domain] = {};
     arch::P2m p2m;
     uint64_t max_pages = 0;
+    std::atomic<unsigned> pause_count{0}; ///< > 0: no vCPU of the domain is scheduled (Xen's domain_pause)
     std::atomic<bool> is_shutdown{false};
     ShutdownReason shutdown_reason = ShutdownReason::poweroff;
     std::atomic<bool> is_dying{false};
@@ -131,6 +132,12 @@ struct Domain {
 /// Record the reason, log it, take every vCPU off its pCPU; then destroy d.
 /// The first shutdown wins; later calls do nothing (Xen's domain_shutdown).
 void domain_shutdown(Domain& d, ShutdownReason reason);
+/// Stop scheduling d's vCPUs (nests: each pause needs an unpause), as Xen's
+/// domain_pause_nosync(): vCPUs running now stop at their next exit.
+void domain_pause(Domain& d);
+/// Undo one domain_pause(); at zero the vCPUs are scheduled again.
+void domain_unpause(Domain& d);
+inline bool domain_is_paused(const Domain& d) { return d.pause_count.load() != 0; }
 /// Crash d alone, saying why (a triple fault, an invalid state ...).
 void domain_crash(Domain& d, const char* why);
 Domain* domain_by_id(Domid domid);

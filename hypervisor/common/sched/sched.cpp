@@ -31,7 +31,8 @@ Vcpu* pick_next(RunQueue& rq) {
     if (!v) return nullptr;
     do {
         VcpuState expected = VcpuState::runnable;
-        if (v->state.compare_exchange_strong(expected, VcpuState::running)) return v;
+        if (!domain_is_paused(*v->domain) && v->state.compare_exchange_strong(expected, VcpuState::running))
+            return v;
         v = v->runq_next ? v->runq_next : rq.head;
     } while (v != start);
     return nullptr;
@@ -40,7 +41,7 @@ Vcpu* pick_next(RunQueue& rq) {
 bool any_runnable(RunQueue& rq) {
     IrqSpinGuard g(rq.lock);
     for (Vcpu* v = rq.head; v; v = v->runq_next)
-        if (v->state.load() == VcpuState::runnable) return true;
+        if (v->state.load() == VcpuState::runnable && !domain_is_paused(*v->domain)) return true;
     return false;
 }
 } // namespace
@@ -93,7 +94,7 @@ bool sched_others_runnable(const Vcpu& v) {
     RunQueue& rq = runqs[v.processor];
     IrqSpinGuard g(rq.lock);
     for (Vcpu* o = rq.head; o; o = o->runq_next)
-        if (o != &v && o->state.load() == VcpuState::runnable) return true;
+        if (o != &v && o->state.load() == VcpuState::runnable && !domain_is_paused(*o->domain)) return true;
     return false;
 }
 

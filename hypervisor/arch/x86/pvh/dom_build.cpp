@@ -162,6 +162,7 @@ bool build_one(const BootInfo& bi, size_t cfg_idx, size_t kernel_idx, long ramdi
         return false;
     }
     Domain& d = *created.value();
+    domain_pause(d);
     // libxl adds LIBXL_MAXMEM_CONSTANT (1 MiB) to maxmem for the domain's
     // max_pages (libxl__build_pre), room for the ACPI and special pages.
     d.max_pages = (dom_cfg.maxmem_mib + 1) << (20 - page_shift);
@@ -262,7 +263,9 @@ bool build_one(const BootInfo& bi, size_t cfg_idx, size_t kernel_idx, long ramdi
     printk("d%u: '%s': PVH, %lu MiB, %u vCPU(s), entry %#x, start info %#lx%s%s\n", domid, d.name,
            dom_cfg.memory_mib, dom_cfg.vcpus, elf.phys32_entry, layout.start_info_gpa,
            ramdisk_idx >= 0 ? ", ramdisk" : "", cmdline_len ? ", cmdline" : "");
+    // Built paused, as Xen creates domains; unpausing lets the vCPU run.
     sched_add_vcpu(*d.vcpus[0]);
+    domain_unpause(d);
     return true;
 }
 } // namespace

@@ -940,7 +940,7 @@ void vcpu_run(Vcpu& v) {
     }
     fpu_load(v);
     for (;;) {
-        if (v.domain->is_shutdown.load() || v.block_requested.load()) break;
+        if (v.domain->is_shutdown.load() || v.block_requested.load() || domain_is_paused(*v.domain)) break;
         if (v.arch.down.load()) { // INIT or VCPUOP_down from another vCPU
             vcpu_block(v);
             break;
