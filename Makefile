@@ -20,7 +20,7 @@ build: setup
 
 # The demo: cxen on 4 emulated CPUs; prints the memory map, the CPUs it
 # brought up and the timer check, then runs Debian's stock Linux kernel as
-# a PVH guest (busybox initramfs, demo/init.sh) beside two in-guest test
+# a 2-vCPU PVH guest (busybox initramfs, demo/init.sh) beside two in-guest test
 # kernels; QEMU exits when all have powered off.
 # ARGS go to scripts/cxen-run (e.g. ARGS="my.cfg" adds a domain).
 DEMO := $(BUILD)/demo
@@ -30,7 +30,7 @@ run: build guest-kernel
 	  printf 'name = "%s"\ntype = "pvh"\nmemory = 64\nvcpus = 1\nkernel = "../guests/hello.elf"\ncmdline = "require_xen"\n' $$d > $(DEMO)/$$d.cfg; \
 	done
 	@scripts/mkinitramfs.sh $(GUEST)/busybox/bin/busybox scripts/demo-init.sh $(DEMO)/initrd.gz
-	@printf 'name = "linux"\ntype = "pvh"\nmemory = 256\nvcpus = 1\nkernel = "%s"\nramdisk = "initrd.gz"\ncmdline = "console=hvc0 rdinit=/init"\n' \
+	@printf 'name = "linux"\ntype = "pvh"\nmemory = 256\nvcpus = 2\nkernel = "%s"\nramdisk = "initrd.gz"\ncmdline = "console=hvc0 rdinit=/init"\n' \
 	  "$$(ls $(GUEST)/kernel/boot/vmlinuz-*)" > $(DEMO)/linux.cfg
 	scripts/cxen-run --smp 4 --mem 512M --cmdline "selftest=timer" --kernel-loader $(BUILD)/tools/cxen-kernel-loader \
 	  $(DEMO)/linux.cfg $(DEMO)/alpha.cfg $(DEMO)/beta.cfg $(ARGS)

@@ -601,6 +601,9 @@ Exit on_cpuid(Vcpu& v, Vmcb& vm) {
     return Exit::resume;
 }
 
+constexpr uint32_t msr_tsc_aux = 0xc0000103;
+constexpr uint32_t msr_amd64_nb_cfg = 0xc001001f;
+
 Exit on_msr(Vcpu& v, Vmcb& vm) {
     const uint32_t msr = static_cast<uint32_t>(v.arch.regs.rcx);
     const bool write = vm.exitinfo1 & 1;
@@ -630,7 +633,12 @@ Exit on_msr(Vcpu& v, Vmcb& vm) {
         case hypercall_msr: write_hypercall_page(v, value & ~0xfffull); break;
         case 0x277: vm.set_g_pat(value); break;       // PAT
         case x86::MSR_APIC_BASE: ok = value == apic_base; break; // x2APIC only: no mode changes
+        case msr_tsc_aux: // RDTSCP/RDPID read it natively: keep the guest's value loaded
+            v.arch.tsc_aux = static_cast<uint32_t>(value);
+            x86::wrmsr(msr_tsc_aux, v.arch.tsc_aux);
+            break;
         case 0x2ff: case 0x8b: break;                 // MTRRdefType, microcode rev: ignored
+        case msr_amd64_nb_cfg: break;                  // as Xen: writes ignored
         default: ok = false;
         }
     } else {
@@ -638,6 +646,8 @@ Exit on_msr(Vcpu& v, Vmcb& vm) {
         case x86::MSR_EFER: result = vm.efer() & ~EFER_SVME; break;
         case 0x277: result = vm.g_pat(); break;
         case x86::MSR_APIC_BASE: result = apic_base; break; // x2APIC from reset (pvh-guest-abi.md §12)
+        case msr_tsc_aux: result = v.arch.tsc_aux; break;
+        case msr_amd64_nb_cfg: result = 0; break; // Linux's AMD set-up reads and writes it
         case 0xfe: case 0x2ff: case 0x8b: case 0x17: result = 0; break; // MTRRcap, MTRRdefType, ucode, platform id
         case 0x10: result = x86::rdtsc() + vm.tsc_offset(); break;
         default: ok = false;
@@ -939,6 +949,9 @@ void vcpu_run(Vcpu& v) {
         vm.mark_all_dirty();
     }
     fpu_load(v);
+    // TSC_AUX is not switched by VMRUN and the host does not use it: load
+    // this vCPU's value (Linux keeps its CPU number there for RDTSCP/RDPID).
+    x86::wrmsr(msr_tsc_aux, v.arch.tsc_aux);
     for (;;) {
         if (v.domain->is_shutdown.load() || v.block_requested.load() || domain_is_paused(*v.domain)) break;
         if (v.arch.down.load()) { // INIT or VCPUOP_down from another vCPU

@@ -51,6 +51,7 @@ struct ArchVcpu {
     // ---- FPU/SSE/AVX state, switched with the vCPU ----
     void* fpu_area = nullptr; ///< XSAVE (or FXSAVE) image, one page
     uint64_t xcr0 = 1;        ///< guest XCR0 (x87 only at reset)
+    uint32_t tsc_aux = 0;     ///< guest TSC_AUX (RDTSCP/RDPID), loaded while it runs
 };
 
 /// Allocate and initialise the VMCB for PVH entry: 32-bit protected mode,
