@@ -31,20 +31,9 @@
 
 #include "abi/xen/errno.hpp"
 
-// struct hvm_start_info, public/arch-x86/hvm/start_info.h (the offsets are the
-// ones drawn in that header's comment).
-static_assert(offsetof(hvm_start_info, magic) == 0);
-static_assert(offsetof(hvm_start_info, version) == 4);
-static_assert(offsetof(hvm_start_info, flags) == 8);
-static_assert(offsetof(hvm_start_info, nr_modules) == 12);
-static_assert(offsetof(hvm_start_info, modlist_paddr) == 16);
-static_assert(offsetof(hvm_start_info, cmdline_paddr) == 24);
-static_assert(offsetof(hvm_start_info, rsdp_paddr) == 32);
-static_assert(offsetof(hvm_start_info, memmap_paddr) == 40);
-static_assert(offsetof(hvm_start_info, memmap_entries) == 48);
-static_assert(sizeof(hvm_start_info) == 56);
-static_assert(sizeof(hvm_memmap_table_entry) == 24);
-static_assert(sizeof(hvm_modlist_entry) == 32);
+// hvm_start_info and friends, with their layout asserted once for the
+// hypervisor and the guests alike.
+#include "abi/xen/start_info.hpp"
 
 // The console ring, public/io/console.h: in[1024], out[2048], then the indices.
 static_assert(offsetof(xencons_interface, out) == 1024);
