@@ -4,6 +4,8 @@
 
 #include <cstring>
 #include <gtest/gtest.h>
+
+#include "fake_phys_mem.hpp"
 #include <memory>
 #include <random>
 #include <stdexcept>
@@ -17,41 +19,7 @@ using namespace cxen::acpi;
 
 namespace {
 
-// Physical memory made of readable segments; everything else is a hole.
-class FakeMem final : public PhysReader {
-  public:
-    void add(uint64_t base, size_t size) { segs_.push_back({base, std::vector<uint8_t>(size)}); }
-
-    bool read(paddr_t pa, void* dst, size_t len) const override {
-        for (const auto& s : segs_) {
-            if (pa >= s.base && pa - s.base <= s.bytes.size() &&
-                len <= s.bytes.size() - (pa - s.base)) {
-                std::memcpy(dst, s.bytes.data() + (pa - s.base), len);
-                return true;
-            }
-        }
-        return false;
-    }
-
-    void put(uint64_t pa, const void* src, size_t len) {
-        for (auto& s : segs_) {
-            if (pa >= s.base && pa - s.base + len <= s.bytes.size()) {
-                std::memcpy(s.bytes.data() + (pa - s.base), src, len);
-                return;
-            }
-        }
-        throw std::out_of_range("FakeMem::put outside memory");
-    }
-    void put(uint64_t pa, const std::vector<uint8_t>& b) { put(pa, b.data(), b.size()); }
-    void u16(uint64_t pa, uint16_t v) { put(pa, &v, sizeof(v)); }
-
-  private:
-    struct Seg {
-        uint64_t base;
-        std::vector<uint8_t> bytes;
-    };
-    std::vector<Seg> segs_;
-};
+using test::FakeMem;
 
 template <typename T> std::vector<uint8_t> bytes_of(const T& t) {
     auto* p = reinterpret_cast<const uint8_t*>(&t);

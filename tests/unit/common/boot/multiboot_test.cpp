@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cstring>
 #include <gtest/gtest.h>
+
+#include "fake_phys_mem.hpp"
 #include <memory>
 #include <random>
 #include <stdexcept>
@@ -29,47 +31,7 @@ static std::ostream& operator<<(std::ostream& os, const MemRegion& r) {
 
 namespace {
 
-// Physical memory made of readable segments; everything else is a hole.
-class FakeMem final : public PhysReader {
-  public:
-    void add(uint64_t base, size_t size) { segs_.push_back({base, std::vector<uint8_t>(size)}); }
-
-    bool read(paddr_t pa, void* dst, size_t len) const override {
-        ++reads;
-        for (const auto& s : segs_) {
-            if (pa >= s.base && pa - s.base <= s.bytes.size() &&
-                len <= s.bytes.size() - (pa - s.base)) {
-                std::memcpy(dst, s.bytes.data() + (pa - s.base), len);
-                return true;
-            }
-        }
-        return false;
-    }
-
-    void put(uint64_t pa, const void* src, size_t len) {
-        for (auto& s : segs_) {
-            if (pa >= s.base && pa - s.base + len <= s.bytes.size()) {
-                std::memcpy(s.bytes.data() + (pa - s.base), src, len);
-                return;
-            }
-        }
-        throw std::out_of_range("FakeMem::put outside memory");
-    }
-    void put(uint64_t pa, const std::vector<uint8_t>& b) { put(pa, b.data(), b.size()); }
-    void u16(uint64_t pa, uint16_t v) { put(pa, &v, sizeof(v)); }
-    void u32(uint64_t pa, uint32_t v) { put(pa, &v, sizeof(v)); }
-    void u64(uint64_t pa, uint64_t v) { put(pa, &v, sizeof(v)); }
-    void str(uint64_t pa, const std::string& s) { put(pa, s.c_str(), s.size() + 1); }
-
-    mutable size_t reads = 0;
-
-  private:
-    struct Seg {
-        uint64_t base;
-        std::vector<uint8_t> bytes;
-    };
-    std::vector<Seg> segs_;
-};
+using test::FakeMem;
 
 // Little-endian byte string builder.
 struct Bytes {
