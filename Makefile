@@ -18,22 +18,16 @@ build: setup
 	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	@cmake --build $(BUILD)
 
-# The demo: cxen on 4 emulated CPUs; prints the memory map, the CPUs it
-# brought up and the timer check, then runs Debian's stock Linux kernel as
-# a 2-vCPU PVH guest (busybox initramfs, demo/init.sh) beside two in-guest test
-# kernels; QEMU exits when all have powered off.
-# ARGS go to scripts/cxen-run (e.g. ARGS="my.cfg" adds a domain).
+# The demo: cxen on 4 emulated CPUs and 1 GiB; prints the memory map, the
+# CPUs it brought up and the timer check, then runs two Debian stock Linux
+# kernels as 2-vCPU PVH guests (busybox initramfs, scripts/demo-init.sh)
+# beside an in-guest test kernel (scripts/make-demo.sh); QEMU exits when all
+# have powered off. ARGS go to scripts/cxen-run (an xl.cfg file adds a domain).
 DEMO := $(BUILD)/demo
 run: build guest-kernel
-	@mkdir -p $(DEMO)
-	@for d in alpha beta; do \
-	  printf 'name = "%s"\ntype = "pvh"\nmemory = 64\nvcpus = 1\nkernel = "../guests/hello.elf"\ncmdline = "require_xen"\n' $$d > $(DEMO)/$$d.cfg; \
-	done
-	@scripts/mkinitramfs.sh $(GUEST)/busybox/bin/busybox scripts/demo-init.sh $(DEMO)/initrd.gz
-	@printf 'name = "linux"\ntype = "pvh"\nmemory = 256\nvcpus = 2\nkernel = "%s"\nramdisk = "initrd.gz"\ncmdline = "console=hvc0 rdinit=/init"\n' \
-	  "$$(ls $(GUEST)/kernel/boot/vmlinuz-*)" > $(DEMO)/linux.cfg
-	scripts/cxen-run --smp 4 --mem 512M --cmdline "selftest=timer" --kernel-loader $(BUILD)/tools/cxen-kernel-loader \
-	  $(DEMO)/linux.cfg $(DEMO)/alpha.cfg $(DEMO)/beta.cfg $(ARGS)
+	@scripts/make-demo.sh $(GUEST) $(BUILD)/guests $(DEMO)
+	scripts/cxen-run --smp 4 --mem 1G --cmdline "selftest=timer" --kernel-loader $(BUILD)/tools/cxen-kernel-loader \
+	  $(DEMO)/linux1.cfg $(DEMO)/linux2.cfg $(DEMO)/tests.cfg $(ARGS)
 
 # Host unit tests and system tests (QEMU). ctest's summary line ends the log.
 test: build guest-kernel

@@ -17,6 +17,7 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 RUNNER = os.path.join(ROOT, "scripts", "cxen-run")
+GUESTS = None  # the test kernels' directory of the case being run
 
 SELFTESTS = ["memory", "heap", "ipi", "spinlock", "timer", "tsc", "svm"]
 
@@ -183,6 +184,8 @@ def run_case(name, image, guests):
         build = os.path.dirname(os.path.dirname(os.path.abspath(image)))
         cmd = [sys.executable, RUNNER, "--image", image, "--quiet", "--log", log_path, "--timeout", "600",
                "--kernel-loader", os.path.join(build, "tools", "cxen-kernel-loader")]
+        global GUESTS
+        GUESTS = guests  # for a case's prepare()
         if "prepare" in case:  # a case may build inputs (configs, initramfs) in tmp first
             case = dict(case, **case["prepare"](tmp))
         if case.get("grub"):
@@ -195,6 +198,7 @@ def run_case(name, image, guests):
             with open(path, "w") as f:
                 f.write(text.replace("{guests}", guests))
             cmd.append(path)
+        cmd += case.get("config_paths", [])  # configs a prepare() wrote itself
         proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         log = open(log_path, encoding="utf-8", errors="replace").read() if os.path.exists(log_path) else ""
         failures = []
