@@ -43,6 +43,7 @@ AcpiInfo acpi_info;
 char opt_console[32] = "com1";
 char opt_com1[64] = "115200,8n1";
 char opt_loglvl[32] = "info";
+char opt_console_timestamps[16] = "none";
 char opt_selftest[128] = "";
 uint64_t opt_qemu_debug_exit = 0;
 uint64_t opt_maxcpus = max_cpus;
@@ -52,6 +53,7 @@ const Param options[] = {
     {"console", ParamType::string, opt_console, sizeof(opt_console), nullptr},
     {"com1", ParamType::string, opt_com1, sizeof(opt_com1), nullptr},
     {"loglvl", ParamType::string, opt_loglvl, sizeof(opt_loglvl), nullptr},
+    {"console_timestamps", ParamType::string, opt_console_timestamps, sizeof(opt_console_timestamps), nullptr},
     {"maxcpus", ParamType::integer, &opt_maxcpus, 0, nullptr},
     {"nosmp", ParamType::boolean, &opt_nosmp, 0, nullptr},
     // cxen's own: the isa-debug-exit port QEMU gives us, and built-in self-tests.
@@ -192,6 +194,11 @@ extern "C" [[noreturn]] void cxen_start(uint32_t magic, uint32_t info_pa) {
     smp_call_init();
     set_irq_handler(vector_timer, timer_interrupt);
     time_init(acpi_info.hpet.present ? acpi_info.hpet.address : 0);
+    // Xen's console_timestamps: cxen has "none" and "boot" (time since boot).
+    if (strcmp(opt_console_timestamps, "boot") == 0)
+        set_console_timestamps(true);
+    else if (strcmp(opt_console_timestamps, "none") != 0)
+        log(LogLevel::warning, "console_timestamps=%s not supported (none, boot); using none\n", opt_console_timestamps);
     timer_cpu_init();
     timers_init_cpu(0);
     per_cpu(0).online = true;

@@ -5,6 +5,7 @@
 #include <cstdarg>
 
 #include "arch/console.hpp"
+#include "arch/time.hpp"
 #include "common/lib/format.hpp"
 #include "common/lib/spinlock.hpp"
 #include "common/lib/string.hpp"
@@ -15,6 +16,15 @@ namespace {
 SpinLock console_lock;
 LogLevel threshold = LogLevel::info;
 bool at_line_start = true;
+bool timestamps = false;
+
+// Xen's console_timestamps=boot stamp: "[sssss.uuuuuu] ", time since boot.
+void emit_timestamp_locked() {
+    const uint64_t us = arch::now_ns() / 1000;
+    char stamp[32];
+    int n = snprintf(stamp, sizeof(stamp), "[%5lu.%06lu] ", us / 1000000, us % 1000000);
+    if (n > 0 && static_cast<size_t>(n) < sizeof(stamp)) arch::console_write(stamp, static_cast<size_t>(n));
+}
 
 // Caller holds console_lock.
 void emit_locked(const char* prefix, const char* s, size_t len) {
@@ -23,6 +33,7 @@ void emit_locked(const char* prefix, const char* s, size_t len) {
     for (size_t i = 0; i < len; ++i) {
         if (at_line_start) {
             arch::console_write(prefix, plen);
+            if (timestamps) emit_timestamp_locked();
             at_line_start = false;
         }
         if (s[i] == '\n') {
@@ -46,6 +57,7 @@ void vlog(LogLevel level, const char* fmt, va_list ap) {
 } // namespace
 
 void set_log_threshold(LogLevel t) { threshold = t; }
+void set_console_timestamps(bool on) { timestamps = on; }
 LogLevel log_threshold() { return threshold; }
 
 bool parse_log_level(const char* s, LogLevel& out, bool& none) {

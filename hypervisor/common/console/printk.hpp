@@ -14,6 +14,10 @@ enum class LogLevel : uint8_t { error = 1, warning = 2, info = 3, debug = 4 };
 
 /// Messages at or below `threshold` are printed (Xen's `loglvl=`).
 void set_log_threshold(LogLevel threshold);
+/// Prefix every console line (hypervisor and guest) with the time since
+/// boot, "[sssss.uuuuuu] ", as Xen's console_timestamps=boot. Only turn on
+/// once arch::now_ns() is calibrated.
+void set_console_timestamps(bool on);
 LogLevel log_threshold();
 
 /// Parse a Xen `loglvl=` value: none, error, warning, info, debug or all
