@@ -5,6 +5,7 @@
 #   bench/hypercall.sh [RUNS]
 set -eu
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 runs=${1:-5}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -18,11 +19,9 @@ for i in $(seq "$runs"); do
     echo "$line" | sed 's/.*median=\([0-9]*\).*/\1/' >> "$tmp/medians"
     echo "run $i: $line" >&2
 done
-sort -n "$tmp/medians" > "$tmp/sorted"
-n=$(wc -l < "$tmp/sorted")
-median=$(sed -n "$(( (n + 1) / 2 ))p" "$tmp/sorted")
-min=$(head -1 "$tmp/sorted")
-max=$(tail -1 "$tmp/sorted")
+read -r n median min max <<EOD
+$(distribution "$tmp/medians")
+EOD
 cat <<EOT
 ## Null hypercall round trip
 

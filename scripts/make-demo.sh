@@ -6,7 +6,7 @@
 #   scripts/make-demo.sh GUEST_CACHE GUESTS_BUILD_DIR OUTDIR
 set -eu
 [ $# -eq 3 ] || { echo "usage: $0 GUEST_CACHE GUESTS_BUILD_DIR OUTDIR" >&2; exit 2; }
-cache=$1 out=$3
+cache=$(cd "$1" && pwd) out=$3
 guests=$(cd "$2" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
 kernel=$(ls "$cache"/kernel/boot/vmlinuz-* 2>/dev/null | head -n1)

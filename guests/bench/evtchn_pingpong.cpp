@@ -1,0 +1,94 @@
+// Benchmark kernel: event-channel round trip between two domains, in guest
+// TSC cycles. Two domains boot with this kernel: `bench.role=ping` offers an
+// unbound port to its peer, `bench.role=pong` binds it (trying low ports:
+// only a port offered to it binds) and echoes every event back. The ports
+// stay masked and each side spins on its pending bit in shared_info, so a
+// round trip is two EVTCHNOP_send hypercalls plus the cross-pCPU visibility
+// of the pending bit; no upcall, no scheduler. Ping prints one
+// "BENCH evtchn_pingpong_cycles" line; bench/evtchn-pingpong.sh collects it.
+//
+// Command line: `bench.role=ping|pong event.peer=N` (N: the other domain).
+#include "../event/event.hpp"
+
+using namespace cxen::guest;
+using namespace cxen::guest::event;
+
+namespace {
+constexpr unsigned batches = 32, per_batch = 64;
+constexpr uint64_t give_up_cycles = 200'000'000'000ull; // a lost event, not a slow one
+
+inline uint64_t rdtsc_ordered() {
+    uint32_t lo, hi;
+    __asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi)::"memory");
+    return (uint64_t{hi} << 32) | lo;
+}
+
+bool role_is(const char* role) {
+    const char* r = option("bench.role");
+    return r && strcmp(r, role) == 0;
+}
+
+/// Spin until `port` is pending, then clear it. False after give_up_cycles.
+bool spin_event(shared_info* si, evtchn_port_t port) {
+    const uint64_t t0 = rdtsc_ordered();
+    while (!pending(si, port)) {
+        if (rdtsc_ordered() - t0 > give_up_cycles) return false;
+        __asm__ volatile("pause");
+    }
+    clear_pending(si, port);
+    return true;
+}
+
+void sort(uint64_t* v, unsigned n) {
+    for (unsigned i = 1; i < n; ++i)
+        for (unsigned j = i; j > 0 && v[j - 1] > v[j]; --j) {
+            const uint64_t t = v[j];
+            v[j] = v[j - 1];
+            v[j - 1] = t;
+        }
+}
+} // namespace
+
+TEST_CASE("bench.evtchn_pingpong") {
+    SKIP_UNLESS_XEN();
+    const long peer = peer_domid();
+    if (peer < 0 || !(role_is("ping") || role_is("pong"))) SKIP("needs bench.role=ping|pong and event.peer=N");
+    shared_info* si = shinfo();
+    REQUIRE(si != nullptr);
+    const unsigned total = 8 + batches * per_batch; // 8 warm-up round trips
+    long port = -1;
+    if (role_is("ping")) {
+        port = alloc_unbound(DOMID_SELF, static_cast<domid_t>(peer));
+        REQUIRE(port > 0);
+        mask(si, port);
+        REQUIRE(spin_event(si, port)); // pong's hello: it is bound
+        for (unsigned i = 0; i < 8; ++i) REQUIRE(send(port) == 0 && spin_event(si, port));
+        static uint64_t per_trip[batches];
+        for (unsigned b = 0; b < batches; ++b) {
+            const uint64_t t0 = rdtsc_ordered();
+            for (unsigned i = 0; i < per_batch; ++i) REQUIRE(send(port) == 0 && spin_event(si, port));
+            per_trip[b] = (rdtsc_ordered() - t0) / per_batch;
+        }
+        sort(per_trip, batches);
+        printf("BENCH evtchn_pingpong_cycles median=%lu min=%lu max=%lu batches=%u round_trips_per_batch=%u\n",
+               per_trip[batches / 2], per_trip[0], per_trip[batches - 1], batches, per_batch);
+        CHECK(per_trip[0] > 0u);
+    } else {
+        for (int tries = 0; port < 0 && tries < 100000; ++tries) {
+            for (evtchn_port_t p = 1; p < 64 && port < 0; ++p) {
+                const long rc = bind_interdomain(static_cast<domid_t>(peer), p);
+                if (rc > 0) port = rc;
+            }
+            if (port < 0) (void)HYPERVISOR_sched_op(SCHEDOP_yield, nullptr);
+        }
+        REQUIRE(port > 0);
+        mask(si, port);
+        clear_pending(si, port); // binding left it pending (lost-notification guard)
+        REQUIRE_OK(send(port));  // hello
+        unsigned done = 0;
+        for (; done < total; ++done)
+            if (!spin_event(si, port) || send(port) != 0) break;
+        CHECK_EQ(done, total);
+    }
+    CHECK_OK(close(port));
+}
