@@ -603,6 +603,17 @@ Exit on_cpuid(Vcpu& v, Vmcb& vm) {
 
 constexpr uint32_t msr_tsc_aux = 0xc0000103;
 constexpr uint32_t msr_amd64_nb_cfg = 0xc001001f;
+// AMD system configuration (APM Vol. 2 §7.7.6): as Xen for a domU, SYSCFG
+// reads MtrrFixDramEn only (so Linux's MTRR code leaves TOM2 alone), the
+// top-of-memory registers read 0, and writes to all three are ignored.
+constexpr uint32_t msr_k8_syscfg = 0xc0010010, msr_k8_top_mem1 = 0xc001001a, msr_k8_top_mem2 = 0xc001001d;
+constexpr uint64_t syscfg_mtrr_fix_dram_en = 1ull << 18;
+
+/// MAXPHYADDR the guest sees (CPUID 0x80000008, passed through).
+unsigned guest_phys_bits() {
+    static const unsigned bits = x86::cpuid(0x80000008).eax & 0xff;
+    return bits;
+}
 
 Exit on_msr(Vcpu& v, Vmcb& vm) {
     const uint32_t msr = static_cast<uint32_t>(v.arch.regs.rcx);
@@ -627,6 +638,8 @@ Exit on_msr(Vcpu& v, Vmcb& vm) {
             if (deadline) (void)set_timer(v.arch.lapic_timer, deadline);
             else stop_timer(v.arch.lapic_timer);
         }
+    } else if (Vmtrr::handles(msr)) {
+        ok = write ? v.arch.mtrr.write(msr, value, guest_phys_bits()) : v.arch.mtrr.read(msr, result);
     } else if (write) {
         switch (msr) {
         case x86::MSR_EFER: vm.set_efer(value | EFER_SVME); break;
@@ -637,8 +650,9 @@ Exit on_msr(Vcpu& v, Vmcb& vm) {
             v.arch.tsc_aux = static_cast<uint32_t>(value);
             x86::wrmsr(msr_tsc_aux, v.arch.tsc_aux);
             break;
-        case 0x2ff: case 0x8b: break;                 // MTRRdefType, microcode rev: ignored
+        case 0x8b: break;                              // microcode rev: ignored
         case msr_amd64_nb_cfg: break;                  // as Xen: writes ignored
+        case msr_k8_syscfg: case msr_k8_top_mem1: case msr_k8_top_mem2: break;
         default: ok = false;
         }
     } else {
@@ -648,7 +662,9 @@ Exit on_msr(Vcpu& v, Vmcb& vm) {
         case x86::MSR_APIC_BASE: result = apic_base; break; // x2APIC from reset (pvh-guest-abi.md §12)
         case msr_tsc_aux: result = v.arch.tsc_aux; break;
         case msr_amd64_nb_cfg: result = 0; break; // Linux's AMD set-up reads and writes it
-        case 0xfe: case 0x2ff: case 0x8b: case 0x17: result = 0; break; // MTRRcap, MTRRdefType, ucode, platform id
+        case msr_k8_syscfg: result = syscfg_mtrr_fix_dram_en; break;
+        case msr_k8_top_mem1: case msr_k8_top_mem2: result = 0; break;
+        case 0x8b: case 0x17: result = 0; break; // microcode rev, platform id
         case 0x10: result = x86::rdtsc() + vm.tsc_offset(); break;
         default: ok = false;
         }

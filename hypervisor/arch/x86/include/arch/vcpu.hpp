@@ -8,6 +8,7 @@
 #include "arch/x86/hvm/svm/svm.hpp"
 #include "arch/x86/hvm/svm/vmcb.hpp"
 #include "arch/x86/hvm/vlapic.hpp"
+#include "arch/x86/hvm/vmtrr.hpp"
 #include "common/lib/spinlock.hpp"
 #include "common/time/timer_queue.hpp"
 
@@ -52,6 +53,7 @@ struct ArchVcpu {
     void* fpu_area = nullptr; ///< XSAVE (or FXSAVE) image, one page
     uint64_t xcr0 = 1;        ///< guest XCR0 (x87 only at reset)
     uint32_t tsc_aux = 0;     ///< guest TSC_AUX (RDTSCP/RDPID), loaded while it runs
+    Vmtrr mtrr;               ///< only touched by the vCPU itself (RDMSR/WRMSR exits)
 };
 
 /// Allocate and initialise the VMCB for PVH entry: 32-bit protected mode,
