@@ -26,6 +26,11 @@ echo "CXEN-BROKEN-INIT exiting"
 exit 3
 """
 
+REBOOT_INIT = """#!/bin/sh
+echo "CXEN-REBOOT-INIT rebooting"
+reboot -f
+"""
+
 # Lines a real Xen host would not make Linux print (see docs/linux-guests.md).
 BAD_LINES = (r"unchecked MSR access", r"\bBUG:", r"Oops", r"WARNING: CPU", r"Call Trace", r"unhandled")
 
@@ -111,11 +116,12 @@ def prepare_panic(tmp):
     with open(os.path.join(SCRIPTS, "demo-init.sh")) as f:
         good = _linux_cfg("survivor", 2, _initrd(tmp, "good", f.read()), " hostname=survivor")
     bad = _linux_cfg("broken", 2, _initrd(tmp, "broken", BROKEN_INIT), " panic=1")
-    return {"configs": {"broken.cfg": bad, "survivor.cfg": good}}
+    rebooter = _linux_cfg("rebooter", 1, _initrd(tmp, "reboot", REBOOT_INIT))
+    return {"configs": {"broken.cfg": bad, "survivor.cfg": good, "rebooter.cfg": rebooter}}
 
 
 def linux_panic(log):
-    # Domain ids follow the order of the configs: d1 broken, d2 survivor.
+    # Domain ids follow the order of the configs: d1 broken, d2 survivor, d3 rebooter.
     yield r"\(d1\) CXEN-BROKEN-INIT exiting", "the broken init ran"
     yield r"\(d1\) \[ *[\d.]+\] Kernel panic - not syncing: Attempted to kill init!", "Linux panicked"
     yield r"d1: shutdown: crash \(broken\)", "the hypervisor reports the crash Linux gave as its reason"
@@ -123,6 +129,8 @@ def linux_panic(log):
     yield r"\(d2\) CXEN-DEMO-MARKER: survivor reached /init", "the neighbour kept running"
     yield r"\(d2\) dmesg audit: 0 suspicious lines", "the neighbour's dmesg is clean"
     yield r"d2: shutdown: poweroff \(survivor\)", "the neighbour powered off cleanly"
+    yield r"\(d3\) CXEN-REBOOT-INIT rebooting", "the third guest asked for a reboot"
+    yield r"d3: shutdown: reboot \(rebooter\)", "reported as a reboot, the reason Linux gave"
     yield r"Free memory: (\d+) pages before the domains, \1 after\n", "every page came back"
     yield r"not all by powering off; fail", "verdict fail: one domain crashed"
 
@@ -134,5 +142,5 @@ CASES = {
     "linux_pvh_4vcpus_boot_to_init": dict(args=LINUX, prepare=lambda tmp: prepare(tmp, vcpus=4), rc=0,
                                           expect=linux_4vcpus),
     "linux_demo_two_guests_and_test_kernel": dict(args=LINUX, prepare=prepare_demo, rc=0, expect=linux_demo),
-    "linux_panic_init_crashes_alone": dict(args=LINUX, prepare=prepare_panic, rc=1, expect=linux_panic),
+    "linux_panic_and_reboot_reported_neighbour_finishes": dict(args=LINUX, prepare=prepare_panic, rc=1, expect=linux_panic),
 }
