@@ -13,6 +13,7 @@ PACKAGES="
     cpio gzip
     qemu-system-x86
     grub-pc-bin grub-common xorriso mtools
+    spin
 "
 
 missing=""
