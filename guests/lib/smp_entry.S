@@ -3,23 +3,14 @@
  *
  * AP start, INIT-SIPI: the real-mode trampoline below is copied to a page
  * under 1 MiB; STARTUP makes CS = page >> 4, IP = 0. It loads ap_gdt and
- * enters 32-bit protected mode at ap_start32, which does what start.S does
- * for the BSP (PAE, CR3 = pml4, EFER.LME, paging) and jumps to ap_start64.
+ * enters 32-bit protected mode at ap_start32, which switches to 64-bit mode
+ * as start.S does for the BSP (enter_long_mode, long_mode.h).
  * VCPUOP_initialise starts a vCPU at ap_start32 (32-bit context) or at
  * ap_start64 (64-bit context) directly. ap_start64 takes its stack from
  * ap_boot_stack (set by the BSP, which starts one AP at a time), reloads
  * the GDT and CS (a VCPUOP start has selectors 0) and calls ap_main().
  */
-#define MSR_EFER    0xc0000080
-#define EFER_LME    (1 << 8)
-#define CR0_PE      (1 << 0)
-#define CR0_WP      (1 << 16)
-#define CR0_PG      (1 << 31)
-#define CR4_PAE     (1 << 5)
-
-#define SEL_CODE64  0x08
-#define SEL_DATA    0x10
-#define SEL_CODE32  0x18
+#include "long_mode.h"
 
     .text
     .code64
@@ -93,19 +84,7 @@ ap_start32:
     mov     %eax, %ds
     mov     %eax, %es
     mov     %eax, %ss
-    mov     %cr4, %eax
-    or      $CR4_PAE, %eax
-    mov     %eax, %cr4
-    mov     $pml4, %eax
-    mov     %eax, %cr3
-    mov     $MSR_EFER, %ecx
-    rdmsr
-    or      $EFER_LME, %eax
-    wrmsr
-    mov     %cr0, %eax
-    or      $(CR0_PG | CR0_WP | CR0_PE), %eax
-    mov     %eax, %cr0
-    ljmp    $SEL_CODE64, $ap_start64
+    enter_long_mode ap_start64
 
 /* ---- 64-bit mode ---- */
     .code64
@@ -118,12 +97,7 @@ ap_start64:
     lea     1f(%rip), %rax
     pushq   %rax
     lretq
-1:  mov     $SEL_DATA, %eax
-    mov     %eax, %ds
-    mov     %eax, %es
-    mov     %eax, %ss
-    mov     %eax, %fs
-    mov     %eax, %gs
+1:  load_data_segments
     xor     %ebp, %ebp
     call    ap_main
 2:  cli
@@ -133,10 +107,7 @@ ap_start64:
     .section .data, "aw", @progbits
     .balign 16
 ap_gdt:
-    .quad 0
-    .quad 0x00af9b000000ffff        /* 0x08: 64-bit code */
-    .quad 0x00cf93000000ffff        /* 0x10: flat data */
-    .quad 0x00cf9b000000ffff        /* 0x18: 32-bit code */
+    flat_gdt
 ap_gdt_end:
     .balign 8
     .word 0

@@ -14,22 +14,13 @@
  */
 #include <xen/elfnote.h>
 
-#define MSR_EFER    0xc0000080
-#define EFER_LME    (1 << 8)
-#define CR0_PE      (1 << 0)
-#define CR0_WP      (1 << 16)
-#define CR0_PG      (1 << 31)
-#define CR4_PAE     (1 << 5)
+#include "long_mode.h"
 
 #define PTE_P       (1 << 0)
 #define PTE_RW      (1 << 1)
 #define PTE_PWT     (1 << 3)
 #define PTE_PCD     (1 << 4)
 #define PTE_PS      (1 << 7)
-
-/* Selectors of the GDT below; trap.cpp uses SEL_CODE64 for the IDT gates. */
-#define SEL_CODE64  0x08
-#define SEL_DATA    0x10
 
 #define STACK_SIZE  (64 * 1024)
 
@@ -63,32 +54,10 @@ pvh_start:
     mov     %eax, %ds
     mov     %eax, %es
     mov     %eax, %ss
-
-    mov     %cr4, %eax
-    or      $CR4_PAE, %eax
-    mov     %eax, %cr4
-
-    mov     $pml4, %eax
-    mov     %eax, %cr3
-
-    mov     $MSR_EFER, %ecx
-    rdmsr
-    or      $EFER_LME, %eax
-    wrmsr
-
-    mov     %cr0, %eax
-    or      $(CR0_PG | CR0_WP | CR0_PE), %eax
-    mov     %eax, %cr0
-
-    ljmp    $SEL_CODE64, $1f
+    enter_long_mode 1f
 
     .code64
-1:  mov     $SEL_DATA, %eax
-    mov     %eax, %ds
-    mov     %eax, %es
-    mov     %eax, %ss
-    mov     %eax, %fs
-    mov     %eax, %gs
+1:  load_data_segments
 
     /* Zero .bss; it holds the stack, so before any call. */
     mov     $__bss_start, %edi
@@ -110,18 +79,11 @@ pvh_start:
     jmp     2b
     .size pvh_start, . - pvh_start
 
-/*
- * GDT: the 64-bit code segment, a flat data segment, and a 32-bit code
- * segment (unused, kept so that the selectors match the usual layout).
- * Accessed bits preset so that the CPU never writes to the table.
- */
+/* The GDT (long_mode.h); its 32-bit code segment is for the APs. */
     .section .data, "aw", @progbits
     .balign 16
 gdt:
-    .quad 0
-    .quad 0x00af9b000000ffff        /* 0x08: 64-bit code, DPL 0 */
-    .quad 0x00cf93000000ffff        /* 0x10: flat data, DPL 0 */
-    .quad 0x00cf9b000000ffff        /* 0x18: 32-bit code, DPL 0 */
+    flat_gdt
 gdt_end:
 
     /* lgdt reads 6 bytes of this in 32-bit mode, 10 in 64-bit mode. */
