@@ -10,7 +10,8 @@
 // The guest avoids hurting itself, not the hypervisor: calls that would
 // legitimately stop, block or reshape this domain (shutdown, block, poll,
 // VCPUOP_down, memory reservation changes, remapping its own GFNs, moving
-// vcpu_info/runstate areas, FIFO control blocks) get only argument pointers
+// vcpu_info/runstate areas, FIFO control blocks, grant maps and copies that
+// could land on its own RAM) get only argument pointers
 // the hypervisor cannot read. Struct contents are drawn from value classes
 // that never address this kernel's own pages (see random_word()).
 #include "guest.hpp"
@@ -121,7 +122,12 @@ bool dangerous(unsigned nr, uint64_t cmd) {
     case __HYPERVISOR_hvm_op:
         return true; // set_param may move the callback, the console, the store ...
     case __HYPERVISOR_grant_table_op:
-        return false;
+        // Mapping over or copying onto random frames of its own RAM, or a
+        // batch whose per-element status lands all over its own memory (a
+        // readable pointer, a huge count), is a guest hurting itself.
+        return c == GNTTABOP_map_grant_ref || c == GNTTABOP_unmap_grant_ref || c == GNTTABOP_copy ||
+               c == GNTTABOP_unmap_and_replace ||
+               c == GNTTABOP_transfer || c == GNTTABOP_swap_grant_ref;
     default:
         return nr == __HYPERVISOR_mmu_update || nr == __HYPERVISOR_mmuext_op || nr == __HYPERVISOR_update_va_mapping ||
                nr == __HYPERVISOR_vm_assist || nr == __HYPERVISOR_domctl || nr == __HYPERVISOR_sysctl ||

@@ -50,8 +50,11 @@ void destroy(Domain* d) {
             xdelete(v);
         }
     }
+    // Before the p2m: other domains stop reading d's p2m for its grants, and
+    // d's own grant mappings are released. d's frames that others still map
+    // are kept by their page references when the p2m teardown frees d's RAM.
+    gnttab_domain_destroy(*d);
     d->p2m.teardown(free_ram);
-    gnttab_domain_destroy(*d); // after the p2m: its frames are xen_page entries there, not freed with it
     if (d->shared_info) free_xenheap_pages(d->shared_info, 0);
     bool last;
     {

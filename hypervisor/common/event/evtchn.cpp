@@ -1,6 +1,7 @@
 // Event channels: the per-domain port table and the EVTCHNOP_* cores, with
 // Xen's semantics (xen/common/event_channel.c, public/event_channel.h).
-// Delivery goes through the domain's EvtchnPortOps (2-level today).
+// Delivery goes through the domain's EvtchnPortOps (2-level, or FIFO after
+// EVTCHNOP_init_control: evtchn_fifo.cpp).
 //
 // Locking (see evtchn_port_ops.hpp): EvtchnDomain::lock guards allocation,
 // state changes and virq_to_port; Evtchn::lock is taken as well for every
@@ -34,68 +35,89 @@ constexpr uint32_t poll_any = ~0u; ///< Vcpu::poll_port: polling several ports
 // ---- the port table ----
 
 bool port_is_valid(const EvtchnDomain& e, EvtchnPort port) {
-    return port < e.valid_ports.load(std::memory_order_acquire);
+    return evtchn_port_is_valid(e, port);
 }
 
-Evtchn& port_ref(EvtchnDomain& e, EvtchnPort port) {
-    return e.buckets[port / evtchns_per_bucket][port % evtchns_per_bucket];
+Evtchn& port_ref(const EvtchnDomain& e, EvtchnPort port) {
+    return evtchn_from_port(e, port);
 }
 
-/// Bucket holding `port`, created on first use. Call with e.lock held.
+Vcpu* domain_vcpu(Domain& d, uint32_t id) {
+    return evtchn_domain_vcpu(d, id);
+}
+
+/// The bucket (and its group) holding `port`, created on first use; `port`
+/// must be the first port past valid_ports. Call with e.lock held.
 Status ensure_bucket(EvtchnDomain& e, EvtchnPort port) {
-    const uint32_t b = port / evtchns_per_bucket;
-    if (e.buckets[b]) return ok_status();
+    const uint32_t g = port / evtchn_ports_per_group;
+    const uint32_t b = (port / evtchns_per_bucket) % evtchn_buckets_per_group;
+    if (!e.groups[g]) {
+        void* mem = TRY(xmalloc_bytes(sizeof(Evtchn*) * evtchn_buckets_per_group, alignof(Evtchn*)));
+        memset(mem, 0, sizeof(Evtchn*) * evtchn_buckets_per_group);
+        e.groups[g] = static_cast<Evtchn**>(mem);
+    }
+    if (e.groups[g][b]) return ok_status();
     void* mem = TRY(xmalloc_bytes(sizeof(Evtchn) * evtchns_per_bucket, alignof(Evtchn)));
     auto* bucket = static_cast<Evtchn*>(mem);
+    const uint32_t first = port / evtchns_per_bucket * evtchns_per_bucket;
     for (uint32_t i = 0; i < evtchns_per_bucket; ++i) {
         new (&bucket[i]) Evtchn();
-        bucket[i].port = b * evtchns_per_bucket + i;
+        bucket[i].port = first + i;
     }
-    e.buckets[b] = bucket;
-    // Ports are handed out lowest first, so buckets fill in order.
-    e.valid_ports.store((b + 1) * evtchns_per_bucket, std::memory_order_release);
+    e.groups[g][b] = bucket;
+    // Ports are handed out lowest first, so buckets fill in order; the
+    // release publishes the bucket to lock-free readers of valid_ports.
+    e.valid_ports.store(first + evtchns_per_bucket, std::memory_order_release);
     return ok_status();
 }
 
-/// Xen's get_free_port(): the lowest free port up to the domain's limit.
-/// The port stays `free` until the caller sets its state. Call with e.lock held.
+/// Xen's get_free_port(): the lowest free port up to the domain's limit
+/// (max_event_channels) and the ABI's, skipping ports the guest still has
+/// on a FIFO queue. The port stays `free` until the caller sets its state.
+/// O(1) amortised: `first_free` skips the ports in use at the bottom.
+/// Call with e.lock held.
 Result<EvtchnPort> get_free_port(Domain& d, EvtchnDomain& e) {
     if (e.dead || d.is_dying.load()) return Err(Errno::XEN_EINVAL);
-    for (EvtchnPort port = 0; port <= e.max_port; ++port) {
+    const EvtchnPortOps& ops = e.port_ops();
+    const uint32_t limit = e.max_port < ops.max_ports() - 1 ? e.max_port : ops.max_ports() - 1;
+    while (port_is_valid(e, e.first_free) && port_ref(e, e.first_free).state.load() != EvtchnState::free)
+        ++e.first_free;
+    for (EvtchnPort port = e.first_free; port <= limit; ++port) {
         if (!port_is_valid(e, port)) TRY(ensure_bucket(e, port));
-        if (port_ref(e, port).state.load() == EvtchnState::free) return port;
+        if (port_ref(e, port).state.load() == EvtchnState::free && !ops.is_busy(d, port)) return port;
     }
     return Err(Errno::XEN_ENOSPC);
 }
 
 /// Turn a free port into a bound one: `fill` sets its fields. Call with
 /// e.lock held; takes the port's lock.
-template <typename F> void bind_port(EvtchnDomain& e, EvtchnPort port, EvtchnState state, F fill) {
+template <typename F> void bind_port(Domain& d, EvtchnDomain& e, EvtchnPort port, EvtchnState state, F fill) {
     Evtchn& chn = port_ref(e, port);
     IrqSpinGuard g(chn.lock);
     fill(chn);
+    e.port_ops().init(d, chn);
     ++e.active_ports;
+    if (state == EvtchnState::xen) ++e.xen_ports;
     chn.state.store(state);
 }
 
 /// Xen's evtchn_free(): back to free, pending cleared (so a re-bound port
-/// starts quiet); the mask bit is the guest's and stays. Port lock held.
+/// starts quiet); the mask bit is the guest's and stays. Domain and port
+/// lock held.
 void free_port(Domain& d, EvtchnDomain& e, Evtchn& chn) {
-    e.ops->clear_pending(d, chn.port);
+    e.port_ops().clear_pending(d, chn.port);
+    if (chn.state.load() == EvtchnState::xen) --e.xen_ports;
     chn.state.store(EvtchnState::free);
     chn.notify_vcpu_id.store(0);
     chn.remote_dom = nullptr;
     chn.on_send = nullptr;
     --e.active_ports;
-}
-
-Vcpu* domain_vcpu(Domain& d, uint32_t id) {
-    return id < d.max_vcpus ? d.vcpus[id] : nullptr;
+    if (chn.port < e.first_free) e.first_free = chn.port;
 }
 
 /// Deliver on `chn` of d to its notify vCPU.
 void set_pending(Domain& d, Evtchn& chn) {
-    d.evtchn->ops->set_pending(d, domain_vcpu(d, chn.notify_vcpu_id.load()), chn.port);
+    d.evtchn->port_ops().set_pending(d, domain_vcpu(d, chn.notify_vcpu_id.load()), chn.port);
 }
 
 /// Xen's virq_is_global(): per-vCPU VIRQs are bound on the vCPU they fire on.
@@ -190,10 +212,10 @@ void poll_timeout(void* data) {
 Status evtchn_domain_init(Domain& d, uint32_t max_ports) {
     ASSERT(!d.evtchn);
     EvtchnDomain* e = TRY(xnew<EvtchnDomain>());
-    e->ops = &evtchn_2l_ops();
+    e->ops.store(&evtchn_2l_ops());
     // xl.cfg max_event_channels becomes Xen's max_evtchn_port: the highest
-    // port number the domain may use; the ABI caps it further.
-    e->max_port = max_ports < e->ops->max_ports() - 1 ? max_ports : e->ops->max_ports() - 1;
+    // port number the domain may use; get_free_port() caps it by the ABI's.
+    e->max_port = max_ports;
     if (auto st = ensure_bucket(*e, 0); !st) {
         xdelete(e);
         return st;
@@ -224,11 +246,21 @@ void evtchn_domain_destroy(Domain& d) {
         IrqSpinGuard g(e->lock);
         d.evtchn = nullptr;
     }
-    for (Evtchn* bucket : e->buckets) {
-        if (!bucket) continue;
-        for (uint32_t i = 0; i < evtchns_per_bucket; ++i)
-            bucket[i].~Evtchn();
-        xfree(bucket);
+    if (e->fifo) {
+        // Every port is closed: nobody delivers through the FIFO ops now.
+        e->ops.store(&evtchn_2l_ops());
+        evtchn_fifo_destroy(*e);
+    }
+    for (Evtchn** group : e->groups) {
+        if (!group) continue;
+        for (uint32_t b = 0; b < evtchn_buckets_per_group; ++b) {
+            Evtchn* bucket = group[b];
+            if (!bucket) continue;
+            for (uint32_t i = 0; i < evtchns_per_bucket; ++i)
+                bucket[i].~Evtchn();
+            xfree(bucket);
+        }
+        xfree(group);
     }
     xdelete(e);
 }
@@ -242,7 +274,7 @@ Status evtchn_alloc_unbound(Domain& cur, evtchn_alloc_unbound_t& a) {
     IrqSpinGuard g(e.lock);
     const EvtchnPort port = TRY(get_free_port(*d, e));
     const Domid remote = a.remote_dom == DOMID_SELF ? cur.domid : a.remote_dom;
-    bind_port(e, port, EvtchnState::unbound, [&](Evtchn& chn) {
+    bind_port(*d, e, port, EvtchnState::unbound, [&](Evtchn& chn) {
         chn.unbound_remote = remote;
         chn.notify_vcpu_id.store(0);
     });
@@ -269,6 +301,7 @@ Status evtchn_bind_interdomain(Domain& cur, evtchn_bind_interdomain_t& b) {
         lchn.remote_dom = rd;
         lchn.remote_port = rport;
         lchn.notify_vcpu_id.store(0);
+        le.port_ops().init(ld, lchn);
         ++le.active_ports;
         lchn.state.store(EvtchnState::interdomain);
         rchn.remote_dom = &ld;
@@ -292,7 +325,7 @@ Status evtchn_bind_virq(Domain& cur, evtchn_bind_virq_t& b) {
     IrqSpinGuard g(e.lock);
     if (__atomic_load_n(&v->virq_to_port[virq], __ATOMIC_ACQUIRE)) return Err(Errno::XEN_EEXIST);
     const EvtchnPort port = TRY(get_free_port(cur, e));
-    bind_port(e, port, EvtchnState::virq, [&](Evtchn& chn) {
+    bind_port(cur, e, port, EvtchnState::virq, [&](Evtchn& chn) {
         chn.virq = virq;
         chn.notify_vcpu_id.store(vcpu);
     });
@@ -306,7 +339,7 @@ Status evtchn_bind_ipi(Domain& cur, evtchn_bind_ipi_t& b) {
     EvtchnDomain& e = *cur.evtchn;
     IrqSpinGuard g(e.lock);
     const EvtchnPort port = TRY(get_free_port(cur, e));
-    bind_port(e, port, EvtchnState::ipi, [&](Evtchn& chn) { chn.notify_vcpu_id.store(b.vcpu); });
+    bind_port(cur, e, port, EvtchnState::ipi, [&](Evtchn& chn) { chn.notify_vcpu_id.store(b.vcpu); });
     b.port = port;
     return ok_status();
 }
@@ -456,19 +489,55 @@ Status evtchn_unmask(Domain& d, EvtchnPort port) {
     if (!e || !port_is_valid(*e, port)) return Err(Errno::XEN_EINVAL);
     Evtchn& chn = port_ref(*e, port);
     IrqSpinGuard g(chn.lock);
-    e->ops->unmask(d, domain_vcpu(d, chn.notify_vcpu_id.load()), port);
+    e->port_ops().unmask(d, domain_vcpu(d, chn.notify_vcpu_id.load()), port);
     return ok_status();
+}
+
+Status evtchn_set_priority(Domain& d, const evtchn_set_priority_t& p) {
+    EvtchnDomain* e = d.evtchn;
+    if (!e || !port_is_valid(*e, p.port)) return Err(Errno::XEN_EINVAL);
+    Evtchn& chn = port_ref(*e, p.port);
+    IrqSpinGuard g(chn.lock);
+    const EvtchnPortOps& ops = e->port_ops();
+    if (&ops == &evtchn_2l_ops()) return Err(Errno::XEN_ENOSYS); // Xen: no set_priority hook
+    switch (chn.state.load()) { // Xen's evtchn_usable()
+    case EvtchnState::free:
+    case EvtchnState::reserved:
+    case EvtchnState::xen:
+        return Err(Errno::XEN_EACCES);
+    default:
+        return ops.set_priority(d, chn, p.priority);
+    }
 }
 
 Status evtchn_reset(Domain& cur, domid_t dom) {
     Domain* d = TRY(domain_by_any_id(cur, dom));
     TRY(may_control(cur, *d));
     if (d != &cur) return Err(Errno::XEN_EINVAL); // Xen: unless a controller paused it
-    // Not preemptible: at most 4096 ports (Xen continues every 64).
-    const uint32_t valid = d->evtchn->valid_ports.load();
+    EvtchnDomain& e = *d->evtchn;
+    // TODO(#5): not preemptible; up to 131072 ports with FIFO (Xen
+    // continues every 64 with EVTCHNOP_reset_cont).
+    const uint32_t valid = e.valid_ports.load();
     for (EvtchnPort p = 1; p < valid; ++p) {
-        if (port_ref(*d->evtchn, p).state.load() == EvtchnState::free) continue;
+        if (port_ref(e, p).state.load() == EvtchnState::free) continue;
         (void)evtchn_close(*d, p, true); // hypervisor ports refuse, and stay
+    }
+    DomainLocks locks(*d, nullptr);
+    if (e.active_ports - 1 > e.xen_ports) return Err(Errno::XEN_EAGAIN); // bound meanwhile
+    if (e.fifo) {
+        // Back to 2-level. Everyone who may hold the FIFO ops holds the
+        // domain lock (ours) or a port lock of d (interdomain senders from
+        // other domains are gone: their channels were closed above, under
+        // both port locks). Passing through every port lock after the
+        // switch waits out those still inside.
+        e.ops.store(&evtchn_2l_ops(), std::memory_order_release);
+        const uint32_t nr = e.valid_ports.load();
+        for (EvtchnPort p = 0; p < nr; ++p) {
+            Evtchn& chn = port_ref(e, p);
+            chn.lock.lock();
+            chn.lock.unlock();
+        }
+        evtchn_fifo_destroy(e);
     }
     return ok_status();
 }
@@ -476,17 +545,23 @@ Status evtchn_reset(Domain& cur, domid_t dom) {
 // ---- queries, VIRQs, hypervisor ports ----
 
 uint32_t evtchn_max_ports(const Domain& d) {
-    return d.evtchn ? d.evtchn->ops->max_ports() : 0;
+    return d.evtchn ? d.evtchn->port_ops().max_ports() : 0;
 }
 
+// The port lock keeps the ABI from being switched (and its state freed)
+// under the query (Xen takes the per-channel read lock as well).
 bool evtchn_port_is_pending(const Domain& d, EvtchnPort port) {
     const EvtchnDomain* e = d.evtchn;
-    return e && port_is_valid(*e, port) && e->ops->is_pending(d, port);
+    if (!e || !port_is_valid(*e, port)) return false;
+    IrqSpinGuard g(port_ref(*e, port).lock);
+    return e->port_ops().is_pending(d, port);
 }
 
 bool evtchn_port_is_masked(const Domain& d, EvtchnPort port) {
     const EvtchnDomain* e = d.evtchn;
-    return e && port_is_valid(*e, port) && e->ops->is_masked(d, port);
+    if (!e || !port_is_valid(*e, port)) return false;
+    IrqSpinGuard g(port_ref(*e, port).lock);
+    return e->port_ops().is_masked(d, port);
 }
 
 void send_guest_vcpu_virq(Vcpu& v, uint32_t virq) {
@@ -498,7 +573,7 @@ void send_guest_vcpu_virq(Vcpu& v, uint32_t virq) {
     IrqSpinGuard g(chn.lock);
     // Closed (and maybe re-bound) since we read virq_to_port: drop it.
     if (chn.state.load() != EvtchnState::virq || chn.virq != virq) return;
-    d.evtchn->ops->set_pending(d, &v, port);
+    d.evtchn->port_ops().set_pending(d, &v, port);
 }
 
 void send_guest_global_virq(Domain& d, uint32_t virq) {
@@ -517,7 +592,7 @@ Result<EvtchnPort> evtchn_alloc_xen_port(Domain& d, void (*on_send)(Domain& d, E
     EvtchnDomain& e = *d.evtchn;
     IrqSpinGuard g(e.lock);
     const EvtchnPort port = TRY(get_free_port(d, e));
-    bind_port(e, port, EvtchnState::xen, [&](Evtchn& chn) {
+    bind_port(d, e, port, EvtchnState::xen, [&](Evtchn& chn) {
         chn.on_send = on_send;
         chn.notify_vcpu_id.store(0);
     });

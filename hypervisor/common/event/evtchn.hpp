@@ -2,8 +2,9 @@
 // hypercalls sit on top of it). Source: Xen public/event_channel.h.
 //
 // Ports are per-domain; the 2-level ABI (shared_info evtchn_pending /
-// evtchn_mask bitmaps, vcpu_info evtchn_pending_sel) is the default, FIFO
-// comes with issue #5 behind the same ops interface.
+// evtchn_mask bitmaps, vcpu_info evtchn_pending_sel) is the default; a guest
+// switches to the FIFO ABI (per-vCPU queues, up to 131072 ports) with
+// EVTCHNOP_init_control and back with EVTCHNOP_reset (docs/event-channels.md).
 #pragma once
 
 #include <cstdint>
@@ -71,11 +72,40 @@ void evtchn_notify_from_xen(Domain& d, EvtchnPort port);
 [[nodiscard]] Status evtchn_bind_vcpu(Domain& d, EvtchnPort port, uint32_t vcpu);
 /// EVTCHNOP_unmask. Errors: -EINVAL port not valid.
 [[nodiscard]] Status evtchn_unmask(Domain& d, EvtchnPort port);
-/// EVTCHNOP_reset: close every guest port of `dom` (hypervisor ports stay).
-/// Errors: -ESRCH, -EPERM, -EINVAL not self (Xen: unless paused by a controller).
+/// EVTCHNOP_reset: close every guest port of `dom` (hypervisor ports stay)
+/// and return it to the 2-level ABI (Xen 4.5+).
+/// Errors: -ESRCH, -EPERM, -EINVAL not self (Xen: unless paused by a
+/// controller), -EAGAIN ports were bound meanwhile (the ABI stays).
 [[nodiscard]] Status evtchn_reset(Domain& cur, domid_t dom);
 
-/// Ports the ABI can name (4096 for 2-level): SCHEDOP_poll's -EINVAL bound.
+// ---- the FIFO ABI (evtchn_fifo.cpp; Xen xen/common/event_fifo.c) ----
+
+/// EVTCHNOP_init_control: register vCPU c.vcpu's control block at
+/// c.offset in guest frame c.control_gfn of d; the first call switches d to
+/// the FIFO ABI with an empty event array (2-level pending bits are kept
+/// and delivered once their event-array page exists). c.link_bits out
+/// (EVTCHN_FIFO_LINK_BITS), set even on failure as Xen does.
+/// Errors: -ENOENT no such vCPU, -EINVAL offset crosses the page or is not
+/// 8-byte aligned, vCPU already has a control block, frame not the
+/// domain's read-write RAM; -ENOMEM.
+[[nodiscard]] Status evtchn_init_control(Domain& d, evtchn_init_control_t& c);
+/// EVTCHNOP_expand_array: add guest frame a.array_gfn as the next page of
+/// d's event array (1024 event words each). Events that became pending on
+/// ports of that page while it was missing are delivered now.
+/// Errors: -EOPNOTSUPP not FIFO, -ENOSPC the array already covers 131072
+/// ports, -EINVAL frame not the domain's read-write RAM.
+[[nodiscard]] Status evtchn_expand_array(Domain& d, const evtchn_expand_array_t& a);
+/// EVTCHNOP_set_priority: the queue (0 highest .. 15 lowest) of the port's
+/// next events. Errors: -EINVAL port not valid or priority > 15,
+/// -ENOSYS 2-level ABI, -EACCES port free, reserved or the hypervisor's.
+[[nodiscard]] Status evtchn_set_priority(Domain& d, const evtchn_set_priority_t& p);
+/// Does d's event-channel state (a FIFO control block or event-array page)
+/// live in the guest frame whose hypervisor mapping starts at `page`?
+/// Such a frame must stay d's while it is in use (memory_op refuses to
+/// remove it, as for a registered vcpu_info).
+bool evtchn_uses_guest_frame(const Domain& d, const void* page);
+
+/// Ports the ABI can name (4096 for 2-level, 131072 for FIFO): SCHEDOP_poll's -EINVAL bound.
 uint32_t evtchn_max_ports(const Domain& d);
 /// Is `port` pending in d (false for ports not valid): SCHEDOP_poll.
 bool evtchn_port_is_pending(const Domain& d, EvtchnPort port);

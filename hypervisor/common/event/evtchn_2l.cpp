@@ -32,19 +32,11 @@ bool test(const xen_ulong_t* words, unsigned nr) {
     return __atomic_load_n(&words[nr / bits_per_word], __ATOMIC_SEQ_CST) & m;
 }
 
-/// Xen's vcpu_mark_events_pending(): set evtchn_upcall_pending and, if it
-/// was clear, have the arch deliver the upcall.
-void mark_events_pending(Vcpu& v) {
-    if (__atomic_exchange_n(&v.vcpu_info->evtchn_upcall_pending, uint8_t{1}, __ATOMIC_SEQ_CST))
-        return;
-    arch::vcpu_pend_upcall(v);
-}
-
 /// The selector/upcall step for a pending, unmasked port.
 void raise_on(Vcpu* v, EvtchnPort port) {
     if (!v || !v->vcpu_info) return; // no vcpu_info: the guest can only poll the bitmap
     if (!test_and_set(&v->vcpu_info->evtchn_pending_sel, port / bits_per_word))
-        mark_events_pending(*v);
+        evtchn_mark_events_pending(*v);
 }
 
 class Evtchn2l final : public EvtchnPortOps {

@@ -1,15 +1,19 @@
-// Grant tables, version 1 basics (Xen xen/common/grant_table.c): the shared
-// frames, growth, and the table-management GNTTABOP cores (setup_table,
-// query_size, set_version, get_version). Mapping and copying come later.
+// Grant tables (Xen xen/common/grant_table.c): the registry of tables by
+// domid, the shared and status frames, growth, versions, and the
+// table-management GNTTABOP cores (setup_table, query_size, set_version,
+// get_version, get_status_frames). Mapping is grant_map.cpp, copying
+// grant_copy.cpp, handles maptrack.cpp.
 //
-// Locking: GrantTable::lock protects nr_frames, shared[] and frame_gfn[]
-// (Xen's grant-table rwlock, write side; nothing here needs the read side
-// yet). It is taken in hypercall context only, never from interrupts, and
-// no other lock is taken under it (frames come from the xenheap, whose own
-// lock nests inside).
+// Locking: see grant_table.hpp. Here: registry_lock (global) guards
+// `registry`; GrantTable::lock guards the frames, the version and `owner`.
+// Growth and version changes take it for writing; the xenheap and heap
+// locks nest inside it.
 #include "common/grant/grant_table.hpp"
 
 #include "arch/layout.hpp"
+#include "arch/p2m.hpp"
+#include "common/grant/grant_table_impl.hpp"
+#include "common/grant/page_ref.hpp"
 #include "common/lib/spinlock.hpp"
 #include "common/lib/string.hpp"
 #include "common/mm/xenheap.hpp"
@@ -17,57 +21,245 @@
 
 namespace cxen {
 
-struct GrantTable {
-    SpinLock lock;
-    unsigned version = 1;     ///< gt_version: 1 until GNTTABOP_set_version
-    unsigned max_version = 1; ///< Xen's max_grant_version; TODO(#4): 2
-    uint32_t max_frames = 0;  ///< d.max_grant_frames at creation
-    uint32_t max_maptrack_frames = 0;
-    uint32_t nr_frames = 0;         ///< shared frames allocated: [0, nr_frames)
-    void** shared = nullptr;        ///< max_frames entries, hypervisor pointers
-    uint64_t* frame_gfn = nullptr;  ///< max_frames entries: where the guest mapped each
-};
-
 namespace {
 
-// Domain lookup as Xen's rcu_lock_domain_by_any_id() + XSM_TARGET: DOMID_SELF
-// is the caller; another domain is found but refused (no domain is
-// privileged over another until the control domain exists).
-// TODO(#5): the control domain may act on its guests.
+RwLock registry_lock;
+GrantTable* registry[max_domains];
+std::atomic<uint32_t> tables_alive{0};
+
+// Domain lookup as Xen's rcu_lock_domain_by_any_id() + XSM_TARGET for the
+// table-management ops: DOMID_SELF is the caller; another domain is found
+// but refused (no domain is privileged over another until the control
+// domain exists). TODO(#5): the control domain may act on its guests.
 enum class Lookup { ok, no_domain, denied };
 Lookup lookup(Domain& cd, domid_t dom, Domain*& out) {
-    // A foreign domain is refused before anything of it is read: without
-    // RCU it may be destroyed under us (Xen holds rcu_lock_domain here).
+    // A foreign domain is refused before anything of it is read.
     out = dom == DOMID_SELF ? &cd : domain_by_id(dom);
     if (!out) return Lookup::no_domain;
     if (out != &cd) return Lookup::denied;
     return out->gnttab ? Lookup::ok : Lookup::no_domain;
 }
 
-// Grow gt to at least `want` frames (Xen's gnttab_grow_table). Lock held.
-// On -ENOMEM the frames already added stay (Xen keeps them too).
-Status grow(GrantTable& gt, uint32_t want) {
-    if (want > gt.max_frames) return Err(Errno::XEN_EINVAL);
-    while (gt.nr_frames < want) {
+template <typename T> Result<T*> alloc_array(size_t n) {
+    void* p = TRY(xmalloc_bytes(sizeof(T) * (n ? n : 1), alignof(T) < 16 ? 16 : alignof(T)));
+    memset(p, 0, sizeof(T) * (n ? n : 1));
+    return static_cast<T*>(p);
+}
+
+void free_table(GrantTable* gt) {
+    for (uint32_t i = 0; i < gt->max_frames && gt->shared; ++i) {
+        if (gt->shared[i]) free_xenheap_pages(gt->shared[i], 0);
+        if (gt->active && gt->active[i]) {
+            for (uint32_t j = 0; j < grant_entries_per_frame_v1; ++j) gt->active[i][j].~ActiveGrant();
+            xfree(gt->active[i]);
+        }
+    }
+    for (uint32_t i = 0; i < gt->max_status_frames && gt->status; ++i)
+        if (gt->status[i]) free_xenheap_pages(gt->status[i], 0);
+    maptrack_free(*gt);
+    xfree(gt->shared);
+    xfree(gt->frame_gfn);
+    xfree(gt->status);
+    xfree(gt->status_gfn);
+    xfree(gt->active);
+    xdelete(gt);
+    tables_alive.fetch_sub(1);
+}
+
+// Allocate status frames up to what `nr_frames` v2 frames need (Xen's
+// gnttab_populate_status_frames). Write lock held.
+Status populate_status(GrantTable& gt, uint32_t nr_frames) {
+    const uint32_t want = gnttab_status_frames_for(nr_frames);
+    while (gt.nr_status_frames < want) {
         void* page = TRY(alloc_xenheap_pages(0));
         memset(page, 0, page_size);
-        gt.shared[gt.nr_frames] = page;
-        gt.frame_gfn[gt.nr_frames] = gnttab_invalid_gfn;
-        ++gt.nr_frames;
+        gt.status[gt.nr_status_frames] = static_cast<grant_status_t*>(page);
+        gt.status_gfn[gt.nr_status_frames] = gnttab_invalid_gfn;
+        ++gt.nr_status_frames;
     }
     return ok_status();
 }
 
-// The gfn frame i is mapped at, checked against the p2m so that a stale
-// record (the guest since replaced or removed that gfn) reads as unmapped.
-uint64_t frame_gfn(Domain& d, const GrantTable& gt, uint32_t i) {
-    const uint64_t gfn = gt.frame_gfn[i];
-    if (gfn == gnttab_invalid_gfn) return gnttab_invalid_gfn;
-    const auto e = d.p2m.lookup(Gfn{gfn});
-    return e.type != arch::P2mType::invalid && e.mfn == arch::virt_to_mfn(gt.shared[i]) ? gfn : gnttab_invalid_gfn;
+// Grow gt to at least `want` frames (Xen's gnttab_grow_table): active
+// entries, shared frames, and under v2 status frames. Write lock held. On
+// -ENOMEM the frames already added stay (Xen keeps them too).
+Status grow(GrantTable& gt, uint32_t want) {
+    if (want > gt.max_frames) return Err(Errno::XEN_EINVAL);
+    while (gt.nr_frames < want) {
+        const uint32_t i = gt.nr_frames;
+        if (!gt.active[i]) {
+            ActiveGrant* chunk = TRY(alloc_array<ActiveGrant>(grant_entries_per_frame_v1));
+            for (uint32_t j = 0; j < grant_entries_per_frame_v1; ++j) new (&chunk[j]) ActiveGrant();
+            gt.active[i] = chunk;
+        }
+        void* page = TRY(alloc_xenheap_pages(0));
+        memset(page, 0, page_size);
+        gt.shared[i] = page;
+        gt.frame_gfn[i] = gnttab_invalid_gfn;
+        if (gt.version == 2) {
+            if (Status st = populate_status(gt, i + 1); !st) {
+                free_xenheap_pages(page, 0);
+                gt.shared[i] = nullptr;
+                return st;
+            }
+        }
+        gt.nr_frames = i + 1;
+    }
+    return ok_status();
 }
 
+// The gfn frame `page` is recorded at, checked against the p2m so that a
+// stale record (the guest since replaced or removed that gfn) reads as
+// unmapped.
+uint64_t checked_gfn(Domain& d, uint64_t gfn, const void* page) {
+    if (gfn == gnttab_invalid_gfn) return gnttab_invalid_gfn;
+    SpinGuard g(d.p2m_lock);
+    const auto e = d.p2m.lookup(Gfn{gfn});
+    return e.type != arch::P2mType::invalid && e.mfn == arch::virt_to_mfn(page) ? gfn : gnttab_invalid_gfn;
+}
+
+// Take status frames out of the guest's p2m and free them (v2 -> v1,
+// Xen's gnttab_unpopulate_status_frames). Write lock held.
+void unpopulate_status(Domain& d, GrantTable& gt) {
+    for (uint32_t i = 0; i < gt.nr_status_frames; ++i) {
+        const uint64_t gfn = checked_gfn(d, gt.status_gfn[i], gt.status[i]);
+        if (gfn != gnttab_invalid_gfn) {
+            SpinGuard g(d.p2m_lock);
+            (void)d.p2m.clear_entry(Gfn{gfn}); // only fails splitting a superpage, which a xen_page is not
+        }
+        free_xenheap_pages(gt.status[i], 0);
+        gt.status[i] = nullptr;
+        gt.status_gfn[i] = gnttab_invalid_gfn;
+    }
+    gt.nr_status_frames = 0;
+}
+
+grant_entry_v1_t* entry_v1(GrantTable& gt, uint32_t ref) {
+    return static_cast<grant_entry_v1_t*>(gt.shared[ref / grant_entries_per_frame_v1]) +
+           ref % grant_entries_per_frame_v1;
+}
+grant_entry_v2_t* entry_v2(GrantTable& gt, uint32_t ref) {
+    return static_cast<grant_entry_v2_t*>(gt.shared[ref / gnttab_entries_per_frame_v2]) +
+           ref % gnttab_entries_per_frame_v2;
+}
+grant_status_t* status_entry(GrantTable& gt, uint32_t ref) {
+    return gt.status[ref / gnttab_status_per_frame] + ref % gnttab_status_per_frame;
+}
+
+void clear_flags(uint16_t* p, uint16_t bits) { __atomic_fetch_and(p, static_cast<uint16_t>(~bits), __ATOMIC_SEQ_CST); }
+
 } // namespace
+
+// ---- helpers for the other grant files ----
+
+GrantTable* gt_get_by_domid(Domid domid) {
+    registry_lock.read_lock();
+    GrantTable* found = nullptr;
+    for (GrantTable* gt : registry)
+        if (gt && gt->domid == domid) {
+            gt->refs.fetch_add(1);
+            found = gt;
+            break;
+        }
+    registry_lock.read_unlock();
+    return found;
+}
+
+void gt_get(GrantTable& gt) { gt.refs.fetch_add(1); }
+
+void gt_put(GrantTable* gt) {
+    if (gt && gt->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) free_table(gt);
+}
+
+uint32_t gt_nr_entries(const GrantTable& gt) {
+    return gt.nr_frames * (gt.version == 1 ? grant_entries_per_frame_v1 : gnttab_entries_per_frame_v2);
+}
+
+ActiveGrant& gt_active(GrantTable& gt, uint32_t ref) {
+    return gt.active[ref / grant_entries_per_frame_v1][ref % grant_entries_per_frame_v1];
+}
+
+uint32_t* gt_header(GrantTable& gt, uint32_t ref) {
+    // grant_entry_v1_t and grant_entry_header_t both start with flags, domid.
+    return gt.version == 1 ? reinterpret_cast<uint32_t*>(entry_v1(gt, ref))
+                           : reinterpret_cast<uint32_t*>(entry_v2(gt, ref));
+}
+
+uint16_t* gt_status(GrantTable& gt, uint32_t ref) {
+    return gt.version == 1 ? &entry_v1(gt, ref)->flags : status_entry(gt, ref);
+}
+
+namespace {
+constexpr uint16_t header_flags(uint32_t w) { return static_cast<uint16_t>(w); }
+constexpr uint16_t header_domid(uint32_t w) { return static_cast<uint16_t>(w >> 16); }
+} // namespace
+
+GrantStatus gt_set_status(GrantTable& gt, uint32_t ref, const ActiveGrant& act, bool readonly, bool mapping,
+                          Domid ldomid) {
+    uint32_t* word = gt_header(gt, ref);
+    const uint16_t mask = GTF_type_mask | (mapping ? GTF_sub_page : 0);
+    if (gt.version == 1) {
+        // The guest may change the entry under us: a bounded cmpxchg loop.
+        uint32_t cur = __atomic_load_n(word, __ATOMIC_SEQ_CST);
+        for (int retries = 0;; ++retries) {
+            if (!act.pin && ((header_flags(cur) & mask) != GTF_permit_access || header_domid(cur) != ldomid))
+                return GrantStatus::general_error;
+            uint32_t next = cur | GTF_reading;
+            if (!readonly) {
+                next |= GTF_writing;
+                if (header_flags(cur) & GTF_readonly) return GrantStatus::general_error;
+            }
+            if (__atomic_compare_exchange_n(word, &cur, next, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) break;
+            if (retries == 4) return GrantStatus::general_error; // "unstable" entry
+        }
+        return GrantStatus::okay;
+    }
+    // v2: flags are the guest's, GTF_reading/GTF_writing go to the status
+    // entry; check, set, then check again in case the guest changed it.
+    // Transitive grants are refused (see docs/grant-tables.md).
+    uint16_t* st = status_entry(gt, ref);
+    auto bad = [&](uint32_t w, bool check_pin) {
+        return (check_pin && !act.pin &&
+                ((header_flags(w) & mask) != GTF_permit_access || header_domid(w) != ldomid)) ||
+               (!readonly && (header_flags(w) & GTF_readonly));
+    };
+    uint32_t cur = __atomic_load_n(word, __ATOMIC_SEQ_CST);
+    if (bad(cur, true)) return GrantStatus::general_error;
+    __atomic_fetch_or(st, static_cast<uint16_t>(readonly ? GTF_reading : GTF_reading | GTF_writing),
+                      __ATOMIC_SEQ_CST);
+    cur = __atomic_load_n(word, __ATOMIC_SEQ_CST);
+    if (bad(cur, true)) {
+        clear_flags(st, act.pin ? GTF_writing : GTF_reading | GTF_writing);
+        return GrantStatus::general_error;
+    }
+    return GrantStatus::okay;
+}
+
+void gt_reduce_status(GrantTable& gt, uint32_t ref, const ActiveGrant& act, bool readonly) {
+    uint16_t bits = act.pin ? 0 : GTF_reading;
+    if (!readonly && !(act.pin & (gntpin_hstw_mask | gntpin_devw_mask))) bits |= GTF_writing;
+    if (bits) clear_flags(gt_status(gt, ref), bits);
+}
+
+GrantStatus gt_get_paged_frame(Domain& owner, uint64_t gfn, bool readonly, Mfn& mfn) {
+    auto usable = [&](const arch::P2mEntry& e) {
+        return e.type == arch::P2mType::ram_rw || (readonly && e.type == arch::P2mType::ram_ro);
+    };
+    SpinGuard g(owner.p2m_lock);
+    const arch::P2mEntry e = owner.p2m.lookup(Gfn{gfn});
+    if (!usable(e) || !page_ref_get(e.mfn)) return GrantStatus::bad_page;
+    // The owner may have freed the frame between the lookup and the
+    // reference (page_ref.hpp): look again now that the reference holds it.
+    const arch::P2mEntry again = owner.p2m.lookup(Gfn{gfn});
+    if (!usable(again) || again.mfn != e.mfn) {
+        page_ref_put(e.mfn);
+        return GrantStatus::bad_page;
+    }
+    mfn = e.mfn;
+    return GrantStatus::okay;
+}
+
+// ---- domain lifetime ----
 
 Status gnttab_domain_init(Domain& d) {
     if (d.gnttab) return Err(Errno::XEN_EEXIST);
@@ -76,46 +268,82 @@ Status gnttab_domain_init(Domain& d) {
         d.max_maptrack_frames > gnttab_max_maptrack_frames_limit)
         return Err(Errno::XEN_EINVAL);
     GrantTable* gt = TRY(xnew<GrantTable>());
+    tables_alive.fetch_add(1);
+    gt->owner = &d;
+    gt->domid = d.domid;
     gt->max_frames = d.max_grant_frames;
+    gt->max_status_frames = gnttab_status_frames_for(gt->max_frames);
     gt->max_maptrack_frames = d.max_maptrack_frames;
-    auto shared = xmalloc_bytes(sizeof(void*) * gt->max_frames, alignof(void*));
-    auto gfns = xmalloc_bytes(sizeof(uint64_t) * gt->max_frames, alignof(uint64_t));
-    if (!shared || !gfns) {
-        if (shared) xfree(shared.value());
-        if (gfns) xfree(gfns.value());
-        xdelete(gt);
-        return Err(Errno::XEN_ENOMEM);
-    }
-    gt->shared = static_cast<void**>(shared.value());
-    gt->frame_gfn = static_cast<uint64_t*>(gfns.value());
-    d.gnttab = gt;
-    Status st;
-    {
-        SpinGuard g(gt->lock);
+    Status st = ok_status();
+    auto shared = alloc_array<void*>(gt->max_frames);
+    auto gfns = alloc_array<uint64_t>(gt->max_frames);
+    auto status = alloc_array<grant_status_t*>(gt->max_status_frames);
+    auto sgfns = alloc_array<uint64_t>(gt->max_status_frames);
+    auto active = alloc_array<ActiveGrant*>(gt->max_frames);
+    if (shared) gt->shared = shared.value();
+    if (gfns) gt->frame_gfn = gfns.value();
+    if (status) gt->status = status.value();
+    if (sgfns) gt->status_gfn = sgfns.value();
+    if (active) gt->active = active.value();
+    if (!shared || !gfns || !status || !sgfns || !active) st = Err(Errno::XEN_ENOMEM);
+    if (st) st = maptrack_init(*gt);
+    if (st) {
+        WriteGuard g(gt->lock);
         st = grow(*gt, gnttab_initial_frames);
     }
-    if (!st) gnttab_domain_destroy(d);
-    return st;
+    if (st) {
+        WriteGuard g(registry_lock);
+        GrantTable** slot = nullptr;
+        for (GrantTable*& r : registry) {
+            if (r && r->domid == d.domid) st = Err(Errno::XEN_EEXIST);
+            if (!r && !slot) slot = &r;
+        }
+        if (st && !slot) st = Err(Errno::XEN_ENOSPC);
+        if (st) *slot = gt;
+    }
+    if (!st) {
+        free_table(gt);
+        return st;
+    }
+    d.gnttab = gt;
+    return ok_status();
 }
 
 void gnttab_domain_destroy(Domain& d) {
     GrantTable* gt = d.gnttab;
     if (!gt) return;
+    {
+        WriteGuard g(registry_lock);
+        for (GrantTable*& r : registry)
+            if (r == gt) r = nullptr;
+    }
+    {
+        // Operations that found the table finish before it is detached;
+        // later ones see no owner (the domain is gone) and fail.
+        WriteGuard g(gt->lock);
+        gt->owner = nullptr;
+    }
     d.gnttab = nullptr;
-    // The frames may still be in d's p2m; d is dying and its p2m is torn
-    // down without freeing them (they are not domain RAM). TODO(#4): drop
-    // foreign mappings of d's grants before freeing.
-    for (uint32_t i = 0; i < gt->nr_frames; ++i) free_xenheap_pages(gt->shared[i], 0);
-    xfree(gt->shared);
-    xfree(gt->frame_gfn);
-    xdelete(gt);
+    gnttab_release_mappings(*gt);
+    gt_put(gt);
 }
 
 Result<Mfn> gnttab_get_frame(Domain& d, uint64_t idx, bool status) {
     GrantTable* gt = d.gnttab;
     if (!gt) return Err(Errno::XEN_EINVAL);
-    SpinGuard g(gt->lock);
-    if (status) return Err(Errno::XEN_EINVAL); // status frames exist only under v2
+    WriteGuard g(gt->lock);
+    if (status) {
+        // Xen's gnttab_get_status_frame_mfn(): v2 only; grows the table to
+        // cover the status frame asked for.
+        if (gt->version != 2 || idx >= gt->max_status_frames) return Err(Errno::XEN_EINVAL);
+        if (idx >= gt->nr_status_frames) {
+            const uint64_t entries = (idx + 1) * gnttab_status_per_frame;
+            const uint64_t frames = (entries + gnttab_entries_per_frame_v2 - 1) / gnttab_entries_per_frame_v2;
+            if (frames <= gt->max_frames) (void)grow(*gt, static_cast<uint32_t>(frames));
+            if (idx >= gt->nr_status_frames) return Err(Errno::XEN_EINVAL);
+        }
+        return arch::virt_to_mfn(gt->status[idx]);
+    }
     if (idx >= gt->max_frames) return Err(Errno::XEN_EINVAL);
     if (idx >= gt->nr_frames) {
         // Xen's gnttab_get_shared_frame_mfn(): a failed growth is -EINVAL.
@@ -126,10 +354,16 @@ Result<Mfn> gnttab_get_frame(Domain& d, uint64_t idx, bool status) {
 
 void gnttab_set_frame_gfn(Domain& d, uint64_t idx, bool status, Gfn gfn) {
     GrantTable* gt = d.gnttab;
-    if (!gt || status) return;
-    SpinGuard g(gt->lock);
-    if (idx < gt->nr_frames) gt->frame_gfn[idx] = raw(gfn);
+    if (!gt) return;
+    WriteGuard g(gt->lock);
+    if (status) {
+        if (idx < gt->nr_status_frames) gt->status_gfn[idx] = raw(gfn);
+    } else if (idx < gt->nr_frames) {
+        gt->frame_gfn[idx] = raw(gfn);
+    }
 }
+
+// ---- table-management cores ----
 
 void gnttab_setup_table(Domain& cd, gnttab_setup_table_t& op,
                         bool (*put_frame)(void* ctx, uint32_t i, uint64_t gfn), void* ctx) {
@@ -140,15 +374,15 @@ void gnttab_setup_table(Domain& cd, gnttab_setup_table_t& op,
     case Lookup::ok: break;
     }
     GrantTable& gt = *d->gnttab;
-    SpinGuard g(gt.lock);
+    WriteGuard g(gt.lock);
     if (op.nr_frames > gt.max_frames || !grow(gt, op.nr_frames)) {
         op.status = raw(GrantStatus::general_error);
         return;
     }
     op.status = raw(GrantStatus::okay);
-    // TODO(#4): preemption; the count is bounded by max_frames (<= 64) now.
+    // The count is bounded by max_frames (<= 64): no preemption needed.
     for (uint32_t i = 0; i < op.nr_frames; ++i) {
-        if (!put_frame(ctx, i, frame_gfn(*d, gt, i))) {
+        if (!put_frame(ctx, i, checked_gfn(*d, gt.frame_gfn[i], gt.shared[i]))) {
             op.status = raw(GrantStatus::bad_virt_addr);
             break;
         }
@@ -163,7 +397,7 @@ void gnttab_query_size(Domain& cd, gnttab_query_size_t& op) {
     case Lookup::ok: break;
     }
     GrantTable& gt = *d->gnttab;
-    SpinGuard g(gt.lock);
+    ReadGuard g(gt.lock);
     op.nr_frames = gt.nr_frames;
     op.max_nr_frames = gt.max_frames;
     op.status = raw(GrantStatus::okay);
@@ -172,11 +406,57 @@ void gnttab_query_size(Domain& cd, gnttab_query_size_t& op) {
 Status gnttab_set_version(Domain& cd, gnttab_set_version_t& op) {
     GrantTable* gt = cd.gnttab;
     if (!gt) return Err(Errno::XEN_EINVAL);
-    SpinGuard g(gt->lock);
-    Status st;
-    if (op.version != 1 && op.version != 2) st = Err(Errno::XEN_EINVAL);
-    else if (op.version > gt->max_version) st = Err(Errno::XEN_ENOSYS); // "as before set_version existed"
-    // else: already that version (only 1 exists): nothing to do.
+    WriteGuard g(gt->lock);
+    Status st = ok_status();
+    const unsigned want = op.version;
+    if (want != 1 && want != 2) st = Err(Errno::XEN_EINVAL);
+    else if (want > gt->max_version) st = Err(Errno::XEN_ENOSYS); // "as before set_version existed"
+    if (!st || want == gt->version) {
+        op.version = gt->version;
+        return st;
+    }
+    // Only the reserved entries (xenstore, console) may be in use.
+    for (uint32_t i = GNTTAB_NR_RESERVED_ENTRIES; i < gt_nr_entries(*gt); ++i) {
+        ActiveGrant& act = gt_active(*gt, i);
+        SpinGuard ag(act.lock);
+        if (act.pin) st = Err(Errno::XEN_EBUSY);
+        if (!st) break;
+    }
+    grant_entry_v1_t reserved[GNTTAB_NR_RESERVED_ENTRIES] = {};
+    if (st && gt->version == 1) {
+        st = populate_status(*gt, gt->nr_frames);
+        memcpy(reserved, entry_v1(*gt, 0), sizeof(reserved));
+    } else if (st) {
+        for (uint32_t i = 0; i < GNTTAB_NR_RESERVED_ENTRIES && st; ++i) {
+            const grant_entry_v2_t* e = entry_v2(*gt, i);
+            const uint16_t type = e->hdr.flags & GTF_type_mask;
+            if ((type == GTF_permit_access && (e->full_page.frame >> 32)) || type == GTF_transitive)
+                st = Err(Errno::XEN_ERANGE); // not representable in v1
+        }
+        for (uint32_t i = 0; i < GNTTAB_NR_RESERVED_ENTRIES && st; ++i) {
+            const grant_entry_v2_t* e = entry_v2(*gt, i);
+            if ((e->hdr.flags & GTF_type_mask) != GTF_permit_access) continue; // becomes GTF_invalid
+            reserved[i].flags = e->hdr.flags | *status_entry(*gt, i);
+            reserved[i].domid = e->hdr.domid;
+            reserved[i].frame = static_cast<uint32_t>(e->full_page.frame);
+        }
+        if (st && cd.gnttab) unpopulate_status(cd, *gt);
+    }
+    if (st) {
+        for (uint32_t i = 0; i < gt->nr_frames; ++i) memset(gt->shared[i], 0, page_size);
+        if (want == 1) {
+            memcpy(entry_v1(*gt, 0), reserved, sizeof(reserved));
+        } else {
+            for (uint32_t i = 0; i < GNTTAB_NR_RESERVED_ENTRIES; ++i) {
+                grant_entry_v2_t* e = entry_v2(*gt, i);
+                *status_entry(*gt, i) = reserved[i].flags & (GTF_reading | GTF_writing);
+                e->hdr.flags = reserved[i].flags & ~(GTF_reading | GTF_writing);
+                e->hdr.domid = reserved[i].domid;
+                e->full_page.frame = reserved[i].frame;
+            }
+        }
+        gt->version = want;
+    }
     op.version = gt->version; // Xen reports the version in force on every path
     return st;
 }
@@ -188,32 +468,76 @@ Status gnttab_get_version(Domain& cd, gnttab_get_version_t& op) {
     case Lookup::denied: return Err(Errno::XEN_EPERM);
     case Lookup::ok: break;
     }
-    SpinGuard g(d->gnttab->lock);
+    ReadGuard g(d->gnttab->lock);
     op.version = d->gnttab->version;
     return ok_status();
 }
 
+void gnttab_get_status_frames(Domain& cd, gnttab_get_status_frames_t& op,
+                              bool (*put_frame)(void* ctx, uint32_t i, uint64_t gfn), void* ctx) {
+    Domain* d = nullptr;
+    switch (lookup(cd, op.dom, d)) {
+    case Lookup::no_domain: op.status = raw(GrantStatus::bad_domain); return;
+    case Lookup::denied: op.status = raw(GrantStatus::permission_denied); return;
+    case Lookup::ok: break;
+    }
+    GrantTable& gt = *d->gnttab;
+    ReadGuard g(gt.lock);
+    // Xen's limit_max is the same bound for a translated guest.
+    if (op.nr_frames > gt.nr_status_frames || op.nr_frames > gt.max_status_frames) {
+        op.status = raw(GrantStatus::general_error);
+        return;
+    }
+    op.status = raw(GrantStatus::okay);
+    for (uint32_t i = 0; i < op.nr_frames; ++i)
+        if (!put_frame(ctx, i, checked_gfn(*d, gt.status_gfn[i], gt.status[i])))
+            op.status = raw(GrantStatus::bad_virt_addr); // Xen carries on with the next frame
+}
+
+// ---- toolstack and introspection ----
+
 Status gnttab_seed_entry(Domain& d, uint32_t ref, Domid backend, Gfn gfn) {
     GrantTable* gt = d.gnttab;
     if (!gt || ref >= GNTTAB_NR_RESERVED_ENTRIES) return Err(Errno::XEN_EINVAL);
-    SpinGuard g(gt->lock);
-    auto* e = static_cast<grant_entry_v1_t*>(gt->shared[0]) + ref;
-    e->domid = backend;
-    e->frame = static_cast<uint32_t>(raw(gfn));
+    WriteGuard g(gt->lock);
+    uint16_t* flags;
+    if (gt->version == 1) {
+        grant_entry_v1_t* e = entry_v1(*gt, ref);
+        e->domid = backend;
+        e->frame = static_cast<uint32_t>(raw(gfn));
+        flags = &e->flags;
+    } else {
+        grant_entry_v2_t* e = entry_v2(*gt, ref);
+        e->hdr.domid = backend;
+        e->full_page.frame = raw(gfn);
+        flags = &e->hdr.flags;
+    }
     // Flags last: a reader that sees GTF_permit_access sees the rest.
-    __atomic_store_n(&e->flags, static_cast<uint16_t>(GTF_permit_access), __ATOMIC_RELEASE);
+    __atomic_store_n(flags, static_cast<uint16_t>(GTF_permit_access), __ATOMIC_RELEASE);
     return ok_status();
 }
 
 Result<grant_entry_v1_t> gnttab_read_entry_v1(Domain& d, uint32_t ref) {
     GrantTable* gt = d.gnttab;
     if (!gt) return Err(Errno::XEN_EINVAL);
-    SpinGuard g(gt->lock);
-    if (ref >= gt->nr_frames * grant_entries_per_frame_v1) return Err(Errno::XEN_EINVAL);
+    ReadGuard g(gt->lock);
+    if (gt->version != 1 || ref >= gt_nr_entries(*gt)) return Err(Errno::XEN_EINVAL);
     grant_entry_v1_t e;
-    memcpy(&e, static_cast<grant_entry_v1_t*>(gt->shared[ref / grant_entries_per_frame_v1]) +
-                   ref % grant_entries_per_frame_v1, sizeof(e));
+    memcpy(&e, entry_v1(*gt, ref), sizeof(e));
     return e;
 }
+
+Result<GnttabActiveInfo> gnttab_active_info(Domain& d, uint32_t ref) {
+    GrantTable* gt = d.gnttab;
+    if (!gt) return Err(Errno::XEN_EINVAL);
+    ReadGuard g(gt->lock);
+    if (ref >= gt_nr_entries(*gt)) return Err(Errno::XEN_EINVAL);
+    ActiveGrant& act = gt_active(*gt, ref);
+    SpinGuard ag(act.lock);
+    return GnttabActiveInfo{act.pin, act.domid, act.mfn};
+}
+
+uint32_t gnttab_maptrack_in_use(Domain& d) { return d.gnttab ? d.gnttab->maptrack_used.load() : 0; }
+uint32_t gnttab_tables_alive() { return tables_alive.load(); }
 
 } // namespace cxen

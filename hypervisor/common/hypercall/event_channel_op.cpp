@@ -72,9 +72,15 @@ long do_event_channel_op(Vcpu& v, const HypercallArgs& args) {
         // A PVH domU has no PIRQs (nr_pirqs = 0): Xen's range check fails.
         return with_op<evtchn_bind_pirq_t>(v, arg, false,
                                            [](auto&) { return Status(Err(Errno::XEN_EINVAL)); });
-    case EVTCHNOP_init_control: // TODO(#5): FIFO ABI; Linux falls back to 2-level on any error
-    case EVTCHNOP_expand_array: // FIFO only
-    case EVTCHNOP_set_priority: // 2-level has no priorities: Xen's -ENOSYS
+    case EVTCHNOP_init_control: // link_bits is the only result
+        return with_op<evtchn_init_control_t>(v, arg, true,
+                                              [&](auto& op) { return evtchn_init_control(d, op); });
+    case EVTCHNOP_expand_array:
+        return with_op<evtchn_expand_array_t>(v, arg, false,
+                                              [&](auto& op) { return evtchn_expand_array(d, op); });
+    case EVTCHNOP_set_priority:
+        return with_op<evtchn_set_priority_t>(v, arg, false,
+                                              [&](auto& op) { return evtchn_set_priority(d, op); });
     default:
         return -static_cast<long>(Errno::XEN_ENOSYS);
     }

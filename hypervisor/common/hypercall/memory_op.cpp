@@ -16,6 +16,7 @@
 #include "abi/xen/xen.hpp"
 #include "arch/guest_access.hpp"
 #include "arch/p2m.hpp"
+#include "common/event/evtchn.hpp"
 #include "common/grant/grant_table.hpp"
 #include "common/hypercall/hypercall.hpp"
 #include "common/mm/domain_ram.hpp"
@@ -53,10 +54,11 @@ Result<Domain*> target_domain(Vcpu& cur, domid_t domid) {
     return d;
 }
 
-// Is a registered vcpu_info of d inside guest frame gfn?
+// Is a registered vcpu_info, or FIFO event-channel state, of d inside guest frame gfn?
 bool holds_vcpu_info(Domain& d, uint64_t gfn) {
     auto page = arch::map_guest_ram_frame(d, gfn);
     if (!page) return false;
+    if (evtchn_uses_guest_frame(d, page.value())) return true; // a FIFO control block or event array
     const auto base = reinterpret_cast<uintptr_t>(page.value());
     for (unsigned i = 0; i < d.max_vcpus; ++i) {
         const Vcpu* v = d.vcpus[i];
@@ -71,10 +73,14 @@ bool holds_vcpu_info(Domain& d, uint64_t gfn) {
 Status remove_page(Domain& d, uint64_t gfn) {
     const arch::P2mEntry e = d.p2m.lookup(Gfn{gfn});
     if (e.type == P2mType::invalid) return Err(Errno::XEN_ENOENT);
+    // Another domain's frame, grant-mapped: not d's to free (Xen's
+    // get_page(page, d) fails: -ENXIO); GNTTABOP_unmap_grant_ref removes it.
+    if (e.type == P2mType::grant_map_rw || e.type == P2mType::grant_map_ro) return Err(Errno::XEN_ENXIO);
     // TODO(#3): Xen keeps a page alive while a vcpu_info is registered in
     // it (a reference); cxen refuses to take such a page away instead.
     if (is_ram(e.type) && holds_vcpu_info(d, gfn)) return Err(Errno::XEN_EBUSY);
     TRY(d.p2m.clear_entry(Gfn{gfn}));
+    arch::p2m_flush_guest_tlbs(d); // no vCPU may still reach the frame
     if (is_ram(e.type)) free_domain_ram(e.mfn, 0);
     if (e.type == P2mType::xen_page && d.shared_info_gfn == gfn) d.shared_info_gfn = ~0ull;
     return ok_status();

@@ -1,6 +1,7 @@
 // See domain_ram.hpp.
 #include "common/mm/domain_ram.hpp"
 
+#include "common/grant/page_ref.hpp"
 #include "common/lib/assert.hpp"
 #include "common/mm/page_alloc.hpp"
 #include "common/mm/xenheap.hpp"
@@ -11,7 +12,8 @@ void free_domain_ram(Mfn mfn, unsigned order) {
     PageAllocator& pa = page_allocator();
     Mfn head;
     unsigned block_order;
-    if (pa.allocated_block_of(mfn, head, block_order) && head == mfn && block_order == order) {
+    if (pa.allocated_block_of(mfn, head, block_order) && head == mfn && block_order == order &&
+        !page_ref_any(mfn, order)) {
         pa.free(mfn, order); // the common case: freed as allocated
         return;
     }
@@ -22,6 +24,7 @@ void free_domain_ram(Mfn mfn, unsigned order) {
             continue;
         }
         if (block_order) pa.split(head, block_order);
+        if (page_ref_defer_free(m)) continue; // still grant-mapped: the last unmap frees it
         pa.free(m, 0);
     }
 }

@@ -22,7 +22,7 @@ unsigned idx(uint64_t gfn, unsigned level) { return (gfn >> (9 * (level - 1))) &
 
 uint64_t make_leaf(Mfn mfn, unsigned level, P2mType type) {
     uint64_t e = mfn_to_paddr(mfn) | P | US | (uint64_t{static_cast<uint8_t>(type)} << type_shift);
-    if (type != P2mType::ram_ro) e |= RW;
+    if (type != P2mType::ram_ro && type != P2mType::grant_map_ro) e |= RW;
     if (level > 1) e |= PS;
     return e;
 }
@@ -63,6 +63,7 @@ void free_tables(paddr_t t, unsigned level, void (*free_ram)(Mfn, unsigned)) {
 } // namespace
 
 void clear_frames(Mfn mfn, unsigned order) { memset(mfn_to_virt(mfn), 0, page_size << order); }
+void* map_domain_frame(Mfn mfn) { return mfn_to_virt(mfn); }
 
 Status P2m::init() {
     root_ = TRY(new_table());

@@ -90,11 +90,23 @@ TEST_F(EventChannelOpTest, EverySubOpFaultsOnABadPointer) {
         EXPECT_EQ(raw(cmd, bad_gva), neg(Errno::XEN_EFAULT)) << "cmd " << cmd;
 }
 
-TEST_F(EventChannelOpTest, UnknownAndFifoSubOpsAreEnosys) {
+TEST_F(EventChannelOpTest, UnknownSubOpIsEnosysFifoOpsNeedFifo) {
     EXPECT_EQ(raw(99, arg_gva), neg(Errno::XEN_ENOSYS));
-    EXPECT_EQ(raw(EVTCHNOP_init_control, arg_gva), neg(Errno::XEN_ENOSYS));
-    EXPECT_EQ(raw(EVTCHNOP_expand_array, arg_gva), neg(Errno::XEN_ENOSYS));
-    EXPECT_EQ(raw(EVTCHNOP_set_priority, arg_gva), neg(Errno::XEN_ENOSYS));
+    // Still 2-level: Xen's answers (the FIFO ops: tests/unit/common/event/).
+    EXPECT_EQ(op(EVTCHNOP_expand_array, evtchn_expand_array_t{1}), neg(Errno::XEN_EOPNOTSUPP));
+    EXPECT_EQ(op(EVTCHNOP_set_priority, evtchn_set_priority_t{0, 0}), neg(Errno::XEN_ENOSYS));
+    for (uint64_t cmd : {EVTCHNOP_init_control, EVTCHNOP_expand_array, EVTCHNOP_set_priority})
+        EXPECT_EQ(raw(cmd, bad_gva), neg(Errno::XEN_EFAULT)) << "cmd " << cmd;
+}
+
+TEST_F(EventChannelOpTest, InitControlCopiesLinkBitsOut) {
+    evtchn_init_control_t c{};
+    c.control_gfn = 0; // the fake's guest frame 0
+    c.offset = 0x800;
+    c.vcpu = 0;
+    ASSERT_EQ(op(EVTCHNOP_init_control, c), 0);
+    EXPECT_EQ(out<evtchn_init_control_t>().link_bits, uint8_t{EVTCHN_FIFO_LINK_BITS});
+    EXPECT_EQ(op(EVTCHNOP_init_control, c), neg(Errno::XEN_EINVAL)); // once per vCPU
 }
 
 TEST_F(EventChannelOpTest, ErrorsComeBackAsNegativeXenErrno) {

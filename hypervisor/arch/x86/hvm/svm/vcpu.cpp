@@ -4,12 +4,12 @@
 // instruction has one encoding; a guest that pads it with prefixes only
 // confuses itself) or from EXITINFO2 for I/O.
 //
-// Also the interrupt side of the vCPU: the x2APIC MSRs (vlapic.hpp), event
-// injection before each VMRUN (EVENTINJ, or an interrupt window through
-// V_IRQ + the VINTR intercept, APM Vol. 2, 15.20-15.21), re-injection of
-// events cut short by an exit (EXITINTINFO), INIT/SIPI and VCPUOP vCPU
-// bring-up, and switching the guest FPU/SSE/AVX state (XSAVE with the
-// guest's XCR0, else FXSAVE) when a pCPU changes vCPU.
+// Also the interrupt side of the vCPU: event injection before each VMRUN
+// (EVENTINJ, or an interrupt window through V_IRQ + the VINTR intercept,
+// APM Vol. 2, 15.20-15.21), re-injection of events cut short by an exit
+// (EXITINTINFO), IPIs from the vLAPIC, INIT/SIPI and VCPUOP vCPU bring-up.
+// The CPUID, MSR and XSETBV exits and the FPU state switch live in
+// cpuid.cpp, msr.cpp and fpu.cpp (vcpu_internal.hpp).
 //
 // Locking: ArchVcpu::lock (interrupts off) protects the vLAPIC and the
 // start request of that vCPU; never hold two vCPUs' locks at once (an IPI
@@ -17,6 +17,7 @@
 // power flags (down, initialised, nmi_pending) are atomics written before
 // the target is kicked; the VMCB is touched only by the vCPU's own pCPU.
 #include "arch/vcpu.hpp"
+#include "arch/x86/hvm/svm/vcpu_internal.hpp"
 
 #include "abi/xen/hvm_vcpu.hpp"
 #include "abi/xen/xen.hpp"
@@ -24,6 +25,7 @@
 #include "arch/guest_access.hpp"
 #include "arch/layout.hpp"
 #include "arch/percpu.hpp"
+#include "arch/smp.hpp"
 #include "arch/time.hpp"
 #include "arch/x86.hpp"
 #include "common/console/printk.hpp"
@@ -40,144 +42,21 @@
 namespace cxen::arch {
 
 using svm::Vmcb;
+using namespace hvm;
 
 namespace {
 constexpr uint64_t CR0_PE = 1, CR0_ET = 1ull << 4, CR0_PG = 1ull << 31;
-constexpr uint64_t CR4_PAE = 1ull << 5, CR4_OSFXSR = 1ull << 9, CR4_OSXMMEXCPT = 1ull << 10,
-                   CR4_OSXSAVE = 1ull << 18;
-constexpr uint64_t EFER_SVME = 1ull << 12, EFER_LMA = 1ull << 10, EFER_LME = 1ull << 8;
 constexpr uint64_t RFLAGS_IF = 1ull << 9;
 constexpr uint64_t power_on_pat = 0x0007040600070406ull;
 // VMCB V_INTR fields (offset 0x60, APM Vol. 2, appendix B): V_IRQ, V_INTR_PRIO, V_IGN_TPR.
 constexpr uint64_t vintr_irq = 1ull << 8, vintr_prio = 0xfull << 16, vintr_ign_tpr = 1ull << 20;
-constexpr uint64_t xcr0_x87 = 1, xcr0_sse = 2, xcr0_avx = 4;
 constexpr uint8_t nmi_vector = 2;
-constexpr uint32_t hypercall_msr = 0x40000000; // CPUID 0x40000002 EBX
 constexpr uint16_t debugcon_port = 0xe9;        // XEN_HVM_DEBUGCONS_IOPORT
-
-enum class Exit { resume, reschedule };
 
 svm::Segment flat(uint16_t sel, uint16_t attrib) { return {sel, attrib, 0xffffffff, 0}; }
 
-void advance(Vmcb& vm, unsigned len) {
-    vm.rip += len;
-    vm.interrupt_shadow &= ~1ull;
-}
-
-void inject_exception(Vmcb& vm, uint8_t vector) { vm.eventinj = svm::make_event(vector, svm::event_exception); }
-void inject_gp(Vmcb& vm) { vm.eventinj = svm::make_event(13, svm::event_exception, 0); }
-
 bool guest_64bit(const Vmcb& vm) { return (vm.efer() & EFER_LMA) && (vm.cs().attrib & (1u << 9)); }
 
-void write_hypercall_page(Vcpu& v, uint64_t gpa) {
-    uint8_t page[page_size];
-    memset(page, 0xcc, sizeof(page)); // int3 between stubs
-    for (unsigned nr = 0; nr < page_size / 32; ++nr) {
-        uint8_t* stub = page + nr * 32;
-        stub[0] = 0xb8; // mov $nr, %eax
-        memcpy(stub + 1, &nr, 4);
-        stub[5] = 0x0f; // vmmcall
-        stub[6] = 0x01;
-        stub[7] = 0xd9;
-        stub[8] = 0xc3; // ret
-    }
-    if (!copy_to_gpa(*v.domain, gpa, page, sizeof(page)))
-        log(LogLevel::warning, "d%u: hypercall page at bad gpa %#lx\n", v.domain->domid, gpa);
-}
-
-// ---- FPU/SSE/AVX state ----
-// The hypervisor itself never touches these registers (-mgeneral-regs-only),
-// so a vCPU's state stays in the hardware across exits and is saved and
-// restored only around vcpu_run().
-
-struct FpuCaps {
-    bool xsave = false;
-    bool xsaveopt = false;
-    uint64_t xcr0_mask = xcr0_x87 | xcr0_sse; ///< what guests may enable: x87, SSE, AVX
-};
-FpuCaps fpu_caps;
-bool fpu_probed = false;
-
-/// Probed on the boot CPU by the first vcpu_arch_init() (all pCPUs alike).
-const FpuCaps& fpu() {
-    if (!fpu_probed) {
-        const auto l1 = x86::cpuid(1);
-        // XSAVE only if every component the host has fits in the one-page
-        // area (a guest XSETBV that is not intercepted, as under QEMU 7.2,
-        // can enable all of them).
-        if ((l1.ecx & (1u << 26)) && x86::cpuid(0xd, 0).ecx <= page_size) {
-            fpu_caps.xsave = true;
-            const uint64_t host = x86::cpuid(0xd, 0).eax;
-            fpu_caps.xcr0_mask = host & (xcr0_x87 | xcr0_sse | ((l1.ecx & (1u << 28)) ? xcr0_avx : 0));
-            fpu_caps.xsaveopt = x86::cpuid(0xd, 1).eax & 1;
-        }
-        fpu_probed = true;
-    }
-    return fpu_caps;
-}
-
-/// Standard-format XSAVE area size for the components in `mask` (legacy
-/// region + header = 576 bytes, AVX's YMM_Hi128 = 256 at offset 576).
-uint32_t xsave_size(uint64_t mask) { return 576 + ((mask & xcr0_avx) ? 256 : 0); }
-
-void xsetbv0(uint64_t v) {
-    __asm__ volatile("xsetbv" ::"c"(0), "a"(static_cast<uint32_t>(v)), "d"(static_cast<uint32_t>(v >> 32))
-                     : "memory");
-}
-uint64_t xgetbv0() {
-    uint32_t lo, hi;
-    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-    return (uint64_t{hi} << 32) | lo;
-}
-
-/// QEMU 7.2 does not intercept XSETBV: the guest may have changed XCR0
-/// behind on_xsetbv(). Call on v's pCPU while its state is loaded.
-void sync_guest_xcr0(Vcpu& v) {
-    if (fpu().xsave) v.arch.xcr0 = xgetbv0();
-}
-
-/// Power-on FPU state (SDM Vol. 1, 13.6 / table 9-1): FCW 0x37F, MXCSR
-/// 0x1F80, everything else zero; an all-zero XSTATE_BV means "init state".
-void fpu_reset(Vcpu& v) {
-    auto* area = static_cast<uint8_t*>(v.arch.fpu_area);
-    memset(area, 0, page_size);
-    const uint16_t fcw = 0x37f;
-    const uint32_t mxcsr = 0x1f80;
-    memcpy(area + 0, &fcw, sizeof(fcw));
-    memcpy(area + 24, &mxcsr, sizeof(mxcsr));
-    v.arch.xcr0 = xcr0_x87;
-}
-
-void fpu_load(Vcpu& v) {
-    const FpuCaps& f = fpu();
-    const uint64_t want = CR4_OSFXSR | CR4_OSXMMEXCPT | (f.xsave ? CR4_OSXSAVE : 0);
-    if (const uint64_t cr4 = x86::read_cr4(); (cr4 & want) != want) x86::write_cr4(cr4 | want);
-    if (f.xsave) {
-        // XSAVE/XRSTOR manage SSE state only when XCR0[1] is set, but a guest
-        // uses SSE whatever its XCR0: switch with x87|SSE added (as Xen's
-        // xcr0_accum | XSTATE_FP_SSE), then give the guest its own XCR0.
-        const uint64_t mask = v.arch.xcr0 | xcr0_x87 | xcr0_sse;
-        xsetbv0(mask);
-        __asm__ volatile("xrstor64 (%0)" ::"r"(v.arch.fpu_area), "a"(static_cast<uint32_t>(mask)),
-                         "d"(static_cast<uint32_t>(mask >> 32))
-                         : "memory");
-        xsetbv0(v.arch.xcr0);
-    } else {
-        __asm__ volatile("fxrstor64 (%0)" ::"r"(v.arch.fpu_area) : "memory");
-    }
-}
-
-void fpu_save(Vcpu& v) {
-    if (fpu().xsave) {
-        sync_guest_xcr0(v);
-        const uint64_t mask = v.arch.xcr0 | xcr0_x87 | xcr0_sse;
-        xsetbv0(mask);
-        __asm__ volatile("xsave64 (%0)" ::"r"(v.arch.fpu_area), "a"(static_cast<uint32_t>(mask)),
-                         "d"(static_cast<uint32_t>(mask >> 32))
-                         : "memory");
-    } else
-        __asm__ volatile("fxsave64 (%0)" ::"r"(v.arch.fpu_area) : "memory");
-}
 
 // ---- interrupt sources and injection ----
 
@@ -360,48 +239,6 @@ bool ipi_targets(const VlapicEffect& e, const Vcpu& src, const Vcpu& t) {
     return (e.dest >> 16) == (id >> 4) && ((e.dest >> (id & 0xf)) & 1); // cluster, bit in cluster
 }
 
-/// Carry out an ICR write of `src` (no vLAPIC lock held).
-void send_ipi(Vcpu& src, const VlapicEffect& e) {
-    if (e.mode == icr_init && !e.level_assert) return; // INIT level de-assert: nothing (SDM 11.6.1)
-    Domain& d = *src.domain;
-    for (unsigned i = 0; i < d.max_vcpus; ++i) {
-        Vcpu* t = d.vcpus[i];
-        if (!t || !ipi_targets(e, src, *t)) continue;
-        switch (e.mode) {
-        case icr_fixed:
-        case icr_lowest: {
-            bool accepted;
-            {
-                IrqSpinGuard g(t->arch.lock);
-                // Xen's vlapic_accept_irq: a software-disabled APIC drops fixed IPIs.
-                accepted = t->arch.vlapic.software_enabled() && t->arch.vlapic.set_irr(static_cast<uint8_t>(e.vector));
-            }
-            if (accepted && t != &src) {
-                vcpu_wake(*t);
-                vcpu_kick(*t);
-            }
-            if (e.mode == icr_lowest) return; // one target is enough
-            break;
-        }
-        case icr_nmi:
-            t->arch.nmi_pending.store(true);
-            if (t != &src) {
-                vcpu_wake(*t);
-                vcpu_kick(*t);
-            }
-            break;
-        case icr_init:
-            if (t != &src) deliver_init(*t);
-            break;
-        case icr_startup:
-            if (t != &src) deliver_startup(*t, static_cast<uint8_t>(e.vector));
-            break;
-        default: // SMI and reserved modes: ignored
-            break;
-        }
-    }
-}
-
 /// Architectural state shared by INIT-SIPI and VCPUOP_initialise starts.
 void reset_vmcb(Vcpu& v, Vmcb& vm) {
     v.arch.regs = {};
@@ -520,169 +357,6 @@ static_assert(sizeof(VcpuStart::ctx) >= sizeof(vcpu_hvm_context));
 
 // ---- exit handlers ----
 
-Exit on_cpuid(Vcpu& v, Vmcb& vm) {
-    const uint32_t leaf = static_cast<uint32_t>(vm.rax), sub = static_cast<uint32_t>(v.arch.regs.rcx);
-    x86::CpuidRegs r{};
-    if (leaf >= XEN_CPUID_FIRST_LEAF && leaf < XEN_CPUID_FIRST_LEAF + 0x10000) {
-        switch (leaf - XEN_CPUID_FIRST_LEAF) {
-        case 0:
-            r = {XEN_CPUID_FIRST_LEAF + XEN_CPUID_MAX_NUM_LEAVES, XEN_CPUID_SIGNATURE_EBX,
-                 XEN_CPUID_SIGNATURE_ECX, XEN_CPUID_SIGNATURE_EDX};
-            break;
-        case 1: r.eax = (4u << 16) | 17u; break;
-        case 2: r.eax = 1; r.ebx = hypercall_msr; break; // one hypercall page
-        case 3:
-            if (sub == 0) r.ecx = static_cast<uint32_t>(tsc_khz());
-            if (sub == 2) r.eax = static_cast<uint32_t>(tsc_khz());
-            break;
-        case 4:
-            if (sub == 0) {
-                r.eax = XEN_HVM_CPUID_VCPU_ID_PRESENT | XEN_HVM_CPUID_DOMID_PRESENT;
-                r.ebx = v.vcpu_id;
-                r.ecx = v.domain->domid;
-            }
-            break;
-        default: break;
-        }
-    } else {
-        r = x86::cpuid(leaf, sub);
-        const FpuCaps& f = fpu();
-        const bool avx = f.xcr0_mask & xcr0_avx;
-        const uint32_t apic_id = v.vcpu_id * 2; // as the vLAPIC and the guest MADT
-        if (leaf == 1) {
-            // Hide what cxen does not virtualise (MONITOR, VMX, SMX, EST,
-            // TM2, TSC-deadline); say we are a guest with an x2APIC; XSAVE
-            // and AVX (with FMA, F16C) as far as guest XCR0 may enable them;
-            // OSXSAVE mirrors the guest's CR4.
-            r.ecx &= ~((1u << 3) | (1u << 5) | (1u << 6) | (1u << 7) | (1u << 8) | (1u << 24) | (1u << 26) |
-                       (1u << 27));
-            if (!avx) r.ecx &= ~((1u << 12) | (1u << 28) | (1u << 29));
-            if (f.xsave) r.ecx |= 1u << 26;
-            if (f.xsave && (vm.cr4() & CR4_OSXSAVE)) r.ecx |= 1u << 27;
-            r.ecx |= (1u << 21) | (1u << 31);
-            r.ebx = (r.ebx & 0x0000ffffu) | (apic_id << 24) | (v.domain->max_vcpus << 16);
-            // No machine-check architecture yet (Xen's vMCE MSRs): Linux
-            // reads MCG_* MSRs whenever MCE/MCA are advertised.
-            r.edx &= ~((1u << 7) | (1u << 14));
-        } else if (leaf == 7 && sub == 0) {
-            r.ebx &= ~(1u << 0); // FSGSBASE needs nothing here, but no SGX/TSC_ADJUST games
-            // No state components beyond AVX: no AVX-512, MPX, PKU.
-            r.ebx &= ~((1u << 14) | (1u << 16) | (1u << 17) | (1u << 21) | (1u << 26) | (1u << 27) |
-                       (1u << 28) | (1u << 30) | (1u << 31));
-            if (!avx) r.ebx &= ~(1u << 5); // AVX2
-            r.ecx &= ~((1u << 1) | (1u << 3) | (1u << 4) | (1u << 6) | (1u << 11) | (1u << 12) | (1u << 14));
-        } else if (leaf == 0xb) {
-            // x2APIC topology: one thread per core (APIC IDs 2i), one package.
-            unsigned core_shift = 1;
-            while ((1u << core_shift) < 2 * v.domain->max_vcpus) ++core_shift;
-            if (sub == 0) r = {1, 1, (1u << 8) | 0, apic_id};
-            else if (sub == 1) r = {core_shift, v.domain->max_vcpus, (2u << 8) | 1, apic_id};
-            else r = {0, 0, sub & 0xff, apic_id};
-        } else if (leaf == 0xd) {
-            sync_guest_xcr0(v);
-            if (!f.xsave) r = {};
-            else if (sub == 0)
-                r = {static_cast<uint32_t>(f.xcr0_mask), xsave_size(v.arch.xcr0), xsave_size(f.xcr0_mask), 0};
-            else if (sub == 1) r = {f.xsaveopt ? 1u : 0u, 0, 0, 0}; // no XSAVEC/XGETBV1/XSAVES
-            else if (!(sub == 2 && avx)) r = {};
-        } else if (leaf == 0x8000001e) {
-            r = {apic_id, v.vcpu_id & 0xff, 0, 0};
-        } else if (leaf == 0x80000001) {
-            r.ecx &= ~(1u << 2); // no nested SVM
-        } else if (leaf == 0x8000000a) {
-            r = {};
-        }
-    }
-    vm.rax = r.eax;
-    v.arch.regs.rbx = r.ebx;
-    v.arch.regs.rcx = r.ecx;
-    v.arch.regs.rdx = r.edx;
-    advance(vm, 2);
-    return Exit::resume;
-}
-
-constexpr uint32_t msr_tsc_aux = 0xc0000103;
-constexpr uint32_t msr_amd64_nb_cfg = 0xc001001f;
-// AMD system configuration (APM Vol. 2 §7.7.6): as Xen for a domU, SYSCFG
-// reads MtrrFixDramEn only (so Linux's MTRR code leaves TOM2 alone), the
-// top-of-memory registers read 0, and writes to all three are ignored.
-constexpr uint32_t msr_k8_syscfg = 0xc0010010, msr_k8_top_mem1 = 0xc001001a, msr_k8_top_mem2 = 0xc001001d;
-constexpr uint64_t syscfg_mtrr_fix_dram_en = 1ull << 18;
-
-/// MAXPHYADDR the guest sees (CPUID 0x80000008, passed through).
-unsigned guest_phys_bits() {
-    static const unsigned bits = x86::cpuid(0x80000008).eax & 0xff;
-    return bits;
-}
-
-Exit on_msr(Vcpu& v, Vmcb& vm) {
-    const uint32_t msr = static_cast<uint32_t>(v.arch.regs.rcx);
-    const bool write = vm.exitinfo1 & 1;
-    const uint64_t value = (v.arch.regs.rdx << 32) | static_cast<uint32_t>(vm.rax);
-    uint64_t result = 0;
-    bool ok = true;
-    const uint64_t apic_base =
-        0xfee00000ull | x86::APIC_BASE_EN | x86::APIC_BASE_EXTD | (v.vcpu_id == 0 ? x86::APIC_BASE_BSP : 0);
-    if (msr >= x2apic_msr_first && msr <= x2apic_msr_last) {
-        VlapicEffect fx;
-        VlapicAccess acc;
-        uint64_t deadline = 0;
-        {
-            IrqSpinGuard g(v.arch.lock);
-            acc = write ? v.arch.vlapic.write(msr, value, now_ns(), fx) : v.arch.vlapic.read(msr, now_ns(), result);
-            deadline = v.arch.vlapic.timer_deadline_ns();
-        }
-        ok = acc == VlapicAccess::ok;
-        if (ok && fx.kind == VlapicEffect::send_ipi) send_ipi(v, fx);
-        if (ok && fx.kind == VlapicEffect::timer_changed) {
-            if (deadline) (void)set_timer(v.arch.lapic_timer, deadline);
-            else stop_timer(v.arch.lapic_timer);
-        }
-    } else if (Vmtrr::handles(msr)) {
-        ok = write ? v.arch.mtrr.write(msr, value, guest_phys_bits()) : v.arch.mtrr.read(msr, result);
-    } else if (write) {
-        switch (msr) {
-        case x86::MSR_EFER: vm.set_efer(value | EFER_SVME); break;
-        case hypercall_msr: write_hypercall_page(v, value & ~0xfffull); break;
-        case 0x277: vm.set_g_pat(value); break;       // PAT
-        case x86::MSR_APIC_BASE: ok = value == apic_base; break; // x2APIC only: no mode changes
-        case msr_tsc_aux: // RDTSCP/RDPID read it natively: keep the guest's value loaded
-            v.arch.tsc_aux = static_cast<uint32_t>(value);
-            x86::wrmsr(msr_tsc_aux, v.arch.tsc_aux);
-            break;
-        case 0x8b: break;                              // microcode rev: ignored
-        case msr_amd64_nb_cfg: break;                  // as Xen: writes ignored
-        case msr_k8_syscfg: case msr_k8_top_mem1: case msr_k8_top_mem2: break;
-        default: ok = false;
-        }
-    } else {
-        switch (msr) {
-        case x86::MSR_EFER: result = vm.efer() & ~EFER_SVME; break;
-        case 0x277: result = vm.g_pat(); break;
-        case x86::MSR_APIC_BASE: result = apic_base; break; // x2APIC from reset (pvh-guest-abi.md §12)
-        case msr_tsc_aux: result = v.arch.tsc_aux; break;
-        case msr_amd64_nb_cfg: result = 0; break; // Linux's AMD set-up reads and writes it
-        case msr_k8_syscfg: result = syscfg_mtrr_fix_dram_en; break;
-        case msr_k8_top_mem1: case msr_k8_top_mem2: result = 0; break;
-        case 0x8b: case 0x17: result = 0; break; // microcode rev, platform id
-        case 0x10: result = x86::rdtsc() + vm.tsc_offset(); break;
-        default: ok = false;
-        }
-    }
-    if (!ok) {
-        log(LogLevel::debug, "d%uv%u: %s of MSR %#x: #GP\n", v.domain->domid, v.vcpu_id,
-            write ? "write" : "read", msr);
-        inject_gp(vm);
-        return Exit::resume;
-    }
-    if (!write) {
-        vm.rax = static_cast<uint32_t>(result);
-        v.arch.regs.rdx = result >> 32;
-    }
-    advance(vm, 2);
-    return Exit::resume;
-}
-
 Exit on_ioio(Vcpu& v, Vmcb& vm) {
     const uint64_t info = vm.exitinfo1;
     const bool in = info & 1, string = info & 4;
@@ -723,26 +397,6 @@ Exit on_hlt(Vcpu& v, Vmcb& vm) {
 
 Exit on_vintr(Vcpu&, Vmcb& vm) { // the window opened: inject_pending() runs before the next VMRUN
     close_interrupt_window(vm);
-    return Exit::resume;
-}
-
-/// XSETBV (0F 01 D1): the guest's XCR0, checked as the SDM's XSETBV
-/// (Vol. 2B) does, and loaded now since this pCPU holds v's FPU state.
-Exit on_xsetbv(Vcpu& v, Vmcb& vm) {
-    const FpuCaps& f = fpu();
-    if (!f.xsave || !(vm.cr4() & CR4_OSXSAVE)) {
-        inject_exception(vm, 6);
-        return Exit::resume;
-    }
-    const uint64_t value = (v.arch.regs.rdx << 32) | static_cast<uint32_t>(vm.rax);
-    if (vm.cpl() != 0 || static_cast<uint32_t>(v.arch.regs.rcx) != 0 || !(value & xcr0_x87) ||
-        (value & ~f.xcr0_mask) || ((value & xcr0_avx) && !(value & xcr0_sse))) {
-        inject_gp(vm);
-        return Exit::resume;
-    }
-    v.arch.xcr0 = value;
-    xsetbv0(value);
-    advance(vm, 3);
     return Exit::resume;
 }
 
@@ -826,6 +480,64 @@ Exit handle_exit(Vcpu& v, Vmcb& vm) {
     return Exit::reschedule;
 }
 } // namespace
+
+void hvm::write_hypercall_page(Vcpu& v, uint64_t gpa) {
+    uint8_t page[page_size];
+    memset(page, 0xcc, sizeof(page)); // int3 between stubs
+    for (unsigned nr = 0; nr < page_size / 32; ++nr) {
+        uint8_t* stub = page + nr * 32;
+        stub[0] = 0xb8; // mov $nr, %eax
+        memcpy(stub + 1, &nr, 4);
+        stub[5] = 0x0f; // vmmcall
+        stub[6] = 0x01;
+        stub[7] = 0xd9;
+        stub[8] = 0xc3; // ret
+    }
+    if (!copy_to_gpa(*v.domain, gpa, page, sizeof(page)))
+        log(LogLevel::warning, "d%u: hypercall page at bad gpa %#lx\n", v.domain->domid, gpa);
+}
+
+/// Carry out an ICR write of `src` (no vLAPIC lock held).
+void hvm::deliver_ipi(Vcpu& src, const VlapicEffect& e) {
+    if (e.mode == icr_init && !e.level_assert) return; // INIT level de-assert: nothing (SDM 11.6.1)
+    Domain& d = *src.domain;
+    for (unsigned i = 0; i < d.max_vcpus; ++i) {
+        Vcpu* t = d.vcpus[i];
+        if (!t || !ipi_targets(e, src, *t)) continue;
+        switch (e.mode) {
+        case icr_fixed:
+        case icr_lowest: {
+            bool accepted;
+            {
+                IrqSpinGuard g(t->arch.lock);
+                // Xen's vlapic_accept_irq: a software-disabled APIC drops fixed IPIs.
+                accepted = t->arch.vlapic.software_enabled() && t->arch.vlapic.set_irr(static_cast<uint8_t>(e.vector));
+            }
+            if (accepted && t != &src) {
+                vcpu_wake(*t);
+                vcpu_kick(*t);
+            }
+            if (e.mode == icr_lowest) return; // one target is enough
+            break;
+        }
+        case icr_nmi:
+            t->arch.nmi_pending.store(true);
+            if (t != &src) {
+                vcpu_wake(*t);
+                vcpu_kick(*t);
+            }
+            break;
+        case icr_init:
+            if (t != &src) deliver_init(*t);
+            break;
+        case icr_startup:
+            if (t != &src) deliver_startup(*t, static_cast<uint8_t>(e.vector));
+            break;
+        default: // SMI and reserved modes: ignored
+            break;
+        }
+    }
+}
 
 Status vcpu_arch_init(Vcpu& v, uint64_t entry, uint64_t start_info_gpa) {
     void* page = TRY(alloc_xenheap_pages(0));
@@ -949,6 +661,22 @@ bool vcpu_is_up(const Vcpu& v) { return !v.arch.down.load(); }
 
 void vcpu_kick(Vcpu& v) { send_event_check(v.processor); }
 
+void p2m_flush_guest_tlbs(Domain& d) {
+    // A fresh ASID has no translations cached (asid_alloc() flushes when it
+    // recycles), so marking every vCPU is enough for the ones not in the
+    // guest; the IPI takes the running ones out of it (#VMEXIT on INTR),
+    // and they pick up the mark before their next VMRUN.
+    uint64_t running = 0;
+    for (unsigned i = 0; i < d.max_vcpus; ++i) {
+        Vcpu* v = d.vcpus[i];
+        if (!v) continue;
+        v->arch.tlb_stale.store(true);
+        if (v->state.load() == VcpuState::running) running |= 1ull << v->processor;
+    }
+    running &= ~(1ull << this_cpu().cpu_id); // this pCPU is in the hypervisor now
+    if (running) on_selected_cpus(running, [](void*) {}, nullptr, true);
+}
+
 void vcpu_run(Vcpu& v) {
     Vmcb& vm = *v.arch.vmcb;
     const unsigned cpu = this_cpu().cpu_id;
@@ -981,6 +709,13 @@ void vcpu_run(Vcpu& v) {
         }
         // With interrupts off, a kick arriving from here on is held until
         // VMRUN and then exits at once, so nothing posted is missed.
+        // p2m_flush_guest_tlbs() sets tlb_stale before it looks for running
+        // vCPUs, and the scheduler marked v running before this check.
+        if (v.arch.tlb_stale.exchange(false)) {
+            bool flush;
+            vm.set_asid(svm::asid_alloc(v.arch.asid_generation, flush));
+            vm.tlb_control = flush ? 1 : 0;
+        }
         inject_pending(v, vm);
         svm_vmrun(v.arch.vmcb_pa, &v.arch.regs, svm::host_vmcb_pa());
         vm.tlb_control = 0;

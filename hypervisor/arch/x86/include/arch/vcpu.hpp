@@ -41,6 +41,7 @@ struct ArchVcpu {
     std::atomic<bool> down{false};        ///< HLT with IF=0, INIT, VCPUOP_down, or never started
     std::atomic<bool> initialised{false}; ///< has a register state (SIPI / VCPUOP_initialise / boot)
     std::atomic<bool> on_runq{false};     ///< sched_add_vcpu() done (once per vCPU)
+    std::atomic<bool> tlb_stale{false};   ///< p2m_flush_guest_tlbs(): new ASID before the next VMRUN
 
     // ---- interrupts (hvm/svm/vcpu.cpp) ----
     SpinLock lock;

@@ -1,0 +1,92 @@
+// The CPUID exit: Xen's leaves at 0x40000000 (public/arch-x86/cpuid.h) and
+// the host's leaves with what cxen does not virtualise hidden.
+#include "arch/x86/hvm/svm/vcpu_internal.hpp"
+
+#include "abi/xen/xen.hpp"
+#include "arch/time.hpp"
+#include "arch/x86.hpp"
+
+namespace cxen::arch::hvm {
+
+Exit on_cpuid(Vcpu& v, Vmcb& vm) {
+    const uint32_t leaf = static_cast<uint32_t>(vm.rax), sub = static_cast<uint32_t>(v.arch.regs.rcx);
+    x86::CpuidRegs r{};
+    if (leaf >= XEN_CPUID_FIRST_LEAF && leaf < XEN_CPUID_FIRST_LEAF + 0x10000) {
+        switch (leaf - XEN_CPUID_FIRST_LEAF) {
+        case 0:
+            r = {XEN_CPUID_FIRST_LEAF + XEN_CPUID_MAX_NUM_LEAVES, XEN_CPUID_SIGNATURE_EBX,
+                 XEN_CPUID_SIGNATURE_ECX, XEN_CPUID_SIGNATURE_EDX};
+            break;
+        case 1: r.eax = (4u << 16) | 17u; break;
+        case 2: r.eax = 1; r.ebx = hypercall_msr; break; // one hypercall page
+        case 3:
+            if (sub == 0) r.ecx = static_cast<uint32_t>(tsc_khz());
+            if (sub == 2) r.eax = static_cast<uint32_t>(tsc_khz());
+            break;
+        case 4:
+            if (sub == 0) {
+                r.eax = XEN_HVM_CPUID_VCPU_ID_PRESENT | XEN_HVM_CPUID_DOMID_PRESENT;
+                r.ebx = v.vcpu_id;
+                r.ecx = v.domain->domid;
+            }
+            break;
+        default: break;
+        }
+    } else {
+        r = x86::cpuid(leaf, sub);
+        const FpuCaps& f = fpu();
+        const bool avx = f.xcr0_mask & xcr0_avx;
+        const uint32_t apic_id = v.vcpu_id * 2; // as the vLAPIC and the guest MADT
+        if (leaf == 1) {
+            // Hide what cxen does not virtualise (MONITOR, VMX, SMX, EST,
+            // TM2, TSC-deadline); say we are a guest with an x2APIC; XSAVE
+            // and AVX (with FMA, F16C) as far as guest XCR0 may enable them;
+            // OSXSAVE mirrors the guest's CR4.
+            r.ecx &= ~((1u << 3) | (1u << 5) | (1u << 6) | (1u << 7) | (1u << 8) | (1u << 24) | (1u << 26) |
+                       (1u << 27));
+            if (!avx) r.ecx &= ~((1u << 12) | (1u << 28) | (1u << 29));
+            if (f.xsave) r.ecx |= 1u << 26;
+            if (f.xsave && (vm.cr4() & CR4_OSXSAVE)) r.ecx |= 1u << 27;
+            r.ecx |= (1u << 21) | (1u << 31);
+            r.ebx = (r.ebx & 0x0000ffffu) | (apic_id << 24) | (v.domain->max_vcpus << 16);
+            // No machine-check architecture yet (Xen's vMCE MSRs): Linux
+            // reads MCG_* MSRs whenever MCE/MCA are advertised.
+            r.edx &= ~((1u << 7) | (1u << 14));
+        } else if (leaf == 7 && sub == 0) {
+            r.ebx &= ~(1u << 0); // FSGSBASE needs nothing here, but no SGX/TSC_ADJUST games
+            // No state components beyond AVX: no AVX-512, MPX, PKU.
+            r.ebx &= ~((1u << 14) | (1u << 16) | (1u << 17) | (1u << 21) | (1u << 26) | (1u << 27) |
+                       (1u << 28) | (1u << 30) | (1u << 31));
+            if (!avx) r.ebx &= ~(1u << 5); // AVX2
+            r.ecx &= ~((1u << 1) | (1u << 3) | (1u << 4) | (1u << 6) | (1u << 11) | (1u << 12) | (1u << 14));
+        } else if (leaf == 0xb) {
+            // x2APIC topology: one thread per core (APIC IDs 2i), one package.
+            unsigned core_shift = 1;
+            while ((1u << core_shift) < 2 * v.domain->max_vcpus) ++core_shift;
+            if (sub == 0) r = {1, 1, (1u << 8) | 0, apic_id};
+            else if (sub == 1) r = {core_shift, v.domain->max_vcpus, (2u << 8) | 1, apic_id};
+            else r = {0, 0, sub & 0xff, apic_id};
+        } else if (leaf == 0xd) {
+            sync_guest_xcr0(v);
+            if (!f.xsave) r = {};
+            else if (sub == 0)
+                r = {static_cast<uint32_t>(f.xcr0_mask), xsave_size(v.arch.xcr0), xsave_size(f.xcr0_mask), 0};
+            else if (sub == 1) r = {f.xsaveopt ? 1u : 0u, 0, 0, 0}; // no XSAVEC/XGETBV1/XSAVES
+            else if (!(sub == 2 && avx)) r = {};
+        } else if (leaf == 0x8000001e) {
+            r = {apic_id, v.vcpu_id & 0xff, 0, 0};
+        } else if (leaf == 0x80000001) {
+            r.ecx &= ~(1u << 2); // no nested SVM
+        } else if (leaf == 0x8000000a) {
+            r = {};
+        }
+    }
+    vm.rax = r.eax;
+    v.arch.regs.rbx = r.ebx;
+    v.arch.regs.rcx = r.ecx;
+    v.arch.regs.rdx = r.edx;
+    advance(vm, 2);
+    return Exit::resume;
+}
+
+} // namespace cxen::arch::hvm

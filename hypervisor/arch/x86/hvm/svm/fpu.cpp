@@ -1,0 +1,123 @@
+// The guest FPU/SSE/AVX state: probing what guests may use, switching it
+// with XSAVE (with the guest's XCR0) or FXSAVE, and the XSETBV exit.
+// The hypervisor itself never touches these registers
+// (-mgeneral-regs-only), so a vCPU's state stays in the hardware across
+// exits and is saved and restored only around vcpu_run().
+#include "arch/x86/hvm/svm/vcpu_internal.hpp"
+
+#include "arch/x86.hpp"
+#include "common/lib/string.hpp"
+
+namespace cxen::arch::hvm {
+
+namespace {
+FpuCaps fpu_caps;
+bool fpu_probed = false;
+
+void xsetbv0(uint64_t v) {
+    __asm__ volatile("xsetbv" ::"c"(0), "a"(static_cast<uint32_t>(v)), "d"(static_cast<uint32_t>(v >> 32))
+                     : "memory");
+}
+uint64_t xgetbv0() {
+    uint32_t lo, hi;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    return (uint64_t{hi} << 32) | lo;
+}
+} // namespace
+// The hypervisor itself never touches these registers (-mgeneral-regs-only),
+// so a vCPU's state stays in the hardware across exits and is saved and
+// restored only around vcpu_run().
+
+
+const FpuCaps& fpu() {
+    if (!fpu_probed) {
+        const auto l1 = x86::cpuid(1);
+        // XSAVE only if every component the host has fits in the one-page
+        // area (a guest XSETBV that is not intercepted, as under QEMU 7.2,
+        // can enable all of them).
+        if ((l1.ecx & (1u << 26)) && x86::cpuid(0xd, 0).ecx <= page_size) {
+            fpu_caps.xsave = true;
+            const uint64_t host = x86::cpuid(0xd, 0).eax;
+            fpu_caps.xcr0_mask = host & (xcr0_x87 | xcr0_sse | ((l1.ecx & (1u << 28)) ? xcr0_avx : 0));
+            fpu_caps.xsaveopt = x86::cpuid(0xd, 1).eax & 1;
+        }
+        fpu_probed = true;
+    }
+    return fpu_caps;
+}
+
+/// Standard-format XSAVE area size for the components in `mask` (legacy
+/// region + header = 576 bytes, AVX's YMM_Hi128 = 256 at offset 576).
+uint32_t xsave_size(uint64_t mask) { return 576 + ((mask & xcr0_avx) ? 256 : 0); }
+
+
+/// QEMU 7.2 does not intercept XSETBV: the guest may have changed XCR0
+/// behind on_xsetbv(). Call on v's pCPU while its state is loaded.
+void sync_guest_xcr0(Vcpu& v) {
+    if (fpu().xsave) v.arch.xcr0 = xgetbv0();
+}
+
+/// Power-on FPU state (SDM Vol. 1, 13.6 / table 9-1): FCW 0x37F, MXCSR
+/// 0x1F80, everything else zero; an all-zero XSTATE_BV means "init state".
+void fpu_reset(Vcpu& v) {
+    auto* area = static_cast<uint8_t*>(v.arch.fpu_area);
+    memset(area, 0, page_size);
+    const uint16_t fcw = 0x37f;
+    const uint32_t mxcsr = 0x1f80;
+    memcpy(area + 0, &fcw, sizeof(fcw));
+    memcpy(area + 24, &mxcsr, sizeof(mxcsr));
+    v.arch.xcr0 = xcr0_x87;
+}
+
+void fpu_load(Vcpu& v) {
+    const FpuCaps& f = fpu();
+    const uint64_t want = CR4_OSFXSR | CR4_OSXMMEXCPT | (f.xsave ? CR4_OSXSAVE : 0);
+    if (const uint64_t cr4 = x86::read_cr4(); (cr4 & want) != want) x86::write_cr4(cr4 | want);
+    if (f.xsave) {
+        // XSAVE/XRSTOR manage SSE state only when XCR0[1] is set, but a guest
+        // uses SSE whatever its XCR0: switch with x87|SSE added (as Xen's
+        // xcr0_accum | XSTATE_FP_SSE), then give the guest its own XCR0.
+        const uint64_t mask = v.arch.xcr0 | xcr0_x87 | xcr0_sse;
+        xsetbv0(mask);
+        __asm__ volatile("xrstor64 (%0)" ::"r"(v.arch.fpu_area), "a"(static_cast<uint32_t>(mask)),
+                         "d"(static_cast<uint32_t>(mask >> 32))
+                         : "memory");
+        xsetbv0(v.arch.xcr0);
+    } else {
+        __asm__ volatile("fxrstor64 (%0)" ::"r"(v.arch.fpu_area) : "memory");
+    }
+}
+
+void fpu_save(Vcpu& v) {
+    if (fpu().xsave) {
+        sync_guest_xcr0(v);
+        const uint64_t mask = v.arch.xcr0 | xcr0_x87 | xcr0_sse;
+        xsetbv0(mask);
+        __asm__ volatile("xsave64 (%0)" ::"r"(v.arch.fpu_area), "a"(static_cast<uint32_t>(mask)),
+                         "d"(static_cast<uint32_t>(mask >> 32))
+                         : "memory");
+    } else
+        __asm__ volatile("fxsave64 (%0)" ::"r"(v.arch.fpu_area) : "memory");
+}
+
+/// XSETBV (0F 01 D1): the guest's XCR0, checked as the SDM's XSETBV
+/// (Vol. 2B) does, and loaded now since this pCPU holds v's FPU state.
+Exit on_xsetbv(Vcpu& v, Vmcb& vm) {
+    const FpuCaps& f = fpu();
+    if (!f.xsave || !(vm.cr4() & CR4_OSXSAVE)) {
+        inject_exception(vm, 6);
+        return Exit::resume;
+    }
+    const uint64_t value = (v.arch.regs.rdx << 32) | static_cast<uint32_t>(vm.rax);
+    if (vm.cpl() != 0 || static_cast<uint32_t>(v.arch.regs.rcx) != 0 || !(value & xcr0_x87) ||
+        (value & ~f.xcr0_mask) || ((value & xcr0_avx) && !(value & xcr0_sse))) {
+        inject_gp(vm);
+        return Exit::resume;
+    }
+    v.arch.xcr0 = value;
+    xsetbv0(value);
+    advance(vm, 3);
+    return Exit::resume;
+}
+
+} // namespace cxen::arch::hvm
