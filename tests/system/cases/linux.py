@@ -97,6 +97,8 @@ def prepare_demo(tmp):
 
 def linux_demo(log):
     for d in (1, 2):
+        yield rf"\(d{d}\) \[ *[\d.]+\] xen:events: Using FIFO-based ABI", f"d{d}: FIFO event channels"
+        yield rf"\(d{d}\) \[ *[\d.]+\] xen:grant_table: Grant tables using version \d layout", f"d{d}: grant tables"
         yield rf"\(d{d}\) \[ *[\d.]+\] smp: Brought up 1 node, 2 CPUs", f"d{d}: both vCPUs came up"
         yield rf"\(d{d}\) CXEN-DEMO-MARKER: linux{d} reached /init", f"d{d}: the demo's init ran"
         yield rf"\(d{d}\) Linux linux{d} 6\.1\.\S+ .* x86_64 GNU/Linux", f"d{d}: uname -a"
