@@ -2,9 +2,11 @@
 // granter (`grant.role=granter`) writes grant entries in its own table; the
 // mapper (`grant.role=mapper`) maps them into its physical address space,
 // writes and reads through the mappings, unmaps, and copies with
-// GNTTABOP_copy; bad references, wrong domains, read-only violations and
-// revoked grants must each give Xen's status. Then the granter powers off
-// while the mapper still has one of its pages mapped: the page must stay
+// GNTTABOP_copy; bad references, wrong domains, read-only violations
+// (write-pinning a read-only grant; writing through a read-only mapping is
+// #GP, as Xen) and revoked grants must each give Xen's status. Then the
+// granter powers off while the mapper still has one of its pages mapped:
+// the page must stay
 // intact until the mapper unmaps it (the system test checks that every
 // page comes back). Expected values are Xen 4.17's for a PVH domU
 // (xen/common/grant_table.c).
@@ -242,6 +244,11 @@ TEST_CASE("grant.sharing") {
             CHECK(page_is(rw, pattern_rw));
             CHECK(page_is(ro, pattern_ro));
             memset(const_cast<uint8_t*>(rw), pattern_mapper, 4096);
+            // Writing through the read-only mapping: #GP, as Xen, and no change.
+            const FaultInfo f = catch_fault([&] { *const_cast<volatile uint8_t*>(ro + 100) = pattern_mapper; });
+            CHECK(f.faulted);
+            CHECK_EQ(f.vector, 13);
+            CHECK(page_is(ro, pattern_ro));
             // Bad ones, each with Xen's status.
             CHECK_EQ(map(peer, ref_ro, map_gfn_spare, false).status, GNTST_general_error); // write-pin a r/o grant
             CHECK_EQ(map(peer, ref_other, map_gfn_spare, false).status, GNTST_general_error); // not granted to us

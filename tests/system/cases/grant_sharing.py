@@ -11,6 +11,8 @@ def _domain(name, role, peer):
 def _sharing(log):
     for d in (1, 2):
         yield rf"\(d{d}\)   version 2", f"d{d} reached version 2"
+        if d == 2:
+            yield r"\(d2\) PASS grant\.sharing: f\.vector == 13", "writing through a r/o mapping is #GP"
         yield rf"\(d{d}\) Test result: PASS \(\d+ passed, 0 failed, 0 skipped\)", f"d{d}: every check passed"
     yield r"d1: shutdown: poweroff \(granter\)", "the granter powered off with its page still mapped"
     yield r"d2: shutdown: poweroff \(mapper\)", "the mapper finished after it"

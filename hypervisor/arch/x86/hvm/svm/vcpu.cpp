@@ -422,6 +422,22 @@ Exit on_vmmcall(Vcpu& v, Vmcb& vm) {
 }
 
 Exit on_npf(Vcpu& v, Vmcb& vm) {
+    // EXITINFO1 is a #PF-style error code: bit 0 the page was present, bit 1
+    // a write. A write to a read-only grant mapping is #GP(0) in the guest,
+    // as Xen's hvm_hap_nested_page_fault(); anything else is fatal.
+    if ((vm.exitinfo1 & 3) == 3) {
+        P2mType type;
+        {
+            SpinGuard g(v.domain->p2m_lock);
+            type = v.domain->p2m.lookup(Gfn{vm.exitinfo2 >> page_shift}).type;
+        }
+        if (type == P2mType::grant_map_ro) {
+            log(LogLevel::debug, "d%uv%u: write to a read-only grant mapping at gpa %#lx\n", v.domain->domid,
+                v.vcpu_id, vm.exitinfo2);
+            inject_gp(vm);
+            return Exit::resume;
+        }
+    }
     char why[96];
     snprintf(why, sizeof(why), "access to gpa %#lx outside its memory (error %#lx, rip %#lx)", vm.exitinfo2,
              vm.exitinfo1, vm.rip);
