@@ -5,11 +5,8 @@
 # BENCHMARKS.md. Run `make` first.
 #   bench/evtchn-pingpong.sh [RUNS]
 set -eu
-cd "$(dirname "$0")/.."
-. bench/lib.sh
-runs=${1:-5}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
+bench_setup "$@"
 for role in ping pong; do
     peer=$([ $role = ping ] && echo 2 || echo 1)
     printf 'name = "%s"\ntype = "pvh"\nmemory = 32\nvcpus = 1\nkernel = "%s"\ncmdline = "require_xen bench.role=%s event.peer=%s"\n' \

@@ -5,11 +5,8 @@
 # a Markdown section for BENCHMARKS.md. Run `make` first.
 #   bench/evtchn-send.sh [RUNS]
 set -eu
-cd "$(dirname "$0")/.."
-. bench/lib.sh
-runs=${1:-5}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
+bench_setup "$@"
 printf 'name = "send"\ntype = "pvh"\nmemory = 32\nvcpus = 1\nkernel = "%s"\ncmdline = "require_xen"\nmax_event_channels = 131071\n' \
     "$PWD/build/guests/bench_evtchn_send.elf" > "$tmp/send.cfg"
 for i in $(seq "$runs"); do

@@ -6,11 +6,8 @@
 # BENCHMARKS.md. Run `make` first.
 #   bench/grant.sh [RUNS]
 set -eu
-cd "$(dirname "$0")/.."
-. bench/lib.sh
-runs=${1:-5}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
+bench_setup "$@"
 for role in granter mapper; do
     peer=$([ $role = granter ] && echo 2 || echo 1)
     printf 'name = "%s"\ntype = "pvh"\nmemory = 32\nvcpus = 1\nkernel = "%s"\ncmdline = "require_xen bench.role=%s event.peer=%s"\n' \

@@ -4,11 +4,8 @@
 # Prints a Markdown section for BENCHMARKS.md. Run `make` first.
 #   bench/hypercall.sh [RUNS]
 set -eu
-cd "$(dirname "$0")/.."
-. bench/lib.sh
-runs=${1:-5}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
+bench_setup "$@"
 printf 'name = "bench"\ntype = "pvh"\nmemory = 32\nvcpus = 1\nkernel = "%s"\ncmdline = "require_xen"\n' \
     "$PWD/build/guests/bench_hypercall.elf" > "$tmp/bench.cfg"
 : > "$tmp/medians"

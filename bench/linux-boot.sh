@@ -8,11 +8,8 @@
 # Run `make` and `make guest-kernel` first.
 #   bench/linux-boot.sh [RUNS]
 set -eu
-cd "$(dirname "$0")/.."
-. bench/lib.sh
-runs=${1:-5}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
+bench_setup "$@"
 scripts/make-demo.sh .cache/guest build/guests "$tmp/demo"
 : > "$tmp/seconds"
 : > "$tmp/wall"

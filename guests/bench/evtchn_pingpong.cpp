@@ -9,24 +9,15 @@
 //
 // Command line: `bench.role=ping|pong event.peer=N` (N: the other domain).
 #include "../event/event.hpp"
+#include "bench.hpp"
 
 using namespace cxen::guest;
+using namespace cxen::guest::bench;
 using namespace cxen::guest::event;
 
 namespace {
 constexpr unsigned batches = 32, per_batch = 64;
 constexpr uint64_t give_up_cycles = 200'000'000'000ull; // a lost event, not a slow one
-
-inline uint64_t rdtsc_ordered() {
-    uint32_t lo, hi;
-    __asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi)::"memory");
-    return (uint64_t{hi} << 32) | lo;
-}
-
-bool role_is(const char* role) {
-    const char* r = option("bench.role");
-    return r && strcmp(r, role) == 0;
-}
 
 /// Spin until `port` is pending, then clear it. False after give_up_cycles.
 bool spin_event(shared_info* si, evtchn_port_t port) {
@@ -39,14 +30,6 @@ bool spin_event(shared_info* si, evtchn_port_t port) {
     return true;
 }
 
-void sort(uint64_t* v, unsigned n) {
-    for (unsigned i = 1; i < n; ++i)
-        for (unsigned j = i; j > 0 && v[j - 1] > v[j]; --j) {
-            const uint64_t t = v[j];
-            v[j] = v[j - 1];
-            v[j - 1] = t;
-        }
-}
 } // namespace
 
 TEST_CASE("bench.evtchn_pingpong") {
@@ -74,13 +57,7 @@ TEST_CASE("bench.evtchn_pingpong") {
                per_trip[batches / 2], per_trip[0], per_trip[batches - 1], batches, per_batch);
         CHECK(per_trip[0] > 0u);
     } else {
-        for (int tries = 0; port < 0 && tries < 100000; ++tries) {
-            for (evtchn_port_t p = 1; p < 64 && port < 0; ++p) {
-                const long rc = bind_interdomain(static_cast<domid_t>(peer), p);
-                if (rc > 0) port = rc;
-            }
-            if (port < 0) (void)HYPERVISOR_sched_op(SCHEDOP_yield, nullptr);
-        }
+        port = bind_offered_port(static_cast<domid_t>(peer));
         REQUIRE(port > 0);
         mask(si, port);
         clear_pending(si, port); // binding left it pending (lost-notification guard)

@@ -7,8 +7,10 @@
 // line per port count; bench/evtchn-send.sh collects them. The domain needs
 // `max_event_channels = 131071`.
 #include "../event/event.hpp"
+#include "bench.hpp"
 
 using namespace cxen::guest;
+using namespace cxen::guest::bench;
 using namespace cxen::guest::event;
 
 namespace {
@@ -20,21 +22,6 @@ alignas(4096) uint8_t control_page[4096];
 alignas(4096) event_word_t event_array[max_array_pages][words_per_page];
 unsigned array_pages = 0;
 unsigned bound = 0; // ports allocated so far (both ends of each loopback)
-
-inline uint64_t rdtsc_ordered() {
-    uint32_t lo, hi;
-    __asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi)::"memory");
-    return (uint64_t{hi} << 32) | lo;
-}
-
-void sort(uint64_t* v, unsigned n) {
-    for (unsigned i = 1; i < n; ++i)
-        for (unsigned j = i; j > 0 && v[j - 1] > v[j]; --j) {
-            const uint64_t t = v[j];
-            v[j] = v[j - 1];
-            v[j - 1] = t;
-        }
-}
 
 event_word_t* word(evtchn_port_t p) { return &event_array[p / words_per_page][p % words_per_page]; }
 

@@ -11,8 +11,10 @@
 //
 // Command line: `bench.role=granter|mapper event.peer=N` (N: the other domain).
 #include "../event/event.hpp"
+#include "bench.hpp"
 
 using namespace cxen::guest;
+using namespace cxen::guest::bench;
 using namespace cxen::guest::event;
 
 namespace {
@@ -21,26 +23,6 @@ constexpr unsigned pages = 16, first_ref = 10, batches = 16;
 
 alignas(4096) uint8_t granted[pages][4096];
 alignas(4096) uint8_t local[pages][4096];
-
-inline uint64_t rdtsc_ordered() {
-    uint32_t lo, hi;
-    __asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi)::"memory");
-    return (uint64_t{hi} << 32) | lo;
-}
-
-bool role_is(const char* role) {
-    const char* r = option("bench.role");
-    return r && strcmp(r, role) == 0;
-}
-
-void sort(uint64_t* v, unsigned n) {
-    for (unsigned i = 1; i < n; ++i)
-        for (unsigned j = i; j > 0 && v[j - 1] > v[j]; --j) {
-            const uint64_t t = v[j];
-            v[j] = v[j - 1];
-            v[j - 1] = t;
-        }
-}
 
 void report(const char* what, uint64_t* per_unit, unsigned units_per_batch) {
     sort(per_unit, batches);
@@ -52,17 +34,7 @@ void report(const char* what, uint64_t* per_unit, unsigned units_per_batch) {
 shared_info* si;
 evtchn_port_t port;
 
-bool wait_event() {
-    for (int tries = 0; tries < 2000; ++tries) {
-        if (pending(si, port)) {
-            clear_pending(si, port);
-            return true;
-        }
-        evtchn_port_t p = port;
-        if (poll(&p, 1, xen_time::get_time() + 100'000'000) != 0) return false;
-    }
-    return false;
-}
+bool wait_event() { return wait_port(si, port); }
 } // namespace
 
 TEST_CASE("bench.grant") {
@@ -96,14 +68,7 @@ TEST_CASE("bench.grant") {
         REQUIRE(send(port) == 0);
         REQUIRE(wait_event()); // done
     } else {
-        long p = -1;
-        for (int tries = 0; p < 0 && tries < 100000; ++tries) {
-            for (evtchn_port_t q = 1; q < 64 && p < 0; ++q) {
-                const long rc = bind_interdomain(peer, q);
-                if (rc > 0) p = rc;
-            }
-            if (p < 0) (void)HYPERVISOR_sched_op(SCHEDOP_yield, nullptr);
-        }
+        const long p = bind_offered_port(peer);
         REQUIRE(p > 0);
         port = static_cast<evtchn_port_t>(p);
         mask(si, port);

@@ -2,26 +2,10 @@
 // XENVER_version: no argument copy) in guest TSC cycles. Prints one
 // "BENCH null_hypercall_cycles" line with the distribution over batches;
 // bench/hypercall.sh collects it over several boots.
-#include "guest.hpp"
+#include "bench.hpp"
 
 using namespace cxen::guest;
-
-namespace {
-inline uint64_t rdtsc_ordered() {
-    uint32_t lo, hi;
-    __asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi)::"memory");
-    return (uint64_t{hi} << 32) | lo;
-}
-
-void sort(uint64_t* v, unsigned n) {
-    for (unsigned i = 1; i < n; ++i)
-        for (unsigned j = i; j > 0 && v[j - 1] > v[j]; --j) {
-            const uint64_t t = v[j];
-            v[j] = v[j - 1];
-            v[j - 1] = t;
-        }
-}
-} // namespace
+using namespace cxen::guest::bench;
 
 TEST_CASE("bench.null_hypercall") {
     SKIP_UNLESS_XEN();

@@ -71,6 +71,21 @@ inline long status(domid_t dom, evtchn_port_t port, evtchn_status_t& out) {
     out.port = port;
     return HYPERVISOR_event_channel_op(EVTCHNOP_status, &out);
 }
+/// The binding side of a channel that `peer` offers with alloc_unbound:
+/// try bind_interdomain on the peer's ports 1..63 (only a port offered to
+/// us binds, so no port number needs agreeing on), yielding between
+/// rounds, at most `rounds` rounds. Our port, or -1.
+inline long bind_offered_port(domid_t peer, unsigned rounds = 100000) {
+    for (unsigned round = 0; round < rounds; ++round) {
+        for (evtchn_port_t p = 1; p < 64; ++p) {
+            const long rc = bind_interdomain(peer, p);
+            if (rc > 0) return rc;
+        }
+        (void)HYPERVISOR_sched_op(SCHEDOP_yield, nullptr);
+    }
+    return -1;
+}
+
 /// EVTCHNSTAT_* of one of our ports, or a negative errno.
 inline long status_of(evtchn_port_t port) {
     evtchn_status_t s;
@@ -122,6 +137,20 @@ inline void clear_upcall(shared_info* s) {
     vi.evtchn_upcall_pending = 0;
     __atomic_store_n(const_cast<xen_ulong_t*>(&vi.evtchn_pending_sel), xen_ulong_t{0},
                      __ATOMIC_SEQ_CST);
+}
+
+/// Wait in SCHEDOP_poll (100 ms at a time) until `port` is pending, then
+/// clear it. False if the poll fails or after 2,000 polls (the peer is gone).
+inline bool wait_port(shared_info* si, evtchn_port_t port) {
+    for (int tries = 0; tries < 2000; ++tries) {
+        if (pending(si, port)) {
+            clear_pending(si, port);
+            return true;
+        }
+        evtchn_port_t p = port;
+        if (poll(&p, 1, xen_time::get_time() + 100'000'000) != 0) return false;
+    }
+    return false;
 }
 
 } // namespace cxen::guest::event

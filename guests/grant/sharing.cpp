@@ -61,17 +61,7 @@ evtchn_port_t port;
 
 void signal() { (void)send(port); }
 
-bool wait() {
-    for (int tries = 0; tries < 2000; ++tries) {
-        if (pending(si, port)) {
-            clear_pending(si, port);
-            return true;
-        }
-        evtchn_port_t p = port;
-        if (poll(&p, 1, xen_time::get_time() + 100'000'000) != 0) return false;
-    }
-    return false; // 200 s: the peer is gone
-}
+bool wait() { return wait_port(si, port); }
 
 bool connect_as_granter(domid_t peer) {
     const long p = alloc_unbound(DOMID_SELF, peer);
@@ -82,14 +72,7 @@ bool connect_as_granter(domid_t peer) {
 }
 
 bool connect_as_mapper(domid_t peer) {
-    long p = -1;
-    for (int tries = 0; p < 0 && tries < 100000; ++tries) {
-        for (evtchn_port_t q = 1; q < 64 && p < 0; ++q) {
-            const long rc = bind_interdomain(peer, q);
-            if (rc > 0) p = rc;
-        }
-        if (p < 0) (void)HYPERVISOR_sched_op(SCHEDOP_yield, nullptr);
-    }
+    const long p = bind_offered_port(peer);
     if (p < 0) return false;
     port = static_cast<evtchn_port_t>(p);
     mask(si, port);

@@ -8,19 +8,12 @@
 #include "common/mm/heap.hpp"
 #include "common/mm/xmalloc.hpp"
 #include "common/softirq.hpp"
+#include "host_page_source.hpp"
 
 namespace cxen {
 namespace {
 
-class HostPages final : public PageSource {
-  public:
-    Result<void*> alloc_pages(unsigned order) override {
-        void* p = std::aligned_alloc(page_size << order, page_size << order);
-        if (!p) return Err(Errno::XEN_ENOMEM);
-        return p;
-    }
-    void free_pages(void* va, unsigned) override { std::free(va); }
-};
+using HostPages = test::HostPageSource;
 HostPages host_pages;
 
 class DomainPauseTest : public ::testing::Test {

@@ -26,19 +26,12 @@
 #include "common/event/evtchn.hpp"
 #include "common/mm/heap.hpp"
 #include "common/mm/xmalloc.hpp"
+#include "host_page_source.hpp"
 
 namespace cxen {
 namespace {
 
-class HostPageSource final : public PageSource {
-  public:
-    Result<void*> alloc_pages(unsigned order) override {
-        void* p = std::aligned_alloc(page_size << order, page_size << order);
-        if (!p) return Err(Errno::XEN_ENOMEM);
-        return p;
-    }
-    void free_pages(void* va, unsigned) override { std::free(va); }
-};
+using HostPageSource = test::HostPageSource;
 HostPageSource host_pages;
 
 constexpr uint64_t control_gfn = 1;   ///< vCPU i's control block: frame 1 + i, offset 0x40

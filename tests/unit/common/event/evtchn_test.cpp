@@ -14,20 +14,13 @@
 #include "common/event/evtchn.hpp"
 #include "common/mm/heap.hpp"
 #include "common/mm/xmalloc.hpp"
+#include "host_page_source.hpp"
 
 namespace cxen {
 namespace {
 
 /// Heap pages straight from the host (the heap only needs alignment).
-class HostPageSource final : public PageSource {
-  public:
-    Result<void*> alloc_pages(unsigned order) override {
-        void* p = std::aligned_alloc(page_size << order, page_size << order);
-        if (!p) return Err(Errno::XEN_ENOMEM);
-        return p;
-    }
-    void free_pages(void* va, unsigned) override { std::free(va); }
-};
+using HostPageSource = test::HostPageSource;
 
 HostPageSource host_pages;
 

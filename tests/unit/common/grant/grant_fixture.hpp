@@ -19,18 +19,11 @@
 #include "common/mm/page_alloc.hpp"
 #include "common/mm/xenheap.hpp"
 #include "common/mm/xmalloc.hpp"
+#include "host_page_source.hpp"
 
 namespace cxen::test {
 
-class GrantHostPages final : public PageSource {
-  public:
-    Result<void*> alloc_pages(unsigned order) override {
-        void* p = std::aligned_alloc(page_size << order, page_size << order);
-        if (!p) return Err(Errno::XEN_ENOMEM);
-        return p;
-    }
-    void free_pages(void* va, unsigned) override { std::free(va); }
-};
+using GrantHostPages = test::HostPageSource;
 
 /// The machine page allocator of the host tests (shared with memory_op_test,
 /// which sets it up the same way if it runs first).

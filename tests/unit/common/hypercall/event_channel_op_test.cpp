@@ -15,19 +15,12 @@
 #include "common/hypercall/hypercall.hpp"
 #include "common/mm/heap.hpp"
 #include "common/mm/xmalloc.hpp"
+#include "host_page_source.hpp"
 
 namespace cxen {
 namespace {
 
-class HostPages final : public PageSource {
-  public:
-    Result<void*> alloc_pages(unsigned order) override {
-        void* p = std::aligned_alloc(page_size << order, page_size << order);
-        if (!p) return Err(Errno::XEN_ENOMEM);
-        return p;
-    }
-    void free_pages(void* va, unsigned) override { std::free(va); }
-};
+using HostPages = test::HostPageSource;
 HostPages host_pages;
 
 constexpr uint64_t arg_gva = 0x100;
