@@ -67,6 +67,11 @@ struct Vcpu {
     std::atomic<bool> block_requested{false}; ///< vcpu_block() while running
     std::atomic<bool> wake_pending{false};    ///< a wake-up arrived since
 
+    /// Set by hypercall_create_continuation(): the current hypercall stopped
+    /// part-way; the arch code re-executes it with these arguments.
+    bool hypercall_continues = false;
+    uint64_t continuation_args[5] = {};
+
     Vcpu* runq_next = nullptr; ///< scheduler's queue link
     arch::ArchVcpu arch;
 

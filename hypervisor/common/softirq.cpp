@@ -14,9 +14,11 @@ SoftirqHandler handlers[NR_SOFTIRQS];
 std::atomic<unsigned> pending[arch::max_cpus];
 } // namespace
 
-void open_softirq(Softirq nr, SoftirqHandler handler) {
+SoftirqHandler open_softirq(Softirq nr, SoftirqHandler handler) {
     ASSERT(nr < NR_SOFTIRQS);
+    const SoftirqHandler before = handlers[nr];
     handlers[nr] = handler;
+    return before;
 }
 
 void raise_softirq(Softirq nr) { pending[arch::smp_processor_id()].fetch_or(1u << nr); }

@@ -13,7 +13,8 @@ enum Softirq : unsigned {
 
 using SoftirqHandler = void (*)();
 
-void open_softirq(Softirq nr, SoftirqHandler handler);
+/// Set the handler of nr; returns the one it replaces (tests put it back).
+SoftirqHandler open_softirq(Softirq nr, SoftirqHandler handler);
 /// Mark nr pending on this CPU.
 void raise_softirq(Softirq nr);
 /// Mark nr pending on `cpu` and interrupt it if it is another CPU.

@@ -9,8 +9,9 @@
 //
 // Batches (map, unmap, copy): one checked copy of each element in, the
 // core, one copy of the result out; a fault stops the batch with -EFAULT,
-// the elements before it done. TODO(#4): no continuation yet; a batch is
-// bounded by the guest's count and each element is O(1).
+// the elements before it done. Every 64 elements a batch checks for work
+// waiting on this pCPU and, if there is some, stops and continues later
+// (hypercall_create_continuation), so a huge count cannot hold the pCPU.
 #include "abi/xen/grant_table.hpp"
 #include "arch/guest_access.hpp"
 #include "common/grant/grant_table.hpp"
@@ -103,10 +104,18 @@ long get_version(Vcpu& v, uint64_t uop) {
 }
 
 // A batch of T: copy element i in, run `core`, copy back the whole element
-// (map: status, handle, dev_bus_addr) or only its status field.
+// (map: status, handle, dev_bus_addr) or only its status field. Every
+// `preempt_every` elements, if other work waits on this pCPU, the rest
+// becomes a continuation (cmd, uop past the done elements, the remaining
+// count), as Xen's gnttab_*_op loops do.
+constexpr uint32_t preempt_every = 64;
 template <typename T, size_t out_off, size_t out_len>
-long batch(Vcpu& v, uint64_t uop, uint32_t count, void (*core)(Domain&, T&)) {
+long batch(Vcpu& v, uint32_t cmd, uint64_t uop, uint32_t count, void (*core)(Domain&, T&)) {
     for (uint32_t i = 0; i < count; ++i) {
+        if (i && i % preempt_every == 0 && hypercall_preempt_check()) {
+            hypercall_create_continuation(v, {{cmd, uop + uint64_t{i} * sizeof(T), count - i, 0, 0}});
+            return 0;
+        }
         const uint64_t at = uop + uint64_t{i} * sizeof(T);
         T op;
         if (!arch::copy_from_guest(v, at, op)) return err(Errno::XEN_EFAULT);
@@ -149,16 +158,16 @@ long do_grant_table_op(Vcpu& v, const HypercallArgs& args) {
     case GNTTABOP_get_version: return get_version(v, uop);
     case GNTTABOP_get_status_frames: return get_status_frames(v, uop, count);
     case GNTTABOP_map_grant_ref: // Xen copies the whole element back
-        return batch<gnttab_map_grant_ref_t, 0, sizeof(gnttab_map_grant_ref_t)>(v, uop, count,
+        return batch<gnttab_map_grant_ref_t, 0, sizeof(gnttab_map_grant_ref_t)>(v, cmd, uop, count,
                                                                                   gnttab_map_grant_ref);
     case GNTTABOP_unmap_grant_ref:
         return batch<gnttab_unmap_grant_ref_t, offsetof(gnttab_unmap_grant_ref_t, status), sizeof(int16_t)>(
-            v, uop, count, gnttab_unmap_grant_ref);
+            v, cmd, uop, count, gnttab_unmap_grant_ref);
     case GNTTABOP_unmap_and_replace:
         return batch<gnttab_unmap_and_replace_t, offsetof(gnttab_unmap_and_replace_t, status), sizeof(int16_t)>(
-            v, uop, count, gnttab_unmap_and_replace);
+            v, cmd, uop, count, gnttab_unmap_and_replace);
     case GNTTABOP_copy:
-        return batch<gnttab_copy_t, offsetof(gnttab_copy_t, status), sizeof(int16_t)>(v, uop, count, gnttab_copy);
+        return batch<gnttab_copy_t, offsetof(gnttab_copy_t, status), sizeof(int16_t)>(v, cmd, uop, count, gnttab_copy);
     default: return err(Errno::XEN_ENOSYS); // TODO(#4): swap_grant_ref
     }
 }

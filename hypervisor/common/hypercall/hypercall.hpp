@@ -20,6 +20,19 @@ struct HypercallArgs {
 /// (0 or a result, or -errno as in Xen's public/errno.h).
 long do_hypercall(Vcpu& v, uint64_t nr, const HypercallArgs& args);
 
+/// Xen's hypercall_preempt_check(): should a long hypercall stop at this
+/// point and continue later? True when softirqs (timers, the scheduler) are
+/// pending on this pCPU: nothing runs there until the hypercall returns.
+bool hypercall_preempt_check();
+
+/// Xen's hypercall_create_continuation(): when the current hypercall of v
+/// returns, its result is discarded and the guest re-executes the same
+/// hypercall with `args` (its argument registers rewritten, RAX the
+/// hypercall number again, RIP back on the hypercall instruction), so that
+/// the rest of a long batch runs after pending work. Transparent to the
+/// guest, which sees one call.
+void hypercall_create_continuation(Vcpu& v, const HypercallArgs& args);
+
 /// Name of a hypercall ("sched_op"), or nullptr when cxen has none.
 const char* hypercall_name(uint64_t nr);
 

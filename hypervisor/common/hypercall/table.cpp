@@ -1,6 +1,9 @@
 #include "abi/xen/xen.hpp"
 #include "common/hypercall/hypercall.hpp"
 
+#include "arch/cpu.hpp"
+#include "common/softirq.hpp"
+
 namespace cxen {
 
 namespace {
@@ -33,6 +36,13 @@ const Entry* find(uint64_t nr) {
 const char* hypercall_name(uint64_t nr) {
     const Entry* e = find(nr);
     return e ? e->name : nullptr;
+}
+
+bool hypercall_preempt_check() { return softirq_pending(arch::smp_processor_id()); }
+
+void hypercall_create_continuation(Vcpu& v, const HypercallArgs& args) {
+    for (unsigned i = 0; i < 5; ++i) v.continuation_args[i] = args.a[i];
+    v.hypercall_continues = true;
 }
 
 long do_hypercall(Vcpu& v, uint64_t nr, const HypercallArgs& args) {

@@ -4,7 +4,10 @@
 // are -ENOSYS; a bad pointer is -EFAULT.
 #include "common/hypercall/hypercall.hpp"
 
+#include <vector>
+
 #include "arch/guest_access.hpp"
+#include "common/softirq.hpp"
 #include "grant_fixture.hpp"
 
 namespace cxen::test {
@@ -100,6 +103,69 @@ TEST_F(GrantTableOpTest, CommandsXenHidesFromPvhGuestsAreEnosys) {
     EXPECT_EQ(op(GNTTABOP_transfer, 1), enosys);
     EXPECT_EQ(op(GNTTABOP_cache_flush, 1), enosys);
     EXPECT_EQ(op(GNTTABOP_map_grant_ref | (1u << 12), 1), enosys);
+}
+
+// With work pending on this pCPU, a long batch stops every 64 elements and
+// asks to be re-executed with the rest (Xen's hypercall continuation); the
+// elements done have their status, the others are untouched.
+TEST_F(GrantTableOpTest, LongCopyBatchContinuesWhenWorkIsPending) {
+    const Mfn mine = give_ram(*m, 0x20);
+    (void)mine;
+    constexpr uint32_t n = 130;
+    std::vector<gnttab_copy_t> c(n);
+    for (auto& e : c) {
+        e.source.u.ref = 10;
+        e.source.domid = 1;
+        e.dest.u.gmfn = 0x20;
+        e.dest.domid = DOMID_SELF;
+        e.len = 16;
+        e.flags = GNTCOPY_source_gref;
+        e.status = 99;
+    }
+    put(args_gva, c.data(), n);
+    // Pending work, with the handlers made harmless while it is drained.
+    const SoftirqHandler timer = open_softirq(TIMER_SOFTIRQ, [] {});
+    const SoftirqHandler sched = open_softirq(SCHEDULE_SOFTIRQ, [] {});
+    raise_softirq(SCHEDULE_SOFTIRQ);
+    EXPECT_EQ(op(GNTTABOP_copy, n), 0);
+    process_pending_softirqs();
+    open_softirq(TIMER_SOFTIRQ, timer);
+    open_softirq(SCHEDULE_SOFTIRQ, sched);
+    ASSERT_TRUE(v.hypercall_continues);
+    EXPECT_EQ(v.continuation_args[0], uint64_t{GNTTABOP_copy});
+    EXPECT_EQ(v.continuation_args[1], args_gva + 64 * sizeof(gnttab_copy_t));
+    EXPECT_EQ(v.continuation_args[2], n - 64);
+    get(args_gva, c.data(), n);
+    for (uint32_t i = 0; i < n; ++i) EXPECT_EQ(c[i].status, i < 64 ? GNTST_okay : 99) << i;
+    // The guest re-executes it with the new arguments: nothing pending now,
+    // so the rest runs to the end.
+    v.hypercall_continues = false;
+    EXPECT_EQ(do_grant_table_op(v, HypercallArgs{{v.continuation_args[0], v.continuation_args[1],
+                                                  v.continuation_args[2], 0, 0}}),
+              0);
+    EXPECT_FALSE(v.hypercall_continues);
+    get(args_gva, c.data(), n);
+    for (uint32_t i = 0; i < n; ++i) EXPECT_EQ(c[i].status, GNTST_okay) << i;
+}
+
+// Without pending work the same batch runs in one call.
+TEST_F(GrantTableOpTest, LongCopyBatchRunsToTheEndWhenNothingWaits) {
+    (void)give_ram(*m, 0x20);
+    constexpr uint32_t n = 130;
+    std::vector<gnttab_copy_t> c(n);
+    for (auto& e : c) {
+        e.source.u.ref = 10;
+        e.source.domid = 1;
+        e.dest.u.gmfn = 0x20;
+        e.dest.domid = DOMID_SELF;
+        e.len = 16;
+        e.flags = GNTCOPY_source_gref;
+    }
+    put(args_gva, c.data(), n);
+    EXPECT_EQ(op(GNTTABOP_copy, n), 0);
+    EXPECT_FALSE(v.hypercall_continues);
+    get(args_gva, c.data(), n);
+    for (uint32_t i = 0; i < n; ++i) EXPECT_EQ(c[i].status, GNTST_okay) << i;
 }
 
 } // namespace

@@ -417,6 +417,22 @@ Exit on_vmmcall(Vcpu& v, Vmcb& vm) {
                  r.rdi & 0xffffffff}};
     }
     const long ret = do_hypercall(v, nr, args);
+    if (v.hypercall_continues) {
+        // Xen's hypercall_create_continuation(): run the same VMMCALL again
+        // with the rest of the work; the run loop sees the pending softirqs
+        // that asked for it before the next VMRUN.
+        v.hypercall_continues = false;
+        auto& w = v.arch.regs;
+        const uint64_t* a = v.continuation_args;
+        if (guest_64bit(vm)) {
+            w.rdi = a[0], w.rsi = a[1], w.rdx = a[2], w.r10 = a[3], w.r8 = a[4];
+        } else {
+            w.rbx = a[0], w.rcx = a[1], w.rdx = a[2], w.rsi = a[3], w.rdi = a[4];
+        }
+        vm.rax = nr;
+        vm.rip -= 3;
+        return Exit::resume;
+    }
     vm.rax = guest_64bit(vm) ? static_cast<uint64_t>(ret) : static_cast<uint32_t>(ret);
     return v.block_requested.load() ? Exit::reschedule : Exit::resume;
 }
