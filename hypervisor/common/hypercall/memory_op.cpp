@@ -227,10 +227,15 @@ long reservation(Vcpu& cur, unsigned op, uint64_t start_extent, uint64_t arg) {
         return static_cast<long>(start_extent);
     }
     const uint64_t list = reinterpret_cast<uint64_t>(r.extent_start.p);
-    // TODO(#3): no continuation; the loop is bounded by max_pages for
-    // populate and stops at the first unmapped gfn for decrease.
+    // With work waiting on this pCPU, stop every 64 extents and continue
+    // from extent i in a re-executed hypercall (Xen's memory_op encodes it
+    // in cmd above MEMOP_EXTENT_SHIFT, as the guest may too).
     uint64_t i = start_extent;
     for (; i < r.nr_extents; ++i) {
+        if (i != start_extent && (i - start_extent) % 64 == 0 && hypercall_preempt_check()) {
+            hypercall_create_continuation(cur, {{op | (i << memop_extent_shift), arg, 0, 0, 0}});
+            return 0;
+        }
         xen_pfn_t gpfn;
         if (!arch::copy_from_guest(cur, list + i * sizeof(xen_pfn_t), gpfn)) break;
         const Status st = op == XENMEM_populate_physmap ? populate_one(d, gpfn, r.extent_order)

@@ -7,6 +7,7 @@
 #include "arch/guest_access.hpp"
 #include "common/mm/page_alloc.hpp"
 #include "common/mm/xenheap.hpp"
+#include "common/softirq.hpp"
 
 namespace {
 constexpr long einval = -static_cast<long>(cxen::Errno::XEN_EINVAL);
@@ -207,6 +208,31 @@ TEST_F(MemoryOpTest, StartExtentInTheCommandSkipsEarlierExtents) {
     EXPECT_EQ(d.p2m.lookup(Gfn{0x50}).type, arch::P2mType::invalid);
     EXPECT_EQ(d.p2m.lookup(Gfn{0x52}).type, arch::P2mType::ram_rw);
     EXPECT_EQ(reservation(XENMEM_populate_physmap, {0x60}, 0, DOMID_SELF, 5), 5); // start beyond the end
+}
+
+// With work pending on this pCPU, a long populate stops every 64 extents
+// and continues from there in a re-executed hypercall: the cmd carries the
+// next start extent above MEMOP_EXTENT_SHIFT, as in Xen.
+TEST_F(MemoryOpTest, LongPopulateContinuesWhenWorkIsPending) {
+    d.max_pages = 200;
+    std::vector<xen_pfn_t> gfns;
+    for (xen_pfn_t g = 0x100; g < 0x100 + 100; ++g) gfns.push_back(g);
+    const SoftirqHandler timer = open_softirq(TIMER_SOFTIRQ, [] {});
+    const SoftirqHandler sched = open_softirq(SCHEDULE_SOFTIRQ, [] {});
+    raise_softirq(SCHEDULE_SOFTIRQ);
+    (void)reservation(XENMEM_populate_physmap, gfns, 0);
+    process_pending_softirqs();
+    open_softirq(TIMER_SOFTIRQ, timer);
+    open_softirq(SCHEDULE_SOFTIRQ, sched);
+    ASSERT_TRUE(v.hypercall_continues);
+    EXPECT_EQ(v.continuation_args[0], uint64_t{XENMEM_populate_physmap} | (64u << 6));
+    EXPECT_EQ(v.continuation_args[1], args_gva);
+    EXPECT_EQ(d.p2m.ram_pages(), 64u);
+    EXPECT_EQ(d.p2m.lookup(Gfn{0x100 + 64}).type, arch::P2mType::invalid);
+    v.hypercall_continues = false;
+    EXPECT_EQ(op(v.continuation_args[0], v.continuation_args[1]), 100); // extents done in all
+    EXPECT_FALSE(v.hypercall_continues);
+    EXPECT_EQ(d.p2m.ram_pages(), 100u);
 }
 
 TEST_F(MemoryOpTest, BadReservationsReportNothingDoneNotAnErrno) {
