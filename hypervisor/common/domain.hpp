@@ -70,6 +70,7 @@ struct Vcpu {
     /// Set by hypercall_create_continuation(): the current hypercall stopped
     /// part-way; the arch code re-executes it with these arguments.
     bool hypercall_continues = false;
+    unsigned continuation_nargs = 0; ///< how many of continuation_args to write back
     uint64_t continuation_args[5] = {};
 
     Vcpu* runq_next = nullptr; ///< scheduler's queue link

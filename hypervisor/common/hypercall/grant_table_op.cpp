@@ -113,7 +113,7 @@ template <typename T, size_t out_off, size_t out_len>
 long batch(Vcpu& v, uint32_t cmd, uint64_t uop, uint32_t count, void (*core)(Domain&, T&)) {
     for (uint32_t i = 0; i < count; ++i) {
         if (i && i % preempt_every == 0 && hypercall_preempt_check()) {
-            hypercall_create_continuation(v, {{cmd, uop + uint64_t{i} * sizeof(T), count - i, 0, 0}});
+            hypercall_create_continuation(v, 3, {{cmd, uop + uint64_t{i} * sizeof(T), count - i, 0, 0}});
             return 0;
         }
         const uint64_t at = uop + uint64_t{i} * sizeof(T);

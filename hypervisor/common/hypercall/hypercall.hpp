@@ -27,11 +27,12 @@ bool hypercall_preempt_check();
 
 /// Xen's hypercall_create_continuation(): when the current hypercall of v
 /// returns, its result is discarded and the guest re-executes the same
-/// hypercall with `args` (its argument registers rewritten, RAX the
-/// hypercall number again, RIP back on the hypercall instruction), so that
-/// the rest of a long batch runs after pending work. Transparent to the
-/// guest, which sees one call.
-void hypercall_create_continuation(Vcpu& v, const HypercallArgs& args);
+/// hypercall with the first `nargs` arguments replaced by `args` (those
+/// argument registers rewritten, the others untouched, RAX the hypercall
+/// number again, RIP back on the hypercall instruction), so that the rest
+/// of a long batch runs after pending work. Transparent to the guest,
+/// which sees one call.
+void hypercall_create_continuation(Vcpu& v, unsigned nargs, const HypercallArgs& args);
 
 /// Name of a hypercall ("sched_op"), or nullptr when cxen has none.
 const char* hypercall_name(uint64_t nr);

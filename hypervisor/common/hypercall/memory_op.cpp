@@ -233,7 +233,7 @@ long reservation(Vcpu& cur, unsigned op, uint64_t start_extent, uint64_t arg) {
     uint64_t i = start_extent;
     for (; i < r.nr_extents; ++i) {
         if (i != start_extent && (i - start_extent) % 64 == 0 && hypercall_preempt_check()) {
-            hypercall_create_continuation(cur, {{op | (i << memop_extent_shift), arg, 0, 0, 0}});
+            hypercall_create_continuation(cur, 2, {{op | (i << memop_extent_shift), arg, 0, 0, 0}});
             return 0;
         }
         xen_pfn_t gpfn;

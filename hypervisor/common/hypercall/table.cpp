@@ -40,8 +40,9 @@ const char* hypercall_name(uint64_t nr) {
 
 bool hypercall_preempt_check() { return softirq_pending(arch::smp_processor_id()); }
 
-void hypercall_create_continuation(Vcpu& v, const HypercallArgs& args) {
+void hypercall_create_continuation(Vcpu& v, unsigned nargs, const HypercallArgs& args) {
     for (unsigned i = 0; i < 5; ++i) v.continuation_args[i] = args.a[i];
+    v.continuation_nargs = nargs < 5 ? nargs : 5;
     v.hypercall_continues = true;
 }
 

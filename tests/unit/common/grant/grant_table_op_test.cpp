@@ -132,6 +132,7 @@ TEST_F(GrantTableOpTest, LongCopyBatchContinuesWhenWorkIsPending) {
     open_softirq(TIMER_SOFTIRQ, timer);
     open_softirq(SCHEDULE_SOFTIRQ, sched);
     ASSERT_TRUE(v.hypercall_continues);
+    EXPECT_EQ(v.continuation_nargs, 3u); // cmd, uop, count; the other registers stay
     EXPECT_EQ(v.continuation_args[0], uint64_t{GNTTABOP_copy});
     EXPECT_EQ(v.continuation_args[1], args_gva + 64 * sizeof(gnttab_copy_t));
     EXPECT_EQ(v.continuation_args[2], n - 64);

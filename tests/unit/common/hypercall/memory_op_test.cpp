@@ -225,6 +225,7 @@ TEST_F(MemoryOpTest, LongPopulateContinuesWhenWorkIsPending) {
     open_softirq(TIMER_SOFTIRQ, timer);
     open_softirq(SCHEDULE_SOFTIRQ, sched);
     ASSERT_TRUE(v.hypercall_continues);
+    EXPECT_EQ(v.continuation_nargs, 2u); // cmd and arg
     EXPECT_EQ(v.continuation_args[0], uint64_t{XENMEM_populate_physmap} | (64u << 6));
     EXPECT_EQ(v.continuation_args[1], args_gva);
     EXPECT_EQ(d.p2m.ram_pages(), 64u);

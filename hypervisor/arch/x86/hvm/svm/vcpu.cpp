@@ -423,12 +423,10 @@ Exit on_vmmcall(Vcpu& v, Vmcb& vm) {
         // that asked for it before the next VMRUN.
         v.hypercall_continues = false;
         auto& w = v.arch.regs;
-        const uint64_t* a = v.continuation_args;
-        if (guest_64bit(vm)) {
-            w.rdi = a[0], w.rsi = a[1], w.rdx = a[2], w.r10 = a[3], w.r8 = a[4];
-        } else {
-            w.rbx = a[0], w.rcx = a[1], w.rdx = a[2], w.rsi = a[3], w.rdi = a[4];
-        }
+        uint64_t* const regs64[5] = {&w.rdi, &w.rsi, &w.rdx, &w.r10, &w.r8};
+        uint64_t* const regs32[5] = {&w.rbx, &w.rcx, &w.rdx, &w.rsi, &w.rdi};
+        for (unsigned i = 0; i < v.continuation_nargs; ++i)
+            *(guest_64bit(vm) ? regs64 : regs32)[i] = v.continuation_args[i];
         vm.rax = nr;
         vm.rip -= 3;
         return Exit::resume;
