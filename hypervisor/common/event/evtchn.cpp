@@ -20,6 +20,7 @@
 
 #include "abi/xen/xen.hpp"
 #include "common/event/evtchn_port_ops.hpp"
+#include "common/hypercall/hypercall.hpp"
 #include "common/mm/xmalloc.hpp"
 #include "common/sched/sched.hpp"
 #include "common/time/timer.hpp"
@@ -510,18 +511,29 @@ Status evtchn_set_priority(Domain& d, const evtchn_set_priority_t& p) {
     }
 }
 
-Status evtchn_reset(Domain& cur, domid_t dom) {
+Status evtchn_reset(Domain& cur, domid_t dom, bool resume, bool* preempted) {
     Domain* d = TRY(domain_by_any_id(cur, dom));
     TRY(may_control(cur, *d));
     if (d != &cur) return Err(Errno::XEN_EINVAL); // Xen: unless a controller paused it
     EvtchnDomain& e = *d->evtchn;
-    // TODO(#5): not preemptible; up to 131072 ports with FIFO (Xen
-    // continues every 64 with EVTCHNOP_reset_cont).
+    if (resume && !e.reset_in_progress) return Err(Errno::XEN_EBUSY);
+    if (preempted) *preempted = false;
+    // Up to 131072 ports with FIFO: check for waiting work every 64 closes
+    // (Xen's evtchn_reset() + EVTCHNOP_reset_cont). Closed ports stay
+    // free, so a resumed reset simply skips them.
     const uint32_t valid = e.valid_ports.load();
+    unsigned closed = 0;
     for (EvtchnPort p = 1; p < valid; ++p) {
         if (port_ref(e, p).state.load() == EvtchnState::free) continue;
+        if (preempted && closed && closed % 64 == 0 && hypercall_preempt_check()) {
+            e.reset_in_progress = true;
+            *preempted = true;
+            return ok_status();
+        }
         (void)evtchn_close(*d, p, true); // hypervisor ports refuse, and stay
+        ++closed;
     }
+    e.reset_in_progress = false;
     DomainLocks locks(*d, nullptr);
     if (e.active_ports - 1 > e.xen_ports) return Err(Errno::XEN_EAGAIN); // bound meanwhile
     if (e.fifo) {

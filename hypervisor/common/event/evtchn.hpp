@@ -76,7 +76,11 @@ void evtchn_notify_from_xen(Domain& d, EvtchnPort port);
 /// and return it to the 2-level ABI (Xen 4.5+).
 /// Errors: -ESRCH, -EPERM, -EINVAL not self (Xen: unless paused by a
 /// controller), -EAGAIN ports were bound meanwhile (the ABI stays).
-[[nodiscard]] Status evtchn_reset(Domain& cur, domid_t dom);
+/// Preemptible as Xen's: every 64 ports, if hypercall_preempt_check()
+/// says work waits on this pCPU, it stops with `*preempted` set and the
+/// reset marked in progress; the caller continues it with `resume` (Xen's
+/// EVTCHNOP_reset_cont), which is -EBUSY when no reset is in progress.
+[[nodiscard]] Status evtchn_reset(Domain& cur, domid_t dom, bool resume = false, bool* preempted = nullptr);
 
 // ---- the FIFO ABI (evtchn_fifo.cpp; Xen xen/common/event_fifo.c) ----
 

@@ -116,6 +116,7 @@ struct EvtchnDomain {
     uint32_t xen_ports = 0;               ///< of which hypervisor-consumer ports
     uint32_t first_free = 0;              ///< every port below it is in use (a search hint)
     bool dead = false;                    ///< evtchn_domain_destroy() started
+    bool reset_in_progress = false;       ///< a preempted EVTCHNOP_reset awaits EVTCHNOP_reset_cont
     Evtchn** groups[evtchn_max_groups] = {};
 
     const EvtchnPortOps& port_ops() const { return *ops.load(std::memory_order_acquire); }

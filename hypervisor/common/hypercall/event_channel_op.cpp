@@ -61,13 +61,16 @@ long do_event_channel_op(Vcpu& v, const HypercallArgs& args) {
         return with_op<evtchn_unmask_t>(v, arg, false,
                                         [&](auto& op) { return evtchn_unmask(d, op.port); });
     case EVTCHNOP_reset:
-        return with_op<evtchn_reset_t>(v, arg, false,
-                                       [&](auto& op) { return evtchn_reset(d, op.dom); });
-    case evtchnop_reset_cont:
-        // cxen's reset never preempts, so there is never one to continue:
-        // Xen's answer for "no reset in progress".
-        return with_op<evtchn_reset_t>(v, arg, false,
-                                       [](auto&) { return Status(Err(Errno::XEN_EBUSY)); });
+    case evtchnop_reset_cont: {
+        // A preempted reset continues as EVTCHNOP_reset_cont with the same
+        // argument; reset_cont with no reset in progress is -EBUSY, as Xen.
+        bool preempted = false;
+        const long rc = with_op<evtchn_reset_t>(v, arg, false, [&](auto& op) {
+            return evtchn_reset(d, op.dom, cmd == evtchnop_reset_cont, &preempted);
+        });
+        if (rc == 0 && preempted) hypercall_create_continuation(v, 2, {{evtchnop_reset_cont, arg, 0, 0, 0}});
+        return rc;
+    }
     case EVTCHNOP_bind_pirq:
         // A PVH domU has no PIRQs (nr_pirqs = 0): Xen's range check fails.
         return with_op<evtchn_bind_pirq_t>(v, arg, false,

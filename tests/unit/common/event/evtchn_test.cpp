@@ -15,6 +15,7 @@
 #include "common/mm/heap.hpp"
 #include "common/mm/xmalloc.hpp"
 #include "host_page_source.hpp"
+#include "common/softirq.hpp"
 
 namespace cxen {
 namespace {
@@ -404,6 +405,31 @@ TEST_F(EvtchnTest, ResetClosesGuestPortsButNotHypervisorPorts) {
     EXPECT_EQ(status_of(*d1, ipi.port).status, EVTCHNSTAT_closed);
     EXPECT_EQ(status_of(*d1, xp.value()).status, EVTCHNSTAT_interdomain);
     EXPECT_EQ(status_of(*d2, r).status, EVTCHNSTAT_unbound);
+}
+
+// With work waiting on the pCPU, a reset of many ports stops after 64
+// closes, marked in progress; EVTCHNOP_reset_cont finishes it, and is
+// -EBUSY when no reset is in progress (Xen's evtchn_reset + reset_cont).
+TEST_F(EvtchnTest, ResetOfManyPortsIsPreemptibleAndContinues) {
+    std::vector<EvtchnPort> ports;
+    for (int i = 0; i < 200; ++i) ports.push_back(unbound(*d1, 2));
+    bool preempted = false;
+    EXPECT_EQ(evtchn_reset(*d1, DOMID_SELF, true, &preempted).error(), Errno::XEN_EBUSY); // nothing to continue
+    const SoftirqHandler timer = open_softirq(TIMER_SOFTIRQ, [] {});
+    const SoftirqHandler sched = open_softirq(SCHEDULE_SOFTIRQ, [] {});
+    raise_softirq(SCHEDULE_SOFTIRQ);
+    ASSERT_TRUE(evtchn_reset(*d1, DOMID_SELF, false, &preempted).ok());
+    process_pending_softirqs();
+    open_softirq(TIMER_SOFTIRQ, timer);
+    open_softirq(SCHEDULE_SOFTIRQ, sched);
+    ASSERT_TRUE(preempted);
+    unsigned open = 0;
+    for (EvtchnPort p : ports) open += status_of(*d1, p).status != EVTCHNSTAT_closed;
+    EXPECT_EQ(open, 200u - 64u);
+    ASSERT_TRUE(evtchn_reset(*d1, DOMID_SELF, true, &preempted).ok());
+    EXPECT_FALSE(preempted);
+    for (EvtchnPort p : ports) EXPECT_EQ(status_of(*d1, p).status, EVTCHNSTAT_closed) << p;
+    EXPECT_EQ(evtchn_reset(*d1, DOMID_SELF, true, &preempted).error(), Errno::XEN_EBUSY); // done
 }
 
 // ---- hypervisor ports ----
