@@ -135,6 +135,37 @@ TEST_CASE("grant.unaudited_commands_are_enosys") {
     }
 }
 
+// GNTTABOP_swap_grant_ref on our own table (Xen lets HVM/PVH guests use
+// it): two entries trade places; a ref beyond the table is bad_gntref.
+TEST_CASE("grant.swap_grant_ref") {
+    SKIP_UNLESS_XEN();
+    xen_add_to_physmap_t xatp{};
+    xatp.domid = DOMID_SELF;
+    xatp.space = XENMAPSPACE_grant_table;
+    xatp.idx = 0;
+    xatp.gpfn = spare_gfn;
+    REQUIRE_OK(HYPERVISOR_memory_op(XENMEM_add_to_physmap, &xatp));
+    auto* e = reinterpret_cast<volatile grant_entry_v1_t*>(spare_gfn << 12);
+    e[20].domid = 0x11;
+    e[20].frame = 0x1234;
+    e[20].flags = GTF_permit_access;
+    e[21].domid = 0x22;
+    e[21].frame = 0x5678;
+    e[21].flags = GTF_permit_access | GTF_readonly;
+    gnttab_swap_grant_ref_t op[2] = {{20, 21, 99}, {20, 1u << 20, 99}};
+    REQUIRE_OK(HYPERVISOR_grant_table_op(GNTTABOP_swap_grant_ref, op, 2));
+    CHECK_EQ(op[0].status, GNTST_okay);
+    CHECK_EQ(op[1].status, GNTST_bad_gntref);
+    CHECK_EQ(e[20].domid, 0x22);
+    CHECK_EQ(e[20].frame, 0x5678u);
+    CHECK_EQ(e[20].flags, GTF_permit_access | GTF_readonly);
+    CHECK_EQ(e[21].domid, 0x11);
+    CHECK_EQ(e[21].frame, 0x1234u);
+    e[20].flags = 0;
+    e[21].flags = 0;
+    CHECK_ERRNO(HYPERVISOR_grant_table_op(GNTTABOP_swap_grant_ref, unmapped_pointer(), 1), EFAULT);
+}
+
 TEST_CASE("grant.console_entry_seeded") {
     SKIP_UNLESS_XEN();
     uint64_t console_pfn = 0;

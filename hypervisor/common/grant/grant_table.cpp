@@ -461,6 +461,41 @@ Status gnttab_set_version(Domain& cd, gnttab_set_version_t& op) {
     return st;
 }
 
+void gnttab_swap_grant_ref(Domain& cd, gnttab_swap_grant_ref_t& op) {
+    GrantTable* gt = cd.gnttab;
+    if (!gt) {
+        op.status = raw(GrantStatus::general_error);
+        return;
+    }
+    WriteGuard g(gt->lock); // no map, unmap or copy of this table meanwhile
+    const uint32_t a = op.ref_a, b = op.ref_b;
+    if (a >= gt_nr_entries(*gt) || b >= gt_nr_entries(*gt)) {
+        op.status = raw(GrantStatus::bad_gntref);
+        return;
+    }
+    if (a == b) { // nothing to swap (Xen checks this before taking two entry locks)
+        op.status = raw(GrantStatus::okay);
+        return;
+    }
+    if (gt_active(*gt, a).pin || gt_active(*gt, b).pin) {
+        op.status = raw(GrantStatus::eagain);
+        return;
+    }
+    if (gt->version == 1) {
+        grant_entry_v1_t t = *entry_v1(*gt, a);
+        *entry_v1(*gt, a) = *entry_v1(*gt, b);
+        *entry_v1(*gt, b) = t;
+    } else {
+        grant_entry_v2_t t = *entry_v2(*gt, a);
+        *entry_v2(*gt, a) = *entry_v2(*gt, b);
+        *entry_v2(*gt, b) = t;
+        const grant_status_t s = *status_entry(*gt, a);
+        *status_entry(*gt, a) = *status_entry(*gt, b);
+        *status_entry(*gt, b) = s;
+    }
+    op.status = raw(GrantStatus::okay);
+}
+
 Status gnttab_get_version(Domain& cd, gnttab_get_version_t& op) {
     Domain* d = nullptr;
     switch (lookup(cd, op.dom, d)) {

@@ -119,6 +119,12 @@ void gnttab_query_size(Domain& cd, gnttab_query_size_t& op);
 [[nodiscard]] Status gnttab_set_version(Domain& cd, gnttab_set_version_t& op);
 /// GNTTABOP_get_version. Errors: -ESRCH no such domain, -EPERM foreign.
 [[nodiscard]] Status gnttab_get_version(Domain& cd, gnttab_get_version_t& op);
+/// GNTTABOP_swap_grant_ref: swap entries op.ref_a and op.ref_b of the
+/// caller's own table (under v2 their status words too). op.status:
+/// GNTST_okay (also for ref_a == ref_b), _bad_gntref (a ref beyond the
+/// table), _eagain (either is pinned: mapped or being copied). Source: Xen's
+/// swap_grant_ref() (xen/common/grant_table.c).
+void gnttab_swap_grant_ref(Domain& cd, gnttab_swap_grant_ref_t& op);
 /// GNTTABOP_get_status_frames: one gfn per status frame through `put_frame`.
 /// op.status: _bad_domain, _permission_denied (foreign), _general_error
 /// (more frames than exist, e.g. under v1), _bad_virt_addr.

@@ -7,7 +7,7 @@
 // the argument is read. `cmd` and `count` are C `unsigned int` in Xen, so
 // only their low 32 bits count.
 //
-// Batches (map, unmap, copy): one checked copy of each element in, the
+// Batches (map, unmap, copy, swap): one checked copy of each element in, the
 // core, one copy of the result out; a fault stops the batch with -EFAULT,
 // the elements before it done. Every 64 elements a batch checks for work
 // waiting on this pCPU and, if there is some, stops and continues later
@@ -168,7 +168,10 @@ long do_grant_table_op(Vcpu& v, const HypercallArgs& args) {
             v, cmd, uop, count, gnttab_unmap_and_replace);
     case GNTTABOP_copy:
         return batch<gnttab_copy_t, offsetof(gnttab_copy_t, status), sizeof(int16_t)>(v, cmd, uop, count, gnttab_copy);
-    default: return err(Errno::XEN_ENOSYS); // TODO(#4): swap_grant_ref
+    case GNTTABOP_swap_grant_ref:
+        return batch<gnttab_swap_grant_ref_t, offsetof(gnttab_swap_grant_ref_t, status), sizeof(int16_t)>(
+            v, cmd, uop, count, gnttab_swap_grant_ref);
+    default: return err(Errno::XEN_ENOSYS);
     }
 }
 
