@@ -11,9 +11,13 @@
 // legitimately stop, block or reshape this domain (shutdown, block, poll,
 // VCPUOP_down, memory reservation changes, remapping its own GFNs, moving
 // vcpu_info/runstate areas, FIFO control blocks, grant maps and copies that
-// could land on its own RAM) get only argument pointers
-// the hypervisor cannot read. Struct contents are drawn from value classes
-// that never address this kernel's own pages (see random_word()).
+// could land on its own RAM) get only argument pointers the hypervisor
+// cannot read. Struct contents are drawn from value classes that never
+// address this kernel's own pages (see random_word()). One call in ten is
+// instead a real grant batch (map, unmap, copy, swap) against grants this
+// domain gives itself, its neighbours and absent domains, with every address
+// kept where success harms nobody (see grant_call()); the run reports how
+// many elements succeeded.
 #include "guest.hpp"
 
 using namespace cxen::guest;
@@ -135,6 +139,134 @@ bool dangerous(unsigned nr, uint64_t cmd) {
     }
 }
 
+// ---- grant operations with real effect, aimed where they cannot hurt us ----
+// The generic calls above give grant maps and copies only unreadable
+// pointers. These build real batches instead: this domain grants its own
+// grant_pages to itself (refs first_self_ref.., some read-only) and then
+// maps, unmaps, copies and swaps at random, against itself, its neighbours
+// and absent domains. Host mappings only land on spare GFNs above RAM and
+// copies only touch grant_pages, so whatever succeeds harms nobody.
+constexpr uint64_t self_table_gfn = 0x7f000;   // our grant frame 0
+constexpr uint64_t map_area_gfn = 0x80000;     // host mappings: 256 GFNs from here
+constexpr unsigned nr_grant_pages = 8, first_self_ref = 8;
+alignas(4096) uint8_t grant_pages[nr_grant_pages][4096];
+alignas(8) uint8_t grant_batch[16 * sizeof(gnttab_copy_t)]; // the largest element
+domid_t self_domid;
+bool grants_ready = false;
+
+uint64_t gfn_of(const void* p) { return reinterpret_cast<uint64_t>(p) >> 12; }
+
+void grant_to_self() {
+    self_domid = static_cast<domid_t>(x86::cpuid(xen().cpuid_base + 4).ecx);
+    xen_add_to_physmap_t x{};
+    x.domid = DOMID_SELF;
+    x.space = XENMAPSPACE_grant_table;
+    x.idx = 0;
+    x.gpfn = self_table_gfn;
+    if (HYPERVISOR_memory_op(XENMEM_add_to_physmap, &x) != 0) return;
+    auto* e = reinterpret_cast<volatile grant_entry_v1_t*>(self_table_gfn << 12);
+    for (unsigned i = 0; i < nr_grant_pages; ++i) {
+        e[first_self_ref + i].domid = self_domid;
+        e[first_self_ref + i].frame = static_cast<uint32_t>(gfn_of(grant_pages[i]));
+        e[first_self_ref + i].flags = GTF_permit_access | (i % 3 == 0 ? GTF_readonly : 0);
+    }
+    grants_ready = true;
+}
+
+domid_t random_domid(Rng& r) {
+    switch (r.below(6)) {
+    case 0: return DOMID_SELF;
+    case 1: case 2: return self_domid;
+    case 3: return static_cast<domid_t>(r.below(4)); // a neighbour, dom0 (absent) ...
+    case 4: return static_cast<domid_t>(0x7ff0 + r.below(16));
+    default: return static_cast<domid_t>(r.next());
+    }
+}
+uint32_t random_ref(Rng& r) {
+    return r.below(4) ? first_self_ref - 2 + static_cast<uint32_t>(r.below(nr_grant_pages + 4))
+                      : static_cast<uint32_t>(random_word(r));
+}
+uint64_t random_map_addr(Rng& r) { return (map_area_gfn + r.below(256)) << 12; }
+
+void random_copy_side(Rng& r, gnttab_copy_t::gnttab_copy_ptr& side, bool gref) {
+    if (gref) side.u.ref = random_ref(r);
+    else side.u.gmfn = r.below(8) ? gfn_of(grant_pages[r.below(nr_grant_pages)]) : map_area_gfn + r.below(256);
+    side.domid = gref ? random_domid(r) : (r.below(8) ? DOMID_SELF : random_domid(r));
+    side.offset = static_cast<uint16_t>(r.below(4) ? r.below(4096) : r.next());
+}
+
+Call grant_call(Rng& r) {
+    Call c{};
+    c.nr = __HYPERVISOR_grant_table_op;
+    const unsigned n = 1 + static_cast<unsigned>(r.below(16));
+    memset(grant_batch, 0, sizeof(grant_batch));
+    switch (r.below(4)) {
+    case 0: {
+        c.a[0] = GNTTABOP_map_grant_ref;
+        auto* ops = reinterpret_cast<gnttab_map_grant_ref_t*>(grant_batch);
+        for (unsigned i = 0; i < n; ++i) {
+            ops[i].host_addr = random_map_addr(r);
+            ops[i].flags = r.below(4) ? GNTMAP_host_map | (r.below(2) ? GNTMAP_readonly : 0)
+                                      : static_cast<uint32_t>(r.below(32));
+            ops[i].ref = random_ref(r);
+            ops[i].dom = random_domid(r);
+        }
+        break;
+    }
+    case 1: {
+        c.a[0] = GNTTABOP_unmap_grant_ref;
+        auto* ops = reinterpret_cast<gnttab_unmap_grant_ref_t*>(grant_batch);
+        for (unsigned i = 0; i < n; ++i) {
+            ops[i].host_addr = r.below(8) ? random_map_addr(r) : 0;
+            ops[i].handle = static_cast<grant_handle_t>(r.below(4) ? r.below(64) : r.next());
+        }
+        break;
+    }
+    case 2: {
+        c.a[0] = GNTTABOP_copy;
+        auto* ops = reinterpret_cast<gnttab_copy_t*>(grant_batch);
+        for (unsigned i = 0; i < n; ++i) {
+            ops[i].flags = static_cast<uint16_t>(r.below(4) ? r.below(4) : r.next()); // source_gref, dest_gref
+            random_copy_side(r, ops[i].source, ops[i].flags & GNTCOPY_source_gref);
+            random_copy_side(r, ops[i].dest, ops[i].flags & GNTCOPY_dest_gref);
+            ops[i].len = static_cast<uint16_t>(r.below(4) ? r.below(4097) : r.next());
+        }
+        break;
+    }
+    default: {
+        c.a[0] = GNTTABOP_swap_grant_ref;
+        auto* ops = reinterpret_cast<gnttab_swap_grant_ref_t*>(grant_batch);
+        for (unsigned i = 0; i < n; ++i) {
+            ops[i].ref_a = random_ref(r);
+            ops[i].ref_b = random_ref(r);
+        }
+        break;
+    }
+    }
+    c.a[1] = reinterpret_cast<uint64_t>(grant_batch);
+    c.a[2] = n;
+    return c;
+}
+
+/// Elements of the structured grant batches that succeeded, by op.
+unsigned grant_okay[4], grant_tried[4];
+
+void tally_grant_batch(const Call& c) {
+    const unsigned n = static_cast<unsigned>(c.a[2]);
+    for (unsigned i = 0; i < n; ++i) {
+        int16_t st;
+        unsigned k;
+        switch (c.a[0]) {
+        case GNTTABOP_map_grant_ref: k = 0, st = reinterpret_cast<gnttab_map_grant_ref_t*>(grant_batch)[i].status; break;
+        case GNTTABOP_unmap_grant_ref: k = 1, st = reinterpret_cast<gnttab_unmap_grant_ref_t*>(grant_batch)[i].status; break;
+        case GNTTABOP_copy: k = 2, st = reinterpret_cast<gnttab_copy_t*>(grant_batch)[i].status; break;
+        default: k = 3, st = reinterpret_cast<gnttab_swap_grant_ref_t*>(grant_batch)[i].status; break;
+        }
+        ++grant_tried[k];
+        grant_okay[k] += st == GNTST_okay;
+    }
+}
+
 Call random_call(Rng& r) {
     Call c{};
     // Mostly the families a PVH guest uses, else any of 0..63, sometimes anything.
@@ -143,6 +275,7 @@ Call random_call(Rng& r) {
         __HYPERVISOR_vcpu_op, __HYPERVISOR_hvm_op, __HYPERVISOR_event_channel_op, __HYPERVISOR_grant_table_op,
         __HYPERVISOR_physdev_op, __HYPERVISOR_vm_assist, __HYPERVISOR_set_timer_op,
     };
+    if (grants_ready && r.below(10) == 0) return grant_call(r);
     const uint64_t pick = r.below(20);
     c.nr = pick == 0   ? static_cast<unsigned>(r.next())
            : pick == 1 ? 64 + static_cast<unsigned>(r.below(1000))
@@ -197,6 +330,7 @@ TEST_CASE("hostile.random_hypercalls") {
     const uint64_t trace_from = option_u64("hostile.trace", ~uint64_t{0});
     printf("  seed %lu, %lu hypercalls (replay: hostile.seed=%lu)\n", seed, iterations, seed);
     Rng r{seed};
+    grant_to_self();
     unsigned ok = 0, enosys = 0, other_err = 0, odd = 0;
     for (uint64_t i = 0; i < iterations; ++i) {
         const Call c = random_call(r);
@@ -206,6 +340,8 @@ TEST_CASE("hostile.random_hypercalls") {
                    c.a[4]);
         }
         const long rc = hypercall(c.nr, c.a[0], c.a[1], c.a[2], c.a[3], c.a[4]);
+        if (c.nr == __HYPERVISOR_grant_table_op && c.a[1] == reinterpret_cast<uint64_t>(grant_batch) && rc == 0)
+            tally_grant_batch(c);
         if (rc >= 0) ++ok;
         else if (rc == -static_cast<long>(cxen::Errno::XEN_ENOSYS)) ++enosys;
         else if (rc >= -4095) ++other_err;
@@ -218,6 +354,8 @@ TEST_CASE("hostile.random_hypercalls") {
     }
     end_raw_line();
     printf("  results: %u ok, %u -ENOSYS, %u other errors, %u odd\n", ok, enosys, other_err, odd);
+    printf("  grant elements okay: map %u/%u, unmap %u/%u, copy %u/%u, swap %u/%u\n", grant_okay[0], grant_tried[0],
+           grant_okay[1], grant_tried[1], grant_okay[2], grant_tried[2], grant_okay[3], grant_tried[3]);
     CHECK_EQ(odd, 0u);
     CHECK_GT(enosys + other_err, 0u);
 }
