@@ -525,7 +525,7 @@ Status evtchn_reset(Domain& cur, domid_t dom, bool resume, bool* preempted) {
     unsigned closed = 0;
     for (EvtchnPort p = 1; p < valid; ++p) {
         if (port_ref(e, p).state.load() == EvtchnState::free) continue;
-        if (preempted && closed && closed % 64 == 0 && hypercall_preempt_check()) {
+        if (preempted && closed && closed % hypercall_preempt_interval == 0 && hypercall_preempt_check()) {
             e.reset_in_progress = true;
             *preempted = true;
             return ok_status();

@@ -40,6 +40,19 @@ Lookup lookup(Domain& cd, domid_t dom, Domain*& out) {
     return out->gnttab ? Lookup::ok : Lookup::no_domain;
 }
 
+/// lookup() for the ops that answer in a GNTST status: the domain (whose
+/// table exists), or nullptr with `status` set to _bad_domain or
+/// _permission_denied.
+Domain* lookup_for_status_op(Domain& cd, domid_t dom, int16_t& status) {
+    Domain* d = nullptr;
+    switch (lookup(cd, dom, d)) {
+    case Lookup::no_domain: status = raw(GrantStatus::bad_domain); return nullptr;
+    case Lookup::denied: status = raw(GrantStatus::permission_denied); return nullptr;
+    case Lookup::ok: break;
+    }
+    return d;
+}
+
 template <typename T> Result<T*> alloc_array(size_t n) {
     void* p = TRY(xmalloc_bytes(sizeof(T) * (n ? n : 1), alignof(T) < 16 ? 16 : alignof(T)));
     memset(p, 0, sizeof(T) * (n ? n : 1));
@@ -367,12 +380,8 @@ void gnttab_set_frame_gfn(Domain& d, uint64_t idx, bool status, Gfn gfn) {
 
 void gnttab_setup_table(Domain& cd, gnttab_setup_table_t& op,
                         bool (*put_frame)(void* ctx, uint32_t i, uint64_t gfn), void* ctx) {
-    Domain* d = nullptr;
-    switch (lookup(cd, op.dom, d)) {
-    case Lookup::no_domain: op.status = raw(GrantStatus::bad_domain); return;
-    case Lookup::denied: op.status = raw(GrantStatus::permission_denied); return;
-    case Lookup::ok: break;
-    }
+    Domain* d = lookup_for_status_op(cd, op.dom, op.status);
+    if (!d) return;
     GrantTable& gt = *d->gnttab;
     WriteGuard g(gt.lock);
     if (op.nr_frames > gt.max_frames || !grow(gt, op.nr_frames)) {
@@ -390,12 +399,8 @@ void gnttab_setup_table(Domain& cd, gnttab_setup_table_t& op,
 }
 
 void gnttab_query_size(Domain& cd, gnttab_query_size_t& op) {
-    Domain* d = nullptr;
-    switch (lookup(cd, op.dom, d)) {
-    case Lookup::no_domain: op.status = raw(GrantStatus::bad_domain); return;
-    case Lookup::denied: op.status = raw(GrantStatus::permission_denied); return;
-    case Lookup::ok: break;
-    }
+    Domain* d = lookup_for_status_op(cd, op.dom, op.status);
+    if (!d) return;
     GrantTable& gt = *d->gnttab;
     ReadGuard g(gt.lock);
     op.nr_frames = gt.nr_frames;
@@ -510,12 +515,8 @@ Status gnttab_get_version(Domain& cd, gnttab_get_version_t& op) {
 
 void gnttab_get_status_frames(Domain& cd, gnttab_get_status_frames_t& op,
                               bool (*put_frame)(void* ctx, uint32_t i, uint64_t gfn), void* ctx) {
-    Domain* d = nullptr;
-    switch (lookup(cd, op.dom, d)) {
-    case Lookup::no_domain: op.status = raw(GrantStatus::bad_domain); return;
-    case Lookup::denied: op.status = raw(GrantStatus::permission_denied); return;
-    case Lookup::ok: break;
-    }
+    Domain* d = lookup_for_status_op(cd, op.dom, op.status);
+    if (!d) return;
     GrantTable& gt = *d->gnttab;
     ReadGuard g(gt.lock);
     // Xen's limit_max is the same bound for a translated guest.

@@ -105,14 +105,13 @@ long get_version(Vcpu& v, uint64_t uop) {
 
 // A batch of T: copy element i in, run `core`, copy back the whole element
 // (map: status, handle, dev_bus_addr) or only its status field. Every
-// `preempt_every` elements, if other work waits on this pCPU, the rest
+// hypercall_preempt_interval elements, if other work waits on this pCPU, the rest
 // becomes a continuation (cmd, uop past the done elements, the remaining
 // count), as Xen's gnttab_*_op loops do.
-constexpr uint32_t preempt_every = 64;
 template <typename T, size_t out_off, size_t out_len>
 long batch(Vcpu& v, uint32_t cmd, uint64_t uop, uint32_t count, void (*core)(Domain&, T&)) {
     for (uint32_t i = 0; i < count; ++i) {
-        if (i && i % preempt_every == 0 && hypercall_preempt_check()) {
+        if (i && i % hypercall_preempt_interval == 0 && hypercall_preempt_check()) {
             hypercall_create_continuation(v, 3, {{cmd, uop + uint64_t{i} * sizeof(T), count - i, 0, 0}});
             return 0;
         }

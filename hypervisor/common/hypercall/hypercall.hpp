@@ -24,6 +24,9 @@ long do_hypercall(Vcpu& v, uint64_t nr, const HypercallArgs& args);
 /// point and continue later? True when softirqs (timers, the scheduler) are
 /// pending on this pCPU: nothing runs there until the hypercall returns.
 bool hypercall_preempt_check();
+/// How many elements a long hypercall handles between two preempt checks
+/// (grant batches, memory_op extents, EVTCHNOP_reset's ports).
+constexpr unsigned hypercall_preempt_interval = 64;
 
 /// Xen's hypercall_create_continuation(): when the current hypercall of v
 /// returns, its result is discarded and the guest re-executes the same

@@ -227,12 +227,13 @@ long reservation(Vcpu& cur, unsigned op, uint64_t start_extent, uint64_t arg) {
         return static_cast<long>(start_extent);
     }
     const uint64_t list = reinterpret_cast<uint64_t>(r.extent_start.p);
-    // With work waiting on this pCPU, stop every 64 extents and continue
-    // from extent i in a re-executed hypercall (Xen's memory_op encodes it
-    // in cmd above MEMOP_EXTENT_SHIFT, as the guest may too).
+    // With work waiting on this pCPU, stop every hypercall_preempt_interval
+    // extents and continue from extent i in a re-executed hypercall (Xen's
+    // memory_op encodes it in cmd above MEMOP_EXTENT_SHIFT, as the guest may
+    // too).
     uint64_t i = start_extent;
     for (; i < r.nr_extents; ++i) {
-        if (i != start_extent && (i - start_extent) % 64 == 0 && hypercall_preempt_check()) {
+        if (i != start_extent && (i - start_extent) % hypercall_preempt_interval == 0 && hypercall_preempt_check()) {
             hypercall_create_continuation(cur, 2, {{op | (i << memop_extent_shift), arg, 0, 0, 0}});
             return 0;
         }
