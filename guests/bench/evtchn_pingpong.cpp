@@ -41,9 +41,8 @@ TEST_CASE("bench.evtchn_pingpong") {
     const unsigned total = 8 + batches * per_batch; // 8 warm-up round trips
     long port = -1;
     if (role_is("ping")) {
-        port = alloc_unbound(DOMID_SELF, static_cast<domid_t>(peer));
+        port = offer_masked_port(si, static_cast<domid_t>(peer));
         REQUIRE(port > 0);
-        mask(si, port);
         REQUIRE(spin_event(si, port)); // pong's hello: it is bound
         // Timed loops count failures: a passing REQUIRE/CHECK prints a line.
         unsigned failures = 0;
@@ -60,11 +59,8 @@ TEST_CASE("bench.evtchn_pingpong") {
                per_trip[batches / 2], per_trip[0], per_trip[batches - 1], batches, per_batch);
         CHECK(per_trip[0] > 0u);
     } else {
-        port = bind_offered_port(static_cast<domid_t>(peer));
+        port = connect_to_offered_port(si, static_cast<domid_t>(peer)); // sends the hello
         REQUIRE(port > 0);
-        mask(si, port);
-        clear_pending(si, port); // binding left it pending (lost-notification guard)
-        REQUIRE_OK(send(port));  // hello
         unsigned done = 0;
         for (; done < total; ++done)
             if (!spin_event(si, port) || send(port) != 0) break;

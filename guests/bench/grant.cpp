@@ -61,20 +61,16 @@ TEST_CASE("bench.grant") {
             __atomic_thread_fence(__ATOMIC_SEQ_CST);
             e[first_ref + i].flags = GTF_permit_access;
         }
-        const long p = alloc_unbound(DOMID_SELF, peer);
+        const long p = offer_masked_port(si, peer);
         REQUIRE(p > 0);
         port = static_cast<evtchn_port_t>(p);
-        mask(si, port);
         REQUIRE(wait_event()); // the mapper is bound: the grants are in place
         REQUIRE(send(port) == 0);
         REQUIRE(wait_event()); // done
     } else {
-        const long p = bind_offered_port(peer);
+        const long p = connect_to_offered_port(si, peer); // sends the hello
         REQUIRE(p > 0);
         port = static_cast<evtchn_port_t>(p);
-        mask(si, port);
-        clear_pending(si, port);
-        REQUIRE(send(port) == 0);
         REQUIRE(wait_event()); // granted
 
         static uint64_t per[batches];

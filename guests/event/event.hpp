@@ -153,4 +153,24 @@ inline bool wait_port(shared_info* si, evtchn_port_t port) {
     return false;
 }
 
+/// The offering side of a two-domain channel: a masked port that `peer`
+/// may bind (events are polled, never taken as upcalls). Port or -errno.
+inline long offer_masked_port(shared_info* si, domid_t peer) {
+    const long p = alloc_unbound(DOMID_SELF, peer);
+    if (p > 0) mask(si, static_cast<evtchn_port_t>(p));
+    return p;
+}
+
+/// The binding side: bind the port `peer` offered (bind_offered_port()),
+/// mask it, clear the pending bit the bind leaves (Xen's guard against lost
+/// notifications) and send the peer a hello. Port, or -1.
+inline long connect_to_offered_port(shared_info* si, domid_t peer) {
+    const long p = bind_offered_port(peer);
+    if (p <= 0) return -1;
+    const auto port = static_cast<evtchn_port_t>(p);
+    mask(si, port);
+    clear_pending(si, port);
+    return send(port) == 0 ? p : -1;
+}
+
 } // namespace cxen::guest::event

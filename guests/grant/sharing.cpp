@@ -70,20 +70,16 @@ void signal() { (void)send(port); }
 bool wait() { return wait_port(si, port); }
 
 bool connect_as_granter(domid_t peer) {
-    const long p = alloc_unbound(DOMID_SELF, peer);
+    const long p = offer_masked_port(si, peer);
     if (p <= 0) return false;
     port = static_cast<evtchn_port_t>(p);
-    mask(si, port);
     return wait(); // the mapper's hello
 }
 
 bool connect_as_mapper(domid_t peer) {
-    const long p = bind_offered_port(peer);
-    if (p < 0) return false;
+    const long p = connect_to_offered_port(si, peer); // sends the hello
+    if (p <= 0) return false;
     port = static_cast<evtchn_port_t>(p);
-    mask(si, port);
-    clear_pending(si, port);
-    signal(); // hello
     return true;
 }
 
