@@ -24,11 +24,6 @@ uint64_t xgetbv0() {
     return (uint64_t{hi} << 32) | lo;
 }
 } // namespace
-// The hypervisor itself never touches these registers (-mgeneral-regs-only),
-// so a vCPU's state stays in the hardware across exits and is saved and
-// restored only around vcpu_run().
-
-
 const FpuCaps& fpu() {
     if (!fpu_probed) {
         const auto l1 = x86::cpuid(1);
@@ -39,6 +34,7 @@ const FpuCaps& fpu() {
             fpu_caps.xsave = true;
             const uint64_t host = x86::cpuid(0xd, 0).eax;
             fpu_caps.xcr0_mask = host & (xcr0_x87 | xcr0_sse | ((l1.ecx & (1u << 28)) ? xcr0_avx : 0));
+            fpu_caps.xsave_mask = host | xcr0_x87 | xcr0_sse;
             fpu_caps.xsaveopt = x86::cpuid(0xd, 1).eax & 1;
         }
         fpu_probed = true;
@@ -69,15 +65,24 @@ void fpu_reset(Vcpu& v) {
     v.arch.xcr0 = xcr0_x87;
 }
 
+// Why every switch uses all components (fpu().xsave_mask), whatever the
+// guest's XCR0 (as Xen switches with xcr0_accum, the union of every XCR0 the
+// vCPU ever had):
+//  - XRSTOR raises #GP when the area's XSTATE_BV names a component outside
+//    XCR0. XSAVE leaves the XSTATE_BV bits outside its RFBM untouched, so a
+//    guest that saved AVX state and then lowered XCR0 would make a restore
+//    with its own XCR0 fault in the hypervisor.
+//  - A restore with the full mask puts every component the area does not
+//    name into its init state, so a vCPU that enables a component later
+//    never reads what the previous vCPU on this pCPU left in it.
+// The area is one page and only ever written by XSAVE and fpu_reset(), so
+// its header stays valid (XCOMP_BV zero: standard format).
 void fpu_load(Vcpu& v) {
     const FpuCaps& f = fpu();
     const uint64_t want = CR4_OSFXSR | CR4_OSXMMEXCPT | (f.xsave ? CR4_OSXSAVE : 0);
     if (const uint64_t cr4 = x86::read_cr4(); (cr4 & want) != want) x86::write_cr4(cr4 | want);
     if (f.xsave) {
-        // XSAVE/XRSTOR manage SSE state only when XCR0[1] is set, but a guest
-        // uses SSE whatever its XCR0: switch with x87|SSE added (as Xen's
-        // xcr0_accum | XSTATE_FP_SSE), then give the guest its own XCR0.
-        const uint64_t mask = v.arch.xcr0 | xcr0_x87 | xcr0_sse;
+        const uint64_t mask = f.xsave_mask;
         xsetbv0(mask);
         __asm__ volatile("xrstor64 (%0)" ::"r"(v.arch.fpu_area), "a"(static_cast<uint32_t>(mask)),
                          "d"(static_cast<uint32_t>(mask >> 32))
@@ -91,7 +96,7 @@ void fpu_load(Vcpu& v) {
 void fpu_save(Vcpu& v) {
     if (fpu().xsave) {
         sync_guest_xcr0(v);
-        const uint64_t mask = v.arch.xcr0 | xcr0_x87 | xcr0_sse;
+        const uint64_t mask = fpu().xsave_mask;
         xsetbv0(mask);
         __asm__ volatile("xsave64 (%0)" ::"r"(v.arch.fpu_area), "a"(static_cast<uint32_t>(mask)),
                          "d"(static_cast<uint32_t>(mask >> 32))

@@ -45,6 +45,9 @@ struct FpuCaps {
     bool xsave = false;
     bool xsaveopt = false;
     uint64_t xcr0_mask = xcr0_x87 | xcr0_sse; ///< what guests may enable: x87, SSE, AVX
+    /// Every component the pCPU supports: the RFBM and XCR0 of every switch
+    /// (a guest XSETBV that is not intercepted can enable any of them).
+    uint64_t xsave_mask = xcr0_x87 | xcr0_sse;
 };
 /// Probed on the boot CPU by the first vcpu_arch_init() (all pCPUs alike).
 const FpuCaps& fpu();
