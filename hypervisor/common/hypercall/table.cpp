@@ -25,6 +25,7 @@ constexpr Entry table[] = {
     {__HYPERVISOR_physdev_op, "physdev_op", do_physdev_op},
     {__HYPERVISOR_vm_assist, "vm_assist", do_vm_assist},
     {__HYPERVISOR_set_timer_op, "set_timer_op", do_set_timer_op},
+    {__HYPERVISOR_sysctl, "sysctl", do_sysctl},
 };
 const Entry* find(uint64_t nr) {
     for (const Entry& e : table)
