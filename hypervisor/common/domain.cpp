@@ -216,6 +216,13 @@ Domain* domain_by_id(Domid domid) {
     return nullptr;
 }
 
+Domain* domain_by_name(const char* name) {
+    IrqSpinGuard g(domain_lock);
+    for (Domain* d : domains)
+        if (d && strcmp(d->name, name) == 0) return d;
+    return nullptr;
+}
+
 unsigned nr_domains() {
     IrqSpinGuard g(domain_lock);
     return domain_count;

@@ -153,6 +153,8 @@ inline bool domain_is_paused(const Domain& d) { return d.pause_count.load() != 0
 /// Crash d alone, saying why (a triple fault, an invalid state ...).
 void domain_crash(Domain& d, const char* why);
 Domain* domain_by_id(Domid domid);
+/// The domain called `name`, or nullptr (names are unique when not empty, as libxl's).
+Domain* domain_by_name(const char* name);
 /// Free d and everything it holds now. Only for domains none of whose vCPUs
 /// can be running: the reaper after domain_shutdown(), and host tests.
 void domain_destroy(Domain& d);
