@@ -216,6 +216,13 @@ Domain* domain_by_id(Domid domid) {
     return nullptr;
 }
 
+Domain* domain_by_name(const char* name) {
+    IrqSpinGuard g(domain_lock);
+    for (Domain* d : domains)
+        if (d && strcmp(d->name, name) == 0) return d;
+    return nullptr;
+}
+
 unsigned nr_domains() {
     IrqSpinGuard g(domain_lock);
     return domain_count;
@@ -229,15 +236,15 @@ void domain_console_write(Domain& d, const char* s, size_t len) {
     IrqSpinGuard guard(d.console_lock); // before the global console lock (printk)
     for (size_t i = 0; i < len; ++i) {
         const char c = s[i];
-        const char shown = (c >= 32 && c < 127) || c == '\t' ? c : '?'; // guest bytes never reach the log raw
+        const bool shown = (c >= 32 && c < 127) || c == '\t'; // guest bytes never reach the log raw
         if (c != '\n' && d.console_len < sizeof(d.console_line) - 2) {
-            if (c != '\r') d.console_line[d.console_len++] = shown;
+            if (shown) d.console_line[d.console_len++] = c;
             continue;
         }
         d.console_line[d.console_len++] = '\n';
-        console_write_prefixed(prefix, d.console_line, d.console_len);
+        if (guest_log_ratelimit(d, LogLevel::debug)) console_write_prefixed(prefix, d.console_line, d.console_len);
         d.console_len = 0;
-        if (c != '\n' && c != '\r') d.console_line[d.console_len++] = shown; // the line was full
+        if (c != '\n' && shown) d.console_line[d.console_len++] = c; // the line was full
     }
 }
 

@@ -13,6 +13,7 @@
 
 #include "arch/p2m.hpp"
 #include "arch/vcpu.hpp"
+#include "common/console/guest_log.hpp"
 #include "common/lib/result.hpp"
 #include "common/lib/spinlock.hpp"
 #include "common/time/timer_queue.hpp"
@@ -109,6 +110,7 @@ struct Domain {
     SpinLock console_lock;       ///< console_line/len: console_io on any pCPU, the PV console timer
     char console_line[256] = {}; ///< partial console line awaiting its newline
     unsigned console_len = 0;
+    LogRateLimit log_ratelimit;  ///< what d makes the hypervisor print (guest_log.hpp)
 
     // ---- guest-shared state (memory_op, hvm_op) ----
     ::shared_info* shared_info = nullptr; ///< hypervisor-owned page (XENMAPSPACE_shared_info)
@@ -151,6 +153,8 @@ inline bool domain_is_paused(const Domain& d) { return d.pause_count.load() != 0
 /// Crash d alone, saying why (a triple fault, an invalid state ...).
 void domain_crash(Domain& d, const char* why);
 Domain* domain_by_id(Domid domid);
+/// The domain called `name`, or nullptr (names are unique when not empty, as libxl's).
+Domain* domain_by_name(const char* name);
 /// Free d and everything it holds now. Only for domains none of whose vCPUs
 /// can be running: the reaper after domain_shutdown(), and host tests.
 void domain_destroy(Domain& d);
@@ -161,7 +165,10 @@ unsigned nr_domains();
 using AllDomainsGoneHook = void (*)(bool all_powered_off);
 void set_all_domains_gone_hook(AllDomainsGoneHook hook);
 
-/// Append guest console bytes; complete lines go to the log as "(dN) ...".
+/// Append guest console bytes; complete lines go to the log as "(dN) ...",
+/// at most 254 characters each, within d's rate limit (guest_log.hpp).
+/// Bytes other than printable ASCII and tab are dropped, as in Xen's
+/// guest_console_write.
 void domain_console_write(Domain& d, const char* s, size_t len);
 
 } // namespace cxen

@@ -19,6 +19,7 @@
 #include "common/boot/multiboot.hpp"
 #include "common/boot/phys_reader.hpp"
 #include "common/cmdline/cmdline.hpp"
+#include "common/console/guest_log.hpp"
 #include "common/console/printk.hpp"
 #include "common/lib/panic.hpp"
 #include "common/lib/string.hpp"
@@ -43,6 +44,7 @@ AcpiInfo acpi_info;
 char opt_console[32] = "com1";
 char opt_com1[64] = "115200,8n1";
 char opt_loglvl[32] = "info";
+char opt_guest_loglvl[32] = "none/all";
 char opt_console_timestamps[16] = "none";
 char opt_selftest[128] = "";
 uint64_t opt_qemu_debug_exit = 0;
@@ -53,6 +55,7 @@ const Param options[] = {
     {"console", ParamType::string, opt_console, sizeof(opt_console), nullptr},
     {"com1", ParamType::string, opt_com1, sizeof(opt_com1), nullptr},
     {"loglvl", ParamType::string, opt_loglvl, sizeof(opt_loglvl), nullptr},
+    {"guest_loglvl", ParamType::string, opt_guest_loglvl, sizeof(opt_guest_loglvl), nullptr},
     {"console_timestamps", ParamType::string, opt_console_timestamps, sizeof(opt_console_timestamps), nullptr},
     {"maxcpus", ParamType::integer, &opt_maxcpus, 0, nullptr},
     {"nosmp", ParamType::boolean, &opt_nosmp, 0, nullptr},
@@ -122,6 +125,9 @@ void console_setup() {
     LogLevel level;
     bool none;
     if (parse_log_level(opt_loglvl, level, none)) set_log_threshold(none ? LogLevel::error : level);
+    GuestLogThresholds guest;
+    if (parse_guest_log_level(opt_guest_loglvl, guest)) set_guest_log_thresholds(guest);
+    else log(LogLevel::warning, "Bad guest_loglvl= '%s', using none/all\n", opt_guest_loglvl);
     if (strcmp(opt_console, "none") == 0) {
         serial_disable();
         return;

@@ -23,11 +23,6 @@ constexpr const char* action_names[] = {
 static_assert(sizeof(action_names) / sizeof(action_names[0]) ==
               static_cast<size_t>(Action::soft_reset) + 1);
 
-bool is_name_char(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-           c == '.' || c == '-';
-}
-
 Status copy_string(const CfgSetting& s, char* dst, size_t size, CfgError& err) {
     const char* v = TRY(cfg_string(s, err));
     const size_t n = strlen(v);
@@ -42,30 +37,9 @@ Status set_integer(const CfgSetting& s, int64_t min, int64_t max, T& field, CfgE
     return ok_status();
 }
 
-Status apply_name(const CfgSetting& s, DomainConfig& d, CfgError& err) {
-    TRY(copy_string(s, d.name, sizeof(d.name), err));
-    char got[48];
-    const char* name = d.name;
-    if (!name[0]) return cfg_setting_error(err, s, "must not be empty");
-    if (name[0] == '-') return cfg_setting_error(err, s, "must not start with '-'");
-    bool all_digits = true;
-    for (const char* c = name; *c; ++c) {
-        all_digits = all_digits && *c >= '0' && *c <= '9';
-        if (is_name_char(*c)) continue;
-        const auto b = static_cast<unsigned char>(*c);
-        return cfg_setting_error(err, s,
-                                 (b >= 0x20 && b < 0x7f)
-                                     ? "invalid character '%c' in %s (allowed: letters, digits, "
-                                       "'_', '.' and '-')"
-                                     : "invalid character 0x%02x in %s (allowed: letters, digits, "
-                                       "'_', '.' and '-')",
-                                 b, cfg_describe_value(s.value, got, sizeof(got)));
-    }
-    if (all_digits)
-        return cfg_setting_error(err, s, "%s is all digits, which xl would read as a domain ID",
-                                 cfg_describe_value(s.value, got, sizeof(got)));
-    return ok_status();
-}
+// libxl's rule (libxl__domain_rename): any string; a non-empty one must
+// not name another domain, which the builder checks when it creates it.
+Status apply_name(const CfgSetting& s, DomainConfig& d, CfgError& err) { return copy_string(s, d.name, sizeof(d.name), err); }
 
 Status apply_type(const CfgSetting& s, DomainConfig& d, CfgError& err) {
     const char* v = TRY(cfg_string(s, err));

@@ -86,9 +86,9 @@ using CfgWarnFn = void (*)(void* ctx, const char* message);
 /// ignored with a warning, as in xl.
 ///
 /// Rules (message examples after "FILE:LINE: "):
-/// - name: required; 1..63 characters from [A-Za-z0-9_.-], not starting with
-///   '-' and not all digits ("name: ..."); xl itself checks only that it is
-///   set and unique.
+/// - name: required, any string of at most 63 bytes, as libxl (which has
+///   no length limit): "web~1", "-x", "42" and "" are names. Uniqueness of
+///   non-empty names is checked when the domain is created.
 /// - type: only "pvh" (exact spelling); "pv" and "hvm" are unsupported,
 ///   anything else unknown. builder ("generic" = pv, "hvm") is likewise
 ///   unsupported.

@@ -47,6 +47,11 @@ void emit_locked(const char* prefix, const char* s, size_t len) {
 
 void vlog(LogLevel level, const char* fmt, va_list ap) {
     if (level > threshold) return;
+    vprintk_unfiltered(fmt, ap);
+}
+} // namespace
+
+void vprintk_unfiltered(const char* fmt, va_list ap) {
     char buf[512];
     int n = vsnprintf(buf, sizeof(buf), fmt, ap);
     size_t len = n < 0 ? 0 : static_cast<size_t>(n);
@@ -54,7 +59,6 @@ void vlog(LogLevel level, const char* fmt, va_list ap) {
     IrqSpinGuard guard(console_lock);
     emit_locked("(XEN) ", buf, len);
 }
-} // namespace
 
 void set_log_threshold(LogLevel t) { threshold = t; }
 void set_console_timestamps(bool on) { timestamps = on; }

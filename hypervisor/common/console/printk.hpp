@@ -4,6 +4,7 @@
 // console lock, so lines from different CPUs do not interleave.
 #pragma once
 
+#include <cstdarg>
 #include <cstddef>
 #include <cstdint>
 
@@ -27,6 +28,9 @@ bool parse_log_level(const char* s, LogLevel& out, bool& none);
 
 void printk(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 void log(LogLevel level, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
+/// Print a "(XEN) " message whatever the log threshold: for messages that
+/// passed their own filter (guest_log.hpp's guest_loglvl).
+void vprintk_unfiltered(const char* fmt, va_list ap);
 
 /// Write console bytes with `prefix` at the start of each line, e.g. a
 /// domain's "(d1) " as Xen's guest_console_write does. Callers pass whole

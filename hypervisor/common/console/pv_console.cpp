@@ -34,7 +34,7 @@ void drain(PvConsole& pc, bool notify) {
     auto r = console_ring_drain(*pc.d, pc.ring_gpa, domain_console_write);
     if (!r || r.value().broken) {
         if (!pc.warned)
-            log(LogLevel::warning, "d%u: PV console ring %s; output ignored until the guest repairs it\n",
+            guest_log(*pc.d, LogLevel::warning, "d%u: PV console ring %s; output ignored until the guest repairs it\n",
                 pc.d->domid, r ? "indices are more than the ring apart" : "page is not accessible");
         pc.warned = true;
         return;

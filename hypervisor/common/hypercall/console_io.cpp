@@ -3,6 +3,15 @@
 // a Xen debug build does, so that early output of test kernels and Linux's
 // earlyprintk=xen reach the log. Reads return nothing until a console
 // daemon exists.
+//
+// A write is read in chunks of 128 bytes as Xen's guest_console_write;
+// between chunks, work pending on this pCPU stops it and the rest runs in
+// a continuation (count and buffer advanced). What it prints is the
+// domain's console lines, rate-limited (common/console/guest_log.hpp).
+// Unlike Xen, one call reads at most console_io_write_max bytes and ignores
+// the rest (returning 0 as for a full write): Xen would read all of up to
+// 4 GiB, which costs minutes of hypervisor time under emulation and prints
+// at most a few lines once the rate limit is reached.
 #include "abi/xen/xen.hpp"
 #include "arch/guest_access.hpp"
 #include "common/hypercall/hypercall.hpp"
@@ -15,9 +24,16 @@ long do_console_io(Vcpu& v, const HypercallArgs& args) {
     const uint64_t buf = args.a[2];
     switch (cmd) {
     case CONSOLEIO_write: {
+        const uint64_t todo = count < console_io_write_max ? count : console_io_write_max;
         char chunk[128];
-        for (uint64_t done = 0; done < count;) {
-            const size_t n = count - done < sizeof(chunk) ? count - done : sizeof(chunk);
+        for (uint64_t done = 0; done < todo;) {
+            if (done && hypercall_preempt_check()) {
+                // The continuation's count is what is left of the bounded
+                // write, so that the bound holds across continuations too.
+                hypercall_create_continuation(v, 3, {{CONSOLEIO_write, todo - done, buf + done, 0, 0}});
+                return 0;
+            }
+            const size_t n = todo - done < sizeof(chunk) ? todo - done : sizeof(chunk);
             if (!arch::copy_from_guest(v, buf + done, chunk, n)) return -static_cast<long>(Errno::XEN_EFAULT);
             domain_console_write(*v.domain, chunk, n);
             done += n;

@@ -77,7 +77,7 @@ long set_param(Vcpu& cur, uint64_t arg) {
         // no GSIs or PCI INTx, so only HVM_PARAM_CALLBACK_TYPE_VECTOR
         // delivers anything. Recorded here; the interrupt code reads it.
         if ((a.value >> 56) == HVM_PARAM_CALLBACK_TYPE_VECTOR)
-            log(LogLevel::info, "d%u: callback via vector %#lx\n", d.domid, a.value & 0xff);
+            guest_log(d, LogLevel::info, "d%u: callback via vector %#lx\n", d.domid, a.value & 0xff);
         break;
     case HVM_PARAM_X87_FIP_WIDTH:
         if (a.value != 0 && a.value != 4 && a.value != 8) return err(Errno::XEN_EINVAL);
@@ -121,7 +121,7 @@ long set_evtchn_upcall_vector(Vcpu& cur, uint64_t arg) {
     Domain& d = *cur.domain;
     if (op.vcpu >= d.max_vcpus || !d.vcpus[op.vcpu]) return err(Errno::XEN_ENOENT);
     Vcpu& v = *d.vcpus[op.vcpu];
-    log(LogLevel::info, "d%uv%u: upcall vector %02x\n", d.domid, v.vcpu_id, op.vector);
+    guest_log(d, LogLevel::info, "d%uv%u: upcall vector %02x\n", d.domid, v.vcpu_id, op.vector);
     v.upcall_vector = op.vector;
     if (v.vcpu_info && v.vcpu_info->evtchn_upcall_pending) arch::vcpu_pend_upcall(v); // hvm_assert_evtchn_irq()
     return 0;

@@ -37,6 +37,10 @@ constexpr unsigned hypercall_preempt_interval = 64;
 /// which sees one call.
 void hypercall_create_continuation(Vcpu& v, unsigned nargs, const HypercallArgs& args);
 
+/// The most bytes one CONSOLEIO_write reads (console_io.cpp); the rest of a
+/// longer write is ignored.
+constexpr uint64_t console_io_write_max = 64 * 1024;
+
 /// Name of a hypercall ("sched_op"), or nullptr when cxen has none.
 const char* hypercall_name(uint64_t nr);
 

@@ -69,4 +69,15 @@ TEST_F(DomainPauseTest, UnbalancedUnpauseIsABug) {
 }
 
 } // namespace
+// Names as libxl has them: any string, found again by domain_by_name().
+TEST_F(DomainPauseTest, DomainsAreFoundByName) {
+    auto other = domain_create(8, "invlpg~hap", 1);
+    ASSERT_TRUE(other.ok());
+    EXPECT_EQ(domain_by_name("invlpg~hap"), other.value());
+    EXPECT_EQ(domain_by_name("paused"), d);
+    EXPECT_EQ(domain_by_name("invlpg"), nullptr);
+    domain_destroy(*other.value());
+    EXPECT_EQ(domain_by_name("invlpg~hap"), nullptr);
+}
+
 } // namespace cxen

@@ -152,6 +152,10 @@ bool build_one(const BootInfo& bi, size_t cfg_idx, size_t kernel_idx, long ramdi
         return false;
     }
 
+    if (dom_cfg.name[0] && domain_by_name(dom_cfg.name)) { // libxl__domain_rename's rule
+        snprintf(fail.msg, sizeof(fail.msg), "%s: name: a domain called \"%s\" already exists", file, dom_cfg.name);
+        return false;
+    }
     // xl.cfg max_event_channels is Xen's max_evtchn_port: the highest port
     // number the domain may bind (libxl passes it as-is).
     auto created = domain_create(domid, dom_cfg.name, dom_cfg.vcpus, dom_cfg.max_event_channels,

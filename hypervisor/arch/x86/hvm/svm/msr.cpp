@@ -81,7 +81,7 @@ Exit on_msr(Vcpu& v, Vmcb& vm) {
         }
     }
     if (!ok) {
-        log(LogLevel::debug, "d%uv%u: %s of MSR %#x: #GP\n", v.domain->domid, v.vcpu_id,
+        guest_log(*v.domain, LogLevel::debug, "d%uv%u: %s of MSR %#x: #GP\n", v.domain->domid, v.vcpu_id,
             write ? "write" : "read", msr);
         inject_gp(vm);
         return Exit::resume;

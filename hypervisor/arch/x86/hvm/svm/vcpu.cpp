@@ -446,7 +446,7 @@ Exit on_npf(Vcpu& v, Vmcb& vm) {
             type = v.domain->p2m.lookup(Gfn{vm.exitinfo2 >> page_shift}).type;
         }
         if (type == P2mType::grant_map_ro) {
-            log(LogLevel::debug, "d%uv%u: write to a read-only grant mapping at gpa %#lx\n", v.domain->domid,
+            guest_log(*v.domain, LogLevel::debug, "d%uv%u: write to a read-only grant mapping at gpa %#lx\n", v.domain->domid,
                 v.vcpu_id, vm.exitinfo2);
             inject_gp(vm);
             return Exit::resume;
@@ -524,7 +524,7 @@ void hvm::write_hypercall_page(Vcpu& v, uint64_t gpa) {
         stub[8] = 0xc3; // ret
     }
     if (!copy_to_gpa(*v.domain, gpa, page, sizeof(page)))
-        log(LogLevel::warning, "d%u: hypercall page at bad gpa %#lx\n", v.domain->domid, gpa);
+        guest_log(*v.domain, LogLevel::warning, "d%u: hypercall page at bad gpa %#lx\n", v.domain->domid, gpa);
 }
 
 /// Carry out an ICR write of `src` (no vLAPIC lock held).
