@@ -490,7 +490,16 @@ Status evtchn_unmask(Domain& d, EvtchnPort port) {
     if (!e || !port_is_valid(*e, port)) return Err(Errno::XEN_EINVAL);
     Evtchn& chn = port_ref(*e, port);
     IrqSpinGuard g(chn.lock);
-    e->port_ops().unmask(d, domain_vcpu(d, chn.notify_vcpu_id.load()), port);
+    // Xen's evtchn_port_unmask(): a port that is not in use is ignored (0,
+    // as in Xen), and so is one the current ABI cannot name (ports bound
+    // under FIFO stay valid after a reset to 2-level). cxen's hypervisor
+    // ports stay unmaskable: they stand in for a console daemon's
+    // interdomain channel, and Linux unmasks a pending port through here.
+    const EvtchnState state = chn.state.load();
+    if (state == EvtchnState::free || state == EvtchnState::reserved) return ok_status();
+    const EvtchnPortOps& ops = e->port_ops();
+    if (port >= ops.max_ports()) return ok_status();
+    ops.unmask(d, domain_vcpu(d, chn.notify_vcpu_id.load()), port);
     return ok_status();
 }
 

@@ -70,7 +70,10 @@ void evtchn_notify_from_xen(Domain& d, EvtchnPort port);
 /// EVTCHNOP_bind_vcpu: change the notify vCPU of an unbound, interdomain
 /// or global-VIRQ port. Errors: -ENOENT no such vCPU, -EINVAL otherwise.
 [[nodiscard]] Status evtchn_bind_vcpu(Domain& d, EvtchnPort port, uint32_t vcpu);
-/// EVTCHNOP_unmask. Errors: -EINVAL port not valid.
+/// EVTCHNOP_unmask: clear the mask; if the port is pending, deliver it.
+/// A free or reserved port, or one the current ABI cannot name (>= 4096
+/// after a reset from FIFO to 2-level), is ignored, as in Xen.
+/// Errors: -EINVAL port not valid.
 [[nodiscard]] Status evtchn_unmask(Domain& d, EvtchnPort port);
 /// EVTCHNOP_reset: close every guest port of `dom` (hypervisor ports stay)
 /// and return it to the 2-level ABI (Xen 4.5+).
