@@ -627,8 +627,9 @@ Status vcpu_arch_init(Vcpu& v, uint64_t entry, uint64_t start_info_gpa) {
 }
 
 void vcpu_arch_destroy(Vcpu& v) {
-    // TODO(#3): a timer callback already running on v's pCPU is not waited for.
-    stop_timer(v.arch.lapic_timer);
+    // lapic_timer_fn may be running on v's pCPU and re-arms the timer:
+    // kill_timer() waits for it and keeps it from re-arming.
+    kill_timer(v.arch.lapic_timer);
     if (v.arch.vmcb) free_xenheap_pages(v.arch.vmcb, 0);
     v.arch.vmcb = nullptr;
     if (v.arch.fpu_area) free_xenheap_pages(v.arch.fpu_area, 0);
