@@ -64,13 +64,36 @@ void destroy(Domain* d) {
         last = --domain_count == 0;
     }
     log(LogLevel::info, "d%u: destroyed, memory returned\n", d->domid);
-    xdelete(d);
+    put_domain(*d); // the table's reference
     if (last && gone_hook) gone_hook(all_powered_off);
 }
 
 } // namespace
 
 void domain_destroy(Domain& d) { destroy(&d); }
+
+bool get_domain(Domain& d) {
+    uint32_t n = d.refcnt.load();
+    do {
+        if (n == 0) return false;
+    } while (!d.refcnt.compare_exchange_weak(n, n + 1));
+    return true;
+}
+
+void put_domain(Domain& d) {
+    const uint32_t before = d.refcnt.fetch_sub(1);
+    ASSERT(before > 0);
+    if (before != 1) return;
+    evtchn_domain_free(d); // closed at destroy; a holder could still lock it until now
+    xdelete(&d);
+}
+
+Domain* get_domain_by_id(Domid domid) {
+    IrqSpinGuard g(domain_lock); // in the table: the table's reference is still held
+    for (Domain* d : domains)
+        if (d && d->domid == domid) return get_domain(*d) ? d : nullptr;
+    return nullptr;
+}
 
 namespace {
 void reap(void* data) {
@@ -108,7 +131,7 @@ void free_partial_domain(Domain* d) {
     if (d->evtchn) evtchn_domain_destroy(*d);
     d->p2m.teardown(nullptr);
     if (d->shared_info) free_xenheap_pages(d->shared_info, 0);
-    xdelete(d);
+    put_domain(*d); // never in the table: nobody else has a reference
 }
 } // namespace
 

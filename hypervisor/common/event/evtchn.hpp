@@ -20,8 +20,12 @@ using EvtchnPort = uint32_t;
 /// Per-domain event-channel state, created with the domain.
 /// Errors: -ENOMEM.
 [[nodiscard]] Status evtchn_domain_init(Domain& d, uint32_t max_ports);
-/// Close every port (notifying remote ends) and free the state.
+/// Close every port (notifying remote ends); no port can be bound after.
+/// The port table stays until evtchn_domain_free(): another domain holding
+/// a reference to d may still take d's event lock.
 void evtchn_domain_destroy(Domain& d);
+/// Free the closed port table (put_domain() of the last reference).
+void evtchn_domain_free(Domain& d);
 
 /// Raise VIRQ `virq` bound on vCPU v (per-vCPU VIRQs such as VIRQ_TIMER);
 /// nothing happens if the guest has not bound it.

@@ -650,5 +650,63 @@ TEST_F(EvtchnTest, InterdomainChurnInBothDirectionsWithSendersEndsWithEveryPortC
     }
 }
 
+// ---- references to other domains (finding 9 of issue 10) ----
+
+// A reference keeps the Domain and its port table allocated after
+// domain_destroy(): closed, dead, out of the table; the last put frees it.
+TEST_F(EvtchnTest, AReferencedDomainOutlivesItsDestructionClosedAndDead) {
+    auto [l, r] = connect(*d1, *d2);
+    Domain* held = get_domain_by_id(2);
+    ASSERT_EQ(held, d2);
+    forget(d2);
+    domain_destroy(*d2);
+    EXPECT_EQ(get_domain_by_id(2), nullptr);
+    EXPECT_EQ(status_of(*d1, l).status, EVTCHNSTAT_unbound); // its end was closed
+    ASSERT_NE(held->evtchn, nullptr);                         // still there to lock
+    evtchn_alloc_unbound_t a{DOMID_SELF, 1, 0};
+    EXPECT_EQ(evtchn_alloc_unbound(*held, a).error(), Errno::XEN_EINVAL); // dead: no new ports
+    evtchn_bind_interdomain_t b{2, r, 0};
+    EXPECT_EQ(evtchn_bind_interdomain(*d1, b).error(), Errno::XEN_ESRCH);
+    EXPECT_TRUE(evtchn_close(*d1, l, true).ok());
+    ASSERT_TRUE(get_domain(*held)); // still counted: another reference can be taken
+    put_domain(*held);
+    put_domain(*held); // the last reference: freed (TearDown checks the heap)
+}
+
+// bind_interdomain and close reach the other domain between dropping and
+// taking locks; it is destroyed meanwhile on another thread. Without a
+// reference they locked freed memory (ASan) or a cleared port table.
+TEST_F(EvtchnTest, BindAndCloseRacingTheRemoteDomainsDestructionTouchNoFreedMemory) {
+    for (int round = 0; round < 100; ++round) {
+        Domain* victim = make(3, 1);
+        std::vector<EvtchnPort> offered;
+        for (int i = 0; i < 32; ++i) offered.push_back(unbound(*victim, 1));
+        std::atomic<bool> go{false};
+        std::thread binder([&] {
+            while (!go) std::this_thread::yield();
+            for (EvtchnPort p : offered) {
+                evtchn_bind_interdomain_t b{3, p, 0};
+                if (evtchn_bind_interdomain(*d1, b).ok()) (void)evtchn_close(*d1, b.local_port, true);
+            }
+        });
+        std::thread destroyer([&] {
+            while (!go) std::this_thread::yield();
+            for (int i = 0; i < round % 8; ++i) std::this_thread::yield();
+            domain_destroy(*victim);
+        });
+        go = true;
+        binder.join();
+        destroyer.join();
+        forget(victim);
+        // A port bound to the victim before it died was left unbound by it.
+        for (EvtchnPort p = 1; p < 40; ++p) {
+            const auto st = status_of(*d1, p).status;
+            EXPECT_TRUE(st == EVTCHNSTAT_closed || st == EVTCHNSTAT_unbound) << p;
+            if (st == EVTCHNSTAT_unbound) ASSERT_TRUE(evtchn_close(*d1, p, true).ok());
+        }
+        if (::testing::Test::HasFailure()) break;
+    }
+}
+
 } // namespace
 } // namespace cxen
