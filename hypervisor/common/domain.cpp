@@ -47,6 +47,7 @@ void destroy(Domain* d) {
             sched_remove_vcpu(*v);
             vcpu_timers_destroy(*v); // a queued Timer must not outlive its Vcpu
             arch::vcpu_arch_destroy(*v);
+            d->vcpus[i] = nullptr; // a referenced Domain outlives its vCPUs
             xdelete(v);
         }
     }
@@ -98,6 +99,10 @@ Domain* get_domain_by_id(Domid domid) {
 namespace {
 void reap(void* data) {
     auto* r = static_cast<Reaper*>(data);
+    // Off the run queues first (under each queue's lock): no pCPU can pick
+    // a vCPU after that, so one seen not running stays so.
+    for (unsigned i = 0; i < r->d->max_vcpus; ++i)
+        if (Vcpu* v = r->d->vcpus[i]) sched_remove_vcpu(*v);
     for (unsigned i = 0; i < r->d->max_vcpus; ++i) {
         Vcpu* v = r->d->vcpus[i];
         if (v && v->state.load() == VcpuState::running) { // still on a pCPU: look again soon
