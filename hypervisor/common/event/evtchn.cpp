@@ -538,7 +538,15 @@ Status evtchn_reset(Domain& cur, domid_t dom, bool resume, bool* preempted) {
     TRY(may_control(cur, *d));
     if (d != &cur) return Err(Errno::XEN_EINVAL); // Xen: unless a controller paused it
     EvtchnDomain& e = *d->evtchn;
-    if (resume && !e.reset_in_progress) return Err(Errno::XEN_EBUSY);
+    {
+        // Xen's d->next_evtchn: only EVTCHNOP_reset_cont continues a reset
+        // in progress; a second EVTCHNOP_reset meanwhile (another vCPU, or
+        // the guest not letting the continuation run) is -EBUSY, as is
+        // reset_cont with none in progress.
+        IrqSpinGuard g(e.lock);
+        if (resume != e.reset_in_progress) return Err(Errno::XEN_EBUSY);
+        e.reset_in_progress = true;
+    }
     if (preempted) *preempted = false;
     // Up to 131072 ports with FIFO: check for waiting work every 64 closes
     // (Xen's evtchn_reset() + EVTCHNOP_reset_cont). Closed ports stay
@@ -548,15 +556,14 @@ Status evtchn_reset(Domain& cur, domid_t dom, bool resume, bool* preempted) {
     for (EvtchnPort p = 1; p < valid; ++p) {
         if (port_ref(e, p).state.load() == EvtchnState::free) continue;
         if (preempted && closed && closed % hypercall_preempt_interval == 0 && hypercall_preempt_check()) {
-            e.reset_in_progress = true;
-            *preempted = true;
+            *preempted = true; // still in progress: reset_cont goes on
             return ok_status();
         }
         (void)evtchn_close(*d, p, true); // hypervisor ports refuse, and stay
         ++closed;
     }
-    e.reset_in_progress = false;
     DomainLocks locks(*d, nullptr);
+    e.reset_in_progress = false;
     if (e.active_ports - 1 > e.xen_ports) return Err(Errno::XEN_EAGAIN); // bound meanwhile
     if (e.fifo) {
         // Back to 2-level. Everyone who may hold the FIFO ops holds the

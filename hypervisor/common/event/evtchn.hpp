@@ -86,7 +86,8 @@ void evtchn_notify_from_xen(Domain& d, EvtchnPort port);
 /// Preemptible as Xen's: every 64 ports, if hypercall_preempt_check()
 /// says work waits on this pCPU, it stops with `*preempted` set and the
 /// reset marked in progress; the caller continues it with `resume` (Xen's
-/// EVTCHNOP_reset_cont), which is -EBUSY when no reset is in progress.
+/// EVTCHNOP_reset_cont), which is -EBUSY when no reset is in progress; a
+/// new reset while one is in progress is -EBUSY too (Xen 4.17).
 [[nodiscard]] Status evtchn_reset(Domain& cur, domid_t dom, bool resume = false, bool* preempted = nullptr);
 
 // ---- the FIFO ABI (evtchn_fifo.cpp; Xen xen/common/event_fifo.c) ----
