@@ -39,7 +39,9 @@ struct Reaper {
 
 void free_ram(Mfn mfn, unsigned order) { free_domain_ram(mfn, order); } // blocks may have been split
 
-void destroy(Domain* d) {
+/// `report`: count d towards the end of the run (the verdict hook); false
+/// for a domain whose build failed, which never ran.
+void destroy(Domain* d, bool report = true) {
     pv_console_destroy(*d); // first: drains the last output while the ring is still mapped
     evtchn_domain_destroy(*d); // first: closing ports notifies remote domains
     for (unsigned i = 0; i < d->max_vcpus; ++i) {
@@ -66,12 +68,18 @@ void destroy(Domain* d) {
     }
     log(LogLevel::info, "d%u: destroyed, memory returned\n", d->domid);
     put_domain(*d); // the table's reference
-    if (last && gone_hook) gone_hook(all_powered_off);
+    if (last && report && gone_hook) gone_hook(all_powered_off);
 }
 
 } // namespace
 
 void domain_destroy(Domain& d) { destroy(&d); }
+
+void domain_destroy_failed_build(Domain& d) {
+    d.is_dying = true; // as a shutdown would: nothing binds or runs from here on
+    log(LogLevel::info, "d%u: build failed; returning what it took\n", d.domid);
+    destroy(&d, false);
+}
 
 bool get_domain(Domain& d) {
     uint32_t n = d.refcnt.load();

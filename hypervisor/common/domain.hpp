@@ -197,6 +197,12 @@ class DomainRef {
 /// for domains none of whose vCPUs can be running: the reaper after
 /// domain_shutdown(), a failed build, and host tests.
 void domain_destroy(Domain& d);
+/// Undo a domain whose build failed, at once: its RAM, vCPUs, ports and
+/// grant table are returned before the next domain is built (libxl
+/// destroys a domain it failed to build). None of its vCPUs ever ran. Not
+/// a shutdown: no shutdown is logged and the run's verdict hook is not
+/// called even if no domain is left (the builder reports the failure).
+void domain_destroy_failed_build(Domain& d);
 /// Number of domains that exist (not yet destroyed).
 unsigned nr_domains();
 
