@@ -18,8 +18,6 @@
 #include "host_page_source.hpp"
 
 namespace cxen {
-long do_sched_op(Vcpu& v, const HypercallArgs& args);
-
 namespace {
 
 using HostPages = test::HostPageSource;
