@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <thread>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "arch/vcpu.hpp"
 #include "common/domain.hpp"
 #include "common/event/evtchn.hpp"
+#include "common/event/evtchn_port_ops.hpp"
 #include "common/mm/heap.hpp"
 #include "common/mm/xmalloc.hpp"
 #include "host_page_source.hpp"
@@ -677,6 +679,30 @@ TEST_F(EvtchnTest, AReferencedDomainOutlivesItsDestructionClosedAndDead) {
     ASSERT_TRUE(get_domain(*held)); // still counted: another reference can be taken
     put_domain(*held);
     put_domain(*held); // the last reference: freed (TearDown checks the heap)
+}
+
+// The interleaving of finding 9, made deterministic: bind_interdomain has
+// looked the remote domain up and waits for our domain lock (held here)
+// while the remote is destroyed. Without a reference it then locked the
+// freed domain's cleared port table; with one it finds the port closed.
+TEST_F(EvtchnTest, BindWaitingForALockWhileTheRemoteIsDestroyedFindsItClosed) {
+    Domain* victim = make(3, 1);
+    const EvtchnPort offered = unbound(*victim, 1);
+    forget(victim);
+    d1->evtchn->lock.lock();
+    std::atomic<bool> started{false};
+    Status result = ok_status();
+    std::thread binder([&] {
+        started = true;
+        evtchn_bind_interdomain_t b{3, offered, 0};
+        result = evtchn_bind_interdomain(*d1, b); // looks domain 3 up, then waits for d1's lock
+    });
+    while (!started) std::this_thread::yield();
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    domain_destroy(*victim); // needs only its own lock: its port is unbound
+    d1->evtchn->lock.unlock();
+    binder.join();
+    EXPECT_EQ(result.error(), Errno::XEN_EINVAL); // closed and dead, but still there to lock
 }
 
 // bind_interdomain and close reach the other domain between dropping and
