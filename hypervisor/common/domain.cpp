@@ -39,7 +39,9 @@ struct Reaper {
 
 void free_ram(Mfn mfn, unsigned order) { free_domain_ram(mfn, order); } // blocks may have been split
 
-void destroy(Domain* d) {
+/// `report`: count d towards the end of the run (the verdict hook); false
+/// for a domain whose build failed, which never ran.
+void destroy(Domain* d, bool report = true) {
     pv_console_destroy(*d); // first: drains the last output while the ring is still mapped
     evtchn_domain_destroy(*d); // first: closing ports notifies remote domains
     for (unsigned i = 0; i < d->max_vcpus; ++i) {
@@ -47,6 +49,7 @@ void destroy(Domain* d) {
             sched_remove_vcpu(*v);
             vcpu_timers_destroy(*v); // a queued Timer must not outlive its Vcpu
             arch::vcpu_arch_destroy(*v);
+            d->vcpus[i] = nullptr; // a referenced Domain outlives its vCPUs
             xdelete(v);
         }
     }
@@ -64,17 +67,50 @@ void destroy(Domain* d) {
         last = --domain_count == 0;
     }
     log(LogLevel::info, "d%u: destroyed, memory returned\n", d->domid);
-    xdelete(d);
-    if (last && gone_hook) gone_hook(all_powered_off);
+    put_domain(*d); // the table's reference
+    if (last && report && gone_hook) gone_hook(all_powered_off);
 }
 
 } // namespace
 
 void domain_destroy(Domain& d) { destroy(&d); }
 
+void domain_destroy_failed_build(Domain& d) {
+    d.is_dying = true; // as a shutdown would: nothing binds or runs from here on
+    log(LogLevel::info, "d%u: build failed; returning what it took\n", d.domid);
+    destroy(&d, false);
+}
+
+bool get_domain(Domain& d) {
+    uint32_t n = d.refcnt.load();
+    do {
+        if (n == 0) return false;
+    } while (!d.refcnt.compare_exchange_weak(n, n + 1));
+    return true;
+}
+
+void put_domain(Domain& d) {
+    const uint32_t before = d.refcnt.fetch_sub(1);
+    ASSERT(before > 0);
+    if (before != 1) return;
+    evtchn_domain_free(d); // closed at destroy; a holder could still lock it until now
+    xdelete(&d);
+}
+
+Domain* get_domain_by_id(Domid domid) {
+    IrqSpinGuard g(domain_lock); // in the table: the table's reference is still held
+    for (Domain* d : domains)
+        if (d && d->domid == domid) return get_domain(*d) ? d : nullptr;
+    return nullptr;
+}
+
 namespace {
 void reap(void* data) {
     auto* r = static_cast<Reaper*>(data);
+    // Off the run queues first (under each queue's lock): no pCPU can pick
+    // a vCPU after that, so one seen not running stays so.
+    for (unsigned i = 0; i < r->d->max_vcpus; ++i)
+        if (Vcpu* v = r->d->vcpus[i]) sched_remove_vcpu(*v);
     for (unsigned i = 0; i < r->d->max_vcpus; ++i) {
         Vcpu* v = r->d->vcpus[i];
         if (v && v->state.load() == VcpuState::running) { // still on a pCPU: look again soon
@@ -108,7 +144,7 @@ void free_partial_domain(Domain* d) {
     if (d->evtchn) evtchn_domain_destroy(*d);
     d->p2m.teardown(nullptr);
     if (d->shared_info) free_xenheap_pages(d->shared_info, 0);
-    xdelete(d);
+    put_domain(*d); // never in the table: nobody else has a reference
 }
 } // namespace
 

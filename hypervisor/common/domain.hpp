@@ -6,6 +6,13 @@
 // Locking: domain_list_lock protects the domain table; a Domain's
 // shutdown state is atomic; vCPU scheduling state belongs to the scheduler
 // (common/sched).
+//
+// Lifetime: a Domain is counted (Xen's get_domain/put_domain). The domain
+// table holds one reference until domain_destroy(); code that uses another
+// domain outside that domain's own locks takes one more (get_domain_by_id()
+// or DomainRef), so the Domain and its event-channel table stay allocated,
+// closed and dying, until the last put_domain(). Its vCPUs, RAM, grant table
+// and shared_info are returned at domain_destroy() whatever the count.
 #pragma once
 
 #include <atomic>
@@ -107,6 +114,8 @@ struct Domain {
     std::atomic<bool> is_shutdown{false};
     ShutdownReason shutdown_reason = ShutdownReason::poweroff;
     std::atomic<bool> is_dying{false};
+    /// References (see "Lifetime" above); 1 is the domain table's.
+    std::atomic<uint32_t> refcnt{1};
     SpinLock console_lock;       ///< console_line/len: console_io on any pCPU, the PV console timer
     char console_line[256] = {}; ///< partial console line awaiting its newline
     unsigned console_len = 0;
@@ -152,12 +161,52 @@ void domain_unpause(Domain& d);
 inline bool domain_is_paused(const Domain& d) { return d.pause_count.load() != 0; }
 /// Crash d alone, saying why (a triple fault, an invalid state ...).
 void domain_crash(Domain& d, const char* why);
+/// The domain with this ID, unreferenced: only for a domain that cannot
+/// be destroyed meanwhile (the caller's own) or a pointer that is only
+/// compared. TODO(#11): rcu_lock_domain_by_id() for every op.
 Domain* domain_by_id(Domid domid);
 /// The domain called `name`, or nullptr (names are unique when not empty, as libxl's).
 Domain* domain_by_name(const char* name);
-/// Free d and everything it holds now. Only for domains none of whose vCPUs
-/// can be running: the reaper after domain_shutdown(), and host tests.
+/// Xen's get_domain(): take a reference to d, which the caller knows to be
+/// alive (found in the table under its lock, or reached through a channel
+/// under a lock its destruction needs). False once the last reference went.
+[[nodiscard]] bool get_domain(Domain& d);
+/// Drop a reference; the last one frees the Domain and its port table.
+void put_domain(Domain& d);
+/// Xen's get_domain_by_id(): the domain with a reference taken, or nullptr
+/// (no such domain, or being destroyed). put_domain() it.
+[[nodiscard]] Domain* get_domain_by_id(Domid domid);
+
+/// A reference held for a scope (get_domain_by_id() + put_domain()).
+class DomainRef {
+  public:
+    DomainRef() = default;
+    /// Adopts a reference already taken (as get_domain_by_id() returns).
+    explicit DomainRef(Domain* d) : d_(d) {}
+    ~DomainRef() { reset(); }
+    DomainRef(const DomainRef&) = delete;
+    DomainRef& operator=(const DomainRef&) = delete;
+    Domain* get() const { return d_; }
+    explicit operator bool() const { return d_ != nullptr; }
+    void reset(Domain* d = nullptr) {
+        if (d_) put_domain(*d_);
+        d_ = d;
+    }
+
+  private:
+    Domain* d_ = nullptr;
+};
+/// Return everything d holds now (vCPUs, ports, grants, RAM) and drop the
+/// table's reference; the Domain itself goes with the last reference. Only
+/// for domains none of whose vCPUs can be running: the reaper after
+/// domain_shutdown(), a failed build, and host tests.
 void domain_destroy(Domain& d);
+/// Undo a domain whose build failed, at once: its RAM, vCPUs, ports and
+/// grant table are returned before the next domain is built (libxl
+/// destroys a domain it failed to build). None of its vCPUs ever ran. Not
+/// a shutdown: no shutdown is logged and the run's verdict hook is not
+/// called even if no domain is left (the builder reports the failure).
+void domain_destroy_failed_build(Domain& d);
 /// Number of domains that exist (not yet destroyed).
 unsigned nr_domains();
 

@@ -12,10 +12,13 @@
 // no lock of the receiving domain: close takes both ports' locks, so a
 // sender holding its own port's lock sees a live remote end.
 //
-// TODO(#11): domain_by_id() hands out an unreferenced pointer; a domain
-// destroyed between lookup and locking is not guarded against (Xen holds an
-// RCU reference). evtchn_domain_destroy() closes every port first, so
-// connected channels never point at a freed domain.
+// Another domain is used only with a reference held (get_domain_by_id(),
+// or get_domain() on a channel's remote end under our domain lock, which
+// its destruction must take to close the channel): its Domain and port
+// table outlive the reference, closed and dead if it was destroyed
+// meanwhile. evtchn_domain_destroy() closes every port first, so connected
+// channels never point at a destroyed domain. TODO(#11): the other ops'
+// unreferenced domain_by_id(), until rcu_lock_domain_by_id() covers them.
 #include "common/event/evtchn.hpp"
 
 #include "abi/xen/xen.hpp"
@@ -240,18 +243,21 @@ void evtchn_domain_destroy(Domain& d) {
     for (unsigned i = 0; i < d.max_vcpus; ++i) {
         if (Vcpu* v = d.vcpus[i]) {
             v->poll_port.store(0);
-            stop_timer(v->poll_timer);
+            kill_timer(v->poll_timer);
         }
     }
-    {
-        IrqSpinGuard g(e->lock);
-        d.evtchn = nullptr;
-    }
+    IrqSpinGuard g(e->lock);
     if (e->fifo) {
         // Every port is closed: nobody delivers through the FIFO ops now.
         e->ops.store(&evtchn_2l_ops());
         evtchn_fifo_destroy(*e);
     }
+}
+
+void evtchn_domain_free(Domain& d) {
+    EvtchnDomain* e = d.evtchn;
+    if (!e) return;
+    d.evtchn = nullptr;
     for (Evtchn** group : e->groups) {
         if (!group) continue;
         for (uint32_t b = 0; b < evtchn_buckets_per_group; ++b) {
@@ -285,7 +291,9 @@ Status evtchn_alloc_unbound(Domain& cur, evtchn_alloc_unbound_t& a) {
 
 Status evtchn_bind_interdomain(Domain& cur, evtchn_bind_interdomain_t& b) {
     Domain& ld = cur;
-    Domain* rd = b.remote_dom == DOMID_SELF ? &cur : domain_by_id(b.remote_dom);
+    DomainRef remote; // held until we return: the remote may be destroyed meanwhile
+    if (b.remote_dom != DOMID_SELF) remote.reset(get_domain_by_id(b.remote_dom));
+    Domain* rd = b.remote_dom == DOMID_SELF ? &cur : remote.get();
     if (!rd || !rd->evtchn) return Err(Errno::XEN_ESRCH);
     const EvtchnPort rport = b.remote_port;
     DomainLocks locks(ld, rd);
@@ -350,6 +358,7 @@ Status evtchn_close(Domain& d1, EvtchnPort port1, bool guest) {
     if (!e1 || !port_is_valid(*e1, port1)) return Err(Errno::XEN_EINVAL);
     Evtchn& chn1 = port_ref(*e1, port1);
     Domain* d2 = nullptr;
+    DomainRef d2_ref; // outlives the locks: d2 stays allocated while we retake them
     // An interdomain close needs the remote domain's lock too, taken in
     // domid order: learn who it is, then retake the locks and look again.
     for (;;) {
@@ -369,6 +378,10 @@ Status evtchn_close(Domain& d1, EvtchnPort port1, bool guest) {
         case EvtchnState::interdomain: {
             Domain* remote = chn1.remote_dom;
             if (!d2 && remote != &d1) {
+                // Connected under our lock: remote cannot have finished
+                // closing its end, so it still has its table reference.
+                if (!get_domain(*remote)) return Err(Errno::XEN_EINVAL);
+                d2_ref.reset(remote);
                 d2 = remote;
                 continue; // retake with both locks
             }
@@ -490,7 +503,16 @@ Status evtchn_unmask(Domain& d, EvtchnPort port) {
     if (!e || !port_is_valid(*e, port)) return Err(Errno::XEN_EINVAL);
     Evtchn& chn = port_ref(*e, port);
     IrqSpinGuard g(chn.lock);
-    e->port_ops().unmask(d, domain_vcpu(d, chn.notify_vcpu_id.load()), port);
+    // Xen's evtchn_port_unmask(): a port that is not in use is ignored (0,
+    // as in Xen), and so is one the current ABI cannot name (ports bound
+    // under FIFO stay valid after a reset to 2-level). cxen's hypervisor
+    // ports stay unmaskable: they stand in for a console daemon's
+    // interdomain channel, and Linux unmasks a pending port through here.
+    const EvtchnState state = chn.state.load();
+    if (state == EvtchnState::free || state == EvtchnState::reserved) return ok_status();
+    const EvtchnPortOps& ops = e->port_ops();
+    if (port >= ops.max_ports()) return ok_status();
+    ops.unmask(d, domain_vcpu(d, chn.notify_vcpu_id.load()), port);
     return ok_status();
 }
 
@@ -516,7 +538,15 @@ Status evtchn_reset(Domain& cur, domid_t dom, bool resume, bool* preempted) {
     TRY(may_control(cur, *d));
     if (d != &cur) return Err(Errno::XEN_EINVAL); // Xen: unless a controller paused it
     EvtchnDomain& e = *d->evtchn;
-    if (resume && !e.reset_in_progress) return Err(Errno::XEN_EBUSY);
+    {
+        // Xen's d->next_evtchn: only EVTCHNOP_reset_cont continues a reset
+        // in progress; a second EVTCHNOP_reset meanwhile (another vCPU, or
+        // the guest not letting the continuation run) is -EBUSY, as is
+        // reset_cont with none in progress.
+        IrqSpinGuard g(e.lock);
+        if (resume != e.reset_in_progress) return Err(Errno::XEN_EBUSY);
+        e.reset_in_progress = true;
+    }
     if (preempted) *preempted = false;
     // Up to 131072 ports with FIFO: check for waiting work every 64 closes
     // (Xen's evtchn_reset() + EVTCHNOP_reset_cont). Closed ports stay
@@ -526,15 +556,14 @@ Status evtchn_reset(Domain& cur, domid_t dom, bool resume, bool* preempted) {
     for (EvtchnPort p = 1; p < valid; ++p) {
         if (port_ref(e, p).state.load() == EvtchnState::free) continue;
         if (preempted && closed && closed % hypercall_preempt_interval == 0 && hypercall_preempt_check()) {
-            e.reset_in_progress = true;
-            *preempted = true;
+            *preempted = true; // still in progress: reset_cont goes on
             return ok_status();
         }
         (void)evtchn_close(*d, p, true); // hypervisor ports refuse, and stay
         ++closed;
     }
-    e.reset_in_progress = false;
     DomainLocks locks(*d, nullptr);
+    e.reset_in_progress = false;
     if (e.active_ports - 1 > e.xen_ports) return Err(Errno::XEN_EAGAIN); // bound meanwhile
     if (e.fifo) {
         // Back to 2-level. Everyone who may hold the FIFO ops holds the

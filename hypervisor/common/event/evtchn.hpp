@@ -20,8 +20,12 @@ using EvtchnPort = uint32_t;
 /// Per-domain event-channel state, created with the domain.
 /// Errors: -ENOMEM.
 [[nodiscard]] Status evtchn_domain_init(Domain& d, uint32_t max_ports);
-/// Close every port (notifying remote ends) and free the state.
+/// Close every port (notifying remote ends); no port can be bound after.
+/// The port table stays until evtchn_domain_free(): another domain holding
+/// a reference to d may still take d's event lock.
 void evtchn_domain_destroy(Domain& d);
+/// Free the closed port table (put_domain() of the last reference).
+void evtchn_domain_free(Domain& d);
 
 /// Raise VIRQ `virq` bound on vCPU v (per-vCPU VIRQs such as VIRQ_TIMER);
 /// nothing happens if the guest has not bound it.
@@ -70,7 +74,10 @@ void evtchn_notify_from_xen(Domain& d, EvtchnPort port);
 /// EVTCHNOP_bind_vcpu: change the notify vCPU of an unbound, interdomain
 /// or global-VIRQ port. Errors: -ENOENT no such vCPU, -EINVAL otherwise.
 [[nodiscard]] Status evtchn_bind_vcpu(Domain& d, EvtchnPort port, uint32_t vcpu);
-/// EVTCHNOP_unmask. Errors: -EINVAL port not valid.
+/// EVTCHNOP_unmask: clear the mask; if the port is pending, deliver it.
+/// A free or reserved port, or one the current ABI cannot name (>= 4096
+/// after a reset from FIFO to 2-level), is ignored, as in Xen.
+/// Errors: -EINVAL port not valid.
 [[nodiscard]] Status evtchn_unmask(Domain& d, EvtchnPort port);
 /// EVTCHNOP_reset: close every guest port of `dom` (hypervisor ports stay)
 /// and return it to the 2-level ABI (Xen 4.5+).
@@ -79,7 +86,8 @@ void evtchn_notify_from_xen(Domain& d, EvtchnPort port);
 /// Preemptible as Xen's: every 64 ports, if hypercall_preempt_check()
 /// says work waits on this pCPU, it stops with `*preempted` set and the
 /// reset marked in progress; the caller continues it with `resume` (Xen's
-/// EVTCHNOP_reset_cont), which is -EBUSY when no reset is in progress.
+/// EVTCHNOP_reset_cont), which is -EBUSY when no reset is in progress; a
+/// new reset while one is in progress is -EBUSY too (Xen 4.17).
 [[nodiscard]] Status evtchn_reset(Domain& cur, domid_t dom, bool resume = false, bool* preempted = nullptr);
 
 // ---- the FIFO ABI (evtchn_fifo.cpp; Xen xen/common/event_fifo.c) ----

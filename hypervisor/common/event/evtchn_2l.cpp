@@ -8,6 +8,11 @@
 // pending bits and sets mask bits), so every access is an atomic bit
 // operation (LOCK-prefixed on x86), and the order of the steps is the
 // contract with the guest: pending, then selector, then upcall flag.
+//
+// Ports the bitmaps cannot name (>= 4096: bound under FIFO, still valid
+// after EVTCHNOP_reset back to 2-level) are never touched: the bits would
+// lie past the arrays, in the rest of shared_info or beyond its page. They
+// read as masked and not pending, as in Xen's evtchn_2l_is_masked/_pending.
 #include "abi/xen/xen.hpp"
 #include "arch/vcpu.hpp"
 #include "common/event/evtchn_port_ops.hpp"
@@ -17,6 +22,9 @@ namespace cxen {
 namespace {
 
 constexpr unsigned bits_per_word = sizeof(xen_ulong_t) * 8;
+constexpr uint32_t nr_channels = bits_per_word * bits_per_word; ///< EVTCHN_2L_NR_CHANNELS
+static_assert(sizeof(shared_info::evtchn_pending) * 8 == nr_channels);
+static_assert(sizeof(shared_info::evtchn_mask) * 8 == nr_channels);
 
 /// Atomically set bit `nr` of the array at `words`; return its old value.
 bool test_and_set(xen_ulong_t* words, unsigned nr) {
@@ -43,11 +51,10 @@ class Evtchn2l final : public EvtchnPortOps {
   public:
     constexpr Evtchn2l() = default;
 
-    uint32_t max_ports() const override {
-        return bits_per_word * bits_per_word;
-    } // EVTCHN_2L_NR_CHANNELS
+    uint32_t max_ports() const override { return nr_channels; }
 
     void set_pending(Domain& d, Vcpu* v, EvtchnPort port) const override {
+        if (port >= nr_channels) return;
         // Already pending: the guest has not consumed the last one, nothing new to say.
         if (test_and_set(d.shared_info->evtchn_pending, port)) return;
         if (!test(d.shared_info->evtchn_mask, port)) raise_on(v, port);
@@ -55,10 +62,12 @@ class Evtchn2l final : public EvtchnPortOps {
     }
 
     void clear_pending(Domain& d, EvtchnPort port) const override {
+        if (port >= nr_channels) return;
         (void)test_and_clear(d.shared_info->evtchn_pending, port);
     }
 
     void unmask(Domain& d, Vcpu* v, EvtchnPort port) const override {
+        if (port >= nr_channels) return;
         // Same order as set_pending: the mask goes first, then pending is looked at.
         if (test_and_clear(d.shared_info->evtchn_mask, port) &&
             test(d.shared_info->evtchn_pending, port))
@@ -66,10 +75,10 @@ class Evtchn2l final : public EvtchnPortOps {
     }
 
     bool is_pending(const Domain& d, EvtchnPort port) const override {
-        return test(d.shared_info->evtchn_pending, port);
+        return port < nr_channels && test(d.shared_info->evtchn_pending, port);
     }
     bool is_masked(const Domain& d, EvtchnPort port) const override {
-        return test(d.shared_info->evtchn_mask, port);
+        return port >= nr_channels || test(d.shared_info->evtchn_mask, port);
     }
 };
 

@@ -15,7 +15,7 @@ long do_sched_op(Vcpu& v, const HypercallArgs& args) {
         raise_softirq(SCHEDULE_SOFTIRQ);
         return 0;
     case SCHEDOP_block:
-        vcpu_block(v);
+        vcpu_block_check_events(v);
         return 0;
     case SCHEDOP_shutdown: {
         sched_shutdown s;

@@ -31,7 +31,8 @@ Vcpu* pick_next(RunQueue& rq) {
     if (!v) return nullptr;
     do {
         VcpuState expected = VcpuState::runnable;
-        if (!domain_is_paused(*v->domain) && v->state.compare_exchange_strong(expected, VcpuState::running))
+        if (!domain_is_paused(*v->domain) && !v->domain->is_dying.load() &&
+            v->state.compare_exchange_strong(expected, VcpuState::running))
             return v;
         v = v->runq_next ? v->runq_next : rq.head;
     } while (v != start);
@@ -58,7 +59,18 @@ void sched_add_vcpu(Vcpu& v) {
         v.runq_next = rq.head;
         rq.head = &v;
     }
-    v.state.store(VcpuState::runnable);
+    // offline -> runnable, then look at is_dying again: domain_shutdown()
+    // sets is_dying before its sweep takes vCPUs offline, so whichever of
+    // the two comes second sees the other (both seq_cst), and a vCPU of a
+    // dying domain never stays runnable (VCPUOP_up or a SIPI that saw the
+    // domain alive just before the shutdown).
+    VcpuState expected = VcpuState::offline;
+    if (!v.state.compare_exchange_strong(expected, VcpuState::runnable)) return;
+    if (v.domain->is_dying.load()) {
+        expected = VcpuState::runnable;
+        v.state.compare_exchange_strong(expected, VcpuState::offline); // unless picked already
+        return;
+    }
     cpu_raise_softirq(v.processor, SCHEDULE_SOFTIRQ);
 }
 
@@ -88,6 +100,16 @@ void vcpu_wake(Vcpu& v) {
 void vcpu_block(Vcpu& v) {
     v.wake_pending.store(false);
     v.block_requested.store(true);
+}
+
+void vcpu_block_check_events(Vcpu& v) {
+    vcpu_block(v);
+    // A wake-up that came before the block was cleared by it: look again.
+    if (arch::local_events_need_delivery(v)) vcpu_wake(v);
+}
+
+bool vcpu_kick_needs_ipi(const Vcpu& v, unsigned this_cpu) {
+    return v.state.load() == VcpuState::running && v.processor != this_cpu;
 }
 
 bool sched_others_runnable(const Vcpu& v) {

@@ -7,6 +7,7 @@
 // pCPUs need no lock of the target.
 #pragma once
 
+#include "arch/vcpu.hpp"
 #include "common/domain.hpp"
 
 namespace cxen {
@@ -15,7 +16,8 @@ constexpr uint64_t sched_slice_ns = 10'000'000;
 
 /// Prepare the scheduler on this pCPU (its slice timer).
 void sched_init_cpu(unsigned cpu);
-/// Put v on its pCPU's queue (offline -> runnable).
+/// Put v on its pCPU's queue (offline -> runnable). A vCPU of a dying
+/// domain stays offline (it is queued only to be taken off by the reaper).
 void sched_add_vcpu(Vcpu& v);
 /// Take v off its queue for good (the domain is being destroyed).
 void sched_remove_vcpu(Vcpu& v);
@@ -23,6 +25,14 @@ void sched_remove_vcpu(Vcpu& v);
 void vcpu_wake(Vcpu& v);
 /// The running vCPU gives up its pCPU until vcpu_wake().
 void vcpu_block(Vcpu& v);
+/// Xen's vcpu_block() for SCHEDOP_block: block, then unblock at once if
+/// an interrupt is deliverable already (arch::local_events_need_delivery()),
+/// so an event that raced the hypercall is not left waiting.
+void vcpu_block_check_events(Vcpu& v);
+/// Does a kick of v from pCPU `this_cpu` need an IPI (Xen's vcpu_kick)?
+/// Only if v is in guest mode on another pCPU; one not running looks at
+/// its pending state before its next VMRUN anyway.
+bool vcpu_kick_needs_ipi(const Vcpu& v, unsigned this_cpu);
 /// Is some vCPU other than `v` runnable on this pCPU?
 bool sched_others_runnable(const Vcpu& v);
 /// The pCPU's main loop: run softirqs and runnable vCPUs, halt when idle.

@@ -1,5 +1,7 @@
-// Locking: each pCPU's queue has its own lock, taken with interrupts off.
-// A timer's fn runs without the lock, so it may re-arm itself.
+// Locking: each pCPU's queue has its own lock, taken with interrupts off;
+// it also covers Timer::killed and CpuTimers::running. A timer's fn runs
+// without the lock, so it may re-arm itself; kill_timer() waits for a
+// running fn and makes its re-arm a no-op, so the Timer can then be freed.
 #include "common/time/timer.hpp"
 
 #include "arch/cpu.hpp"
@@ -19,6 +21,7 @@ struct CpuTimers {
     SpinLock lock;
     Timer* storage[queue_capacity];
     TimerQueue queue{storage, queue_capacity};
+    Timer* running = nullptr; ///< whose fn the softirq is running (Xen's timers.running)
 };
 CpuTimers* per_cpu_timers[arch::max_cpus];
 
@@ -29,11 +32,13 @@ void timer_softirq() {
     unsigned long flags = arch::irq_save();
     ct->lock.lock();
     while (Timer* t = ct->queue.pop_expired(arch::now_ns())) {
+        ct->running = t;
         ct->lock.unlock();
         arch::irq_restore(flags);
-        t->fn(t->data);
+        t->fn(t->data); // may free t (the reaper does): not touched after
         flags = arch::irq_save();
         ct->lock.lock();
+        ct->running = nullptr;
     }
     arch::timer_program(ct->queue.next_deadline());
     ct->lock.unlock();
@@ -47,6 +52,7 @@ void init_timer(Timer& t, void (*fn)(void*), void* data, unsigned cpu) {
     t.fn = fn;
     t.data = data;
     t.cpu = static_cast<uint16_t>(cpu);
+    t.killed = false;
 }
 
 Status set_timer(Timer& t, uint64_t expires_ns) {
@@ -55,6 +61,7 @@ Status set_timer(Timer& t, uint64_t expires_ns) {
     bool earliest;
     {
         IrqSpinGuard guard(ct->lock);
+        if (t.killed) return ok_status(); // as Xen's: its owner is going away
         t.expires_ns = expires_ns;
         earliest = TRY(ct->queue.add(t));
         if (earliest && t.cpu == arch::smp_processor_id()) arch::timer_program(expires_ns);
@@ -70,6 +77,27 @@ void stop_timer(Timer& t) {
     ct->queue.remove(t); // the hardware timer may still fire: the softirq finds nothing due
 }
 
+void kill_timer(Timer& t) {
+    CpuTimers* ct = per_cpu_timers[t.cpu];
+    if (!ct) return;
+    unsigned long flags = arch::irq_save();
+    ct->lock.lock();
+    t.killed = true;
+    ct->queue.remove(t);
+    // Its fn running on its pCPU may still use the timer's owner: wait.
+    // From that fn itself (on that pCPU) this would never end.
+    ASSERT(ct->running != &t || t.cpu != arch::smp_processor_id());
+    while (ct->running == &t) {
+        ct->lock.unlock();
+        arch::irq_restore(flags);
+        arch::cpu_relax();
+        flags = arch::irq_save();
+        ct->lock.lock();
+    }
+    ct->lock.unlock();
+    arch::irq_restore(flags);
+}
+
 bool timer_is_active(const Timer& t) {
     CpuTimers* ct = per_cpu_timers[t.cpu];
     if (!ct) return false;
@@ -83,6 +111,14 @@ void timers_init_cpu(unsigned cpu) {
     auto ct = xnew<CpuTimers>();
     if (!ct) panic("timer: no memory for CPU%u's timer queue", cpu);
     per_cpu_timers[cpu] = ct.value();
+}
+
+void timers_destroy_cpu(unsigned cpu) {
+    CpuTimers* ct = per_cpu_timers[cpu];
+    if (!ct) return;
+    ASSERT(ct->queue.empty() && !ct->running);
+    per_cpu_timers[cpu] = nullptr;
+    xdelete(ct);
 }
 
 void timer_softirq_raise() { raise_softirq(TIMER_SOFTIRQ); }

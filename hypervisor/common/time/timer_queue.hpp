@@ -25,6 +25,7 @@ struct Timer {
     void* data = nullptr;
     int32_t heap_index = -1; ///< slot in its queue's heap; -1: not queued
     uint16_t cpu = 0;        ///< pCPU whose queue it goes on (common/time/timer.cpp)
+    bool killed = false;     ///< kill_timer() done: set_timer() ignores it (timer.cpp; under the queue lock)
 };
 
 class TimerQueue {

@@ -53,8 +53,10 @@ Status vcpu_periodic_set(Vcpu& v, uint64_t period_ns) {
 
 void vcpu_timers_destroy(Vcpu& v) {
     v.periodic_period_ns = 0;
-    vcpu_singleshot_stop(v);
-    if (v.periodic_timer.fn) stop_timer(v.periodic_timer);
+    // Killed, not stopped: periodic_fn re-arms itself, and either may be
+    // running on v's pCPU while v is destroyed from pCPU 0.
+    kill_timer(v.singleshot_timer);
+    kill_timer(v.periodic_timer);
 }
 
 } // namespace cxen

@@ -24,7 +24,8 @@ void vcpu_singleshot_stop(Vcpu& v);
 /// Start v's periodic timer with `period_ns` (0 stops it). The first tick is
 /// one period from now. Errors: as set_timer().
 [[nodiscard]] Status vcpu_periodic_set(Vcpu& v, uint64_t period_ns);
-/// Stop both timers for good (vCPU destruction).
+/// Stop both timers for good (vCPU destruction): kill_timer(), which waits
+/// for a callback running on v's pCPU.
 void vcpu_timers_destroy(Vcpu& v);
 
 } // namespace cxen

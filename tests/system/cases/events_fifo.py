@@ -21,6 +21,7 @@ def _fifo(log):
     yield r"\(d1\) PASS fifo.priorities", "higher priority first, FIFO within one"
     yield r"\(d1\) PASS fifo.expand_to_the_limit: expand_next\(\) == -ENOSPC", "131072 ports at most"
     yield r"\(d1\) PASS fifo.reset_to_2l", "EVTCHNOP_reset returns to 2-level"
+    yield r"\(d1\) PASS fifo.unmask_after_reset", "unmask ignores ports 2-level cannot name and free ports"
     yield r"\(d1\) Test result: PASS \(\d+ passed, 0 failed, 0 skipped\)", "every check passed"
     yield r"Free memory: (\d+) pages before the domains, \1 after\n", "every page came back"
     yield r"All domains have shut down cleanly; pass", "verdict pass"

@@ -175,9 +175,12 @@ bool build_one(const BootInfo& bi, size_t cfg_idx, size_t kernel_idx, long ramdi
     for (uint32_t i = 0; i < layout.nr_e820; ++i)
         d.e820[i] = {layout.e820[i].addr, layout.e820[i].size, layout.e820[i].type};
     d.nr_e820 = layout.nr_e820;
+    // A failed build returns everything it took now, before the next
+    // domain is built: a shutdown would leave it to the reaper, which runs
+    // only once the scheduler does, and the next build would find no memory.
     auto give_up = [&](const char* what, Errno e) {
         snprintf(fail.msg, sizeof(fail.msg), "%s: %s: %s", file, what, errno_name(e));
-        domain_shutdown(d, ShutdownReason::crash);
+        domain_destroy_failed_build(d);
         return false;
     };
 

@@ -12,7 +12,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstddef>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 #include <random>
 #include <set>
@@ -473,6 +475,45 @@ TEST_F(EvtchnFifoTest, HypervisorPortsSurviveResetAndDeliverUnderEitherAbi) {
     ASSERT_TRUE(evtchn_reset(*d, DOMID_SELF).ok());
     evtchn_notify_from_xen(*d, xp.value());
     EXPECT_TRUE((d->shared_info->evtchn_pending[0] >> xp.value()) & 1);
+}
+
+// Finding 5 of issue 10: ports bound under FIFO stay valid after a reset
+// to 2-level, and EVTCHNOP_unmask (and a hypervisor notification) on one
+// above 4095 wrote bits past shared_info's bitmaps. Xen ignores ports that
+// are not in use or that the ABI cannot name.
+TEST_F(EvtchnFifoTest, UnmaskIgnoresFreePortsAndPortsTheAbiCannotName) {
+    g->setup(8192);
+    EvtchnPort last = 0;
+    while (last < 4200) last = unbound();
+    auto xp = evtchn_alloc_xen_port(*d, [](Domain&, EvtchnPort) {});
+    ASSERT_TRUE(xp.ok());
+    ASSERT_GT(xp.value(), 4095u);
+    ASSERT_TRUE(evtchn_reset(*d, DOMID_SELF).ok());
+    ASSERT_EQ(evtchn_max_ports(*d), 4096u);
+    // Everything after the bitmaps reads as all ones; the guest masked port 5.
+    auto* page = reinterpret_cast<uint8_t*>(d->shared_info);
+    const size_t tail = offsetof(shared_info, evtchn_mask) + sizeof(d->shared_info->evtchn_mask);
+    memset(page + tail, 0xff, page_size - tail);
+    d->shared_info->evtchn_mask[0] = 1u << 5;
+    std::vector<uint8_t> before(page, page + page_size);
+    EXPECT_TRUE(evtchn_unmask(*d, 4100).ok());          // free, beyond 2-level
+    EXPECT_TRUE(evtchn_unmask(*d, xp.value()).ok());    // bound, beyond 2-level
+    EXPECT_TRUE(evtchn_unmask(*d, last).ok());          // free, the highest bound
+    EXPECT_TRUE(evtchn_unmask(*d, 5).ok());             // free: Xen's evtchn_usable() says no
+    evtchn_notify_from_xen(*d, xp.value());
+    EXPECT_FALSE(evtchn_port_is_pending(*d, xp.value()));
+    EXPECT_TRUE(evtchn_port_is_masked(*d, xp.value()));
+    EXPECT_EQ(std::vector<uint8_t>(page, page + page_size), before) << "shared_info changed";
+    EXPECT_EQ(evtchn_unmask(*d, 200000).error(), Errno::XEN_EINVAL); // never valid
+    // A bound port below the limit still unmasks (and delivers).
+    const EvtchnPort p = ipi(0);
+    d->shared_info->evtchn_mask[p / 64] |= 1ull << (p % 64);
+    d->vcpus[0]->vcpu_info->evtchn_upcall_pending = 0;
+    ASSERT_TRUE(evtchn_send(*d, p).ok());
+    EXPECT_EQ(upcall(0), 0);
+    ASSERT_TRUE(evtchn_unmask(*d, p).ok());
+    EXPECT_FALSE((d->shared_info->evtchn_mask[p / 64] >> (p % 64)) & 1);
+    EXPECT_EQ(upcall(0), 1);
 }
 
 TEST_F(EvtchnFifoTest, GuestFramesInUseAreReported) {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <thread>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "arch/vcpu.hpp"
 #include "common/domain.hpp"
 #include "common/event/evtchn.hpp"
+#include "common/event/evtchn_port_ops.hpp"
 #include "common/mm/heap.hpp"
 #include "common/mm/xmalloc.hpp"
 #include "host_page_source.hpp"
@@ -409,7 +411,8 @@ TEST_F(EvtchnTest, ResetClosesGuestPortsButNotHypervisorPorts) {
 
 // With work waiting on the pCPU, a reset of many ports stops after 64
 // closes, marked in progress; EVTCHNOP_reset_cont finishes it, and is
-// -EBUSY when no reset is in progress (Xen's evtchn_reset + reset_cont).
+// -EBUSY when no reset is in progress, a new reset -EBUSY while one is
+// (Xen's evtchn_reset + reset_cont; finding 13 of issue 10).
 TEST_F(EvtchnTest, ResetOfManyPortsIsPreemptibleAndContinues) {
     std::vector<EvtchnPort> ports;
     for (int i = 0; i < 200; ++i) ports.push_back(unbound(*d1, 2));
@@ -424,6 +427,11 @@ TEST_F(EvtchnTest, ResetOfManyPortsIsPreemptibleAndContinues) {
     open_softirq(SCHEDULE_SOFTIRQ, sched);
     ASSERT_TRUE(preempted);
     unsigned open = 0;
+    for (EvtchnPort p : ports) open += status_of(*d1, p).status != EVTCHNSTAT_closed;
+    EXPECT_EQ(open, 200u - 64u);
+    // A second reset while this one is in progress does not restart it.
+    EXPECT_EQ(evtchn_reset(*d1, DOMID_SELF, false, &preempted).error(), Errno::XEN_EBUSY);
+    open = 0;
     for (EvtchnPort p : ports) open += status_of(*d1, p).status != EVTCHNSTAT_closed;
     EXPECT_EQ(open, 200u - 64u);
     ASSERT_TRUE(evtchn_reset(*d1, DOMID_SELF, true, &preempted).ok());
@@ -647,6 +655,90 @@ TEST_F(EvtchnTest, InterdomainChurnInBothDirectionsWithSendersEndsWithEveryPortC
     for (EvtchnPort p = 1; p < 64; ++p) {
         EXPECT_EQ(status_of(*d1, p).status, EVTCHNSTAT_closed) << p;
         EXPECT_EQ(status_of(*d2, p).status, EVTCHNSTAT_closed) << p;
+    }
+}
+
+// ---- references to other domains (finding 9 of issue 10) ----
+
+// A reference keeps the Domain and its port table allocated after
+// domain_destroy(): closed, dead, out of the table; the last put frees it.
+TEST_F(EvtchnTest, AReferencedDomainOutlivesItsDestructionClosedAndDead) {
+    auto [l, r] = connect(*d1, *d2);
+    Domain* held = get_domain_by_id(2);
+    ASSERT_EQ(held, d2);
+    forget(d2);
+    domain_destroy(*d2);
+    EXPECT_EQ(get_domain_by_id(2), nullptr);
+    EXPECT_EQ(status_of(*d1, l).status, EVTCHNSTAT_unbound); // its end was closed
+    ASSERT_NE(held->evtchn, nullptr);                         // still there to lock
+    evtchn_alloc_unbound_t a{DOMID_SELF, 1, 0};
+    EXPECT_EQ(evtchn_alloc_unbound(*held, a).error(), Errno::XEN_EINVAL); // dead: no new ports
+    evtchn_bind_interdomain_t b{2, r, 0};
+    EXPECT_EQ(evtchn_bind_interdomain(*d1, b).error(), Errno::XEN_ESRCH);
+    EXPECT_TRUE(evtchn_close(*d1, l, true).ok());
+    ASSERT_TRUE(get_domain(*held)); // still counted: another reference can be taken
+    put_domain(*held);
+    put_domain(*held); // the last reference: freed (TearDown checks the heap)
+}
+
+// The interleaving of finding 9, made deterministic: bind_interdomain has
+// looked the remote domain up and waits for our domain lock (held here)
+// while the remote is destroyed. Without a reference it then locked the
+// freed domain's cleared port table; with one it finds the port closed.
+TEST_F(EvtchnTest, BindWaitingForALockWhileTheRemoteIsDestroyedFindsItClosed) {
+    Domain* victim = make(3, 1);
+    const EvtchnPort offered = unbound(*victim, 1);
+    forget(victim);
+    d1->evtchn->lock.lock();
+    std::atomic<bool> started{false};
+    Status result = ok_status();
+    std::thread binder([&] {
+        started = true;
+        evtchn_bind_interdomain_t b{3, offered, 0};
+        result = evtchn_bind_interdomain(*d1, b); // looks domain 3 up, then waits for d1's lock
+    });
+    while (!started) std::this_thread::yield();
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    domain_destroy(*victim); // needs only its own lock: its port is unbound
+    d1->evtchn->lock.unlock();
+    binder.join();
+    EXPECT_EQ(result.error(), Errno::XEN_EINVAL); // closed and dead, but still there to lock
+}
+
+// bind_interdomain and close reach the other domain between dropping and
+// taking locks; it is destroyed meanwhile on another thread. Without a
+// reference they locked freed memory (ASan) or a cleared port table.
+TEST_F(EvtchnTest, BindAndCloseRacingTheRemoteDomainsDestructionTouchNoFreedMemory) {
+    for (int round = 0; round < 100; ++round) {
+        Domain* victim = make(3, 1);
+        std::vector<EvtchnPort> offered;
+        for (int i = 0; i < 32; ++i) offered.push_back(unbound(*victim, 1));
+        std::atomic<bool> go{false};
+        std::thread binder([&] {
+            while (!go) std::this_thread::yield();
+            for (EvtchnPort p : offered) {
+                evtchn_bind_interdomain_t b{3, p, 0};
+                if (evtchn_bind_interdomain(*d1, b).ok()) (void)evtchn_close(*d1, b.local_port, true);
+            }
+        });
+        std::thread destroyer([&] {
+            while (!go) std::this_thread::yield();
+            for (int i = 0; i < round % 8; ++i) std::this_thread::yield();
+            domain_destroy(*victim);
+        });
+        go = true;
+        binder.join();
+        destroyer.join();
+        forget(victim);
+        // A port bound to the victim before it died was left unbound by it.
+        for (EvtchnPort p = 1; p < 40; ++p) {
+            const auto st = status_of(*d1, p).status;
+            EXPECT_TRUE(st == EVTCHNSTAT_closed || st == EVTCHNSTAT_unbound) << p;
+            if (st == EVTCHNSTAT_unbound) {
+                ASSERT_TRUE(evtchn_close(*d1, p, true).ok());
+            }
+        }
+        if (::testing::Test::HasFailure()) break;
     }
 }
 

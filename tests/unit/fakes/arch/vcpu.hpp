@@ -28,5 +28,8 @@ void vcpu_kick(Vcpu& v);
 [[nodiscard]] Status vcpu_up(Vcpu& target);
 [[nodiscard]] Status vcpu_down(Vcpu& caller, Vcpu& target);
 bool vcpu_is_up(const Vcpu& v);
+/// Xen's local_events_need_delivery() for v: tests say what it returns.
+inline thread_local bool fake_events_need_delivery = false;
+inline bool local_events_need_delivery(Vcpu&) { return fake_events_need_delivery; }
 inline thread_local unsigned fake_upcalls = 0, fake_kicks = 0;
 } // namespace cxen::arch

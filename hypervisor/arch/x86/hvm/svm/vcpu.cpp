@@ -627,8 +627,9 @@ Status vcpu_arch_init(Vcpu& v, uint64_t entry, uint64_t start_info_gpa) {
 }
 
 void vcpu_arch_destroy(Vcpu& v) {
-    // TODO(#3): a timer callback already running on v's pCPU is not waited for.
-    stop_timer(v.arch.lapic_timer);
+    // lapic_timer_fn may be running on v's pCPU and re-arms the timer:
+    // kill_timer() waits for it and keeps it from re-arming.
+    kill_timer(v.arch.lapic_timer);
     if (v.arch.vmcb) free_xenheap_pages(v.arch.vmcb, 0);
     v.arch.vmcb = nullptr;
     if (v.arch.fpu_area) free_xenheap_pages(v.arch.fpu_area, 0);
@@ -689,7 +690,18 @@ Status vcpu_down(Vcpu& caller, Vcpu& target) {
 
 bool vcpu_is_up(const Vcpu& v) { return !v.arch.down.load(); }
 
-void vcpu_kick(Vcpu& v) { send_event_check(v.processor); }
+void vcpu_kick(Vcpu& v) {
+    // A vCPU not in guest mode looks at what is pending before its next
+    // VMRUN: the sender's write comes before this read of v.state, and
+    // the scheduler marks v running before it looks (both seq_cst).
+    if (vcpu_kick_needs_ipi(v, this_cpu().cpu_id)) send_event_check(v.processor);
+}
+
+bool local_events_need_delivery(Vcpu& v) {
+    // Xen's hvm_local_events_need_delivery(): pending and not blocked.
+    const Vmcb& vm = *v.arch.vmcb;
+    return (vm.rflags & RFLAGS_IF) && !(vm.interrupt_shadow & 1) && has_pending_interrupt(v);
+}
 
 void p2m_flush_guest_tlbs(Domain& d) {
     // A fresh ASID has no translations cached (asid_alloc() flushes when it

@@ -74,9 +74,14 @@ void vcpu_run(Vcpu& v);
 /// own upcall vector (HVMOP_set_evtchn_upcall_vector, through the LAPIC,
 /// needs an EOI); wake v if it is blocked. Safe from any pCPU.
 void vcpu_pend_upcall(Vcpu& v);
-/// Interrupt v's pCPU so that v notices new work (a no-op if v is not
-/// running there).
+/// Interrupt v's pCPU so that v notices new work: an IPI only if v is in
+/// guest mode on another pCPU (vcpu_kick_needs_ipi(), Xen's vcpu_kick).
 void vcpu_kick(Vcpu& v);
+/// Xen's local_events_need_delivery() for an HVM vCPU: would an interrupt
+/// (NMI, the event-channel callback, a vLAPIC vector) be taken by v now,
+/// i.e. is one pending and RFLAGS.IF set without an interrupt shadow?
+/// Only for v on its own pCPU (a hypercall of v).
+bool local_events_need_delivery(Vcpu& v);
 
 /// VCPUOP_initialise (public/vcpu.h) for a PVH vCPU: `ctx_gva` points at a
 /// struct vcpu_hvm_context (public/hvm/hvm_vcpu.h, 32- or 64-bit mode);
