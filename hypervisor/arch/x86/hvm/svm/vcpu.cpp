@@ -810,6 +810,7 @@ void vcpu_run(Vcpu& v) {
         v.arch.last_cpu = static_cast<int>(cpu);
         vm.mark_all_dirty();
     }
+    svm::enter_guest_context((uint32_t{v.domain->domid} << 16) | (v.vcpu_id & 0xffff));
     if (vm.dr7() & dr7_active) load_debug_registers(v); // breakpoints armed: they need their addresses
     fpu_load(v);
     // TSC_AUX is not switched by VMRUN and the host does not use it: load
