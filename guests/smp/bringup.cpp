@@ -105,10 +105,30 @@ TEST_CASE("smp.vcpuop_bad_arguments") {
     r32.cs_limit = r32.ds_limit = r32.ss_limit = r32.es_limit = 0xffffffff;
     r32.cs_ar = 0xc9b;
     r32.ds_ar = r32.ss_ar = r32.es_ar = 0xc93;
+    r32.tr_ar = 0x8b;
+    r32.tr_limit = 0x67;
     r32.cr4 = 1u << 14; // SMXE
     CHECK_ERRNO(HYPERVISOR_vcpu_op(VCPUOP_initialise, 1, &ctx), EINVAL);
     r32.cr4 = 0;
     r32.efer = 1u << 10; // LMA without LME
+    CHECK_ERRNO(HYPERVISOR_vcpu_op(VCPUOP_initialise, 1, &ctx), EINVAL);
+    r32.efer = 0;
+    // Xen's check_segment(): no null SS or TR, attribute bits 12-15 clear.
+    r32.ss_ar = 0;
+    CHECK_ERRNO(HYPERVISOR_vcpu_op(VCPUOP_initialise, 1, &ctx), EINVAL);
+    r32.ss_ar = 0xc93;
+    r32.tr_ar = 0;
+    CHECK_ERRNO(HYPERVISOR_vcpu_op(VCPUOP_initialise, 1, &ctx), EINVAL);
+    r32.tr_ar = 0x8b;
+    r32.cs_ar = 0x1c9b;
+    CHECK_ERRNO(HYPERVISOR_vcpu_op(VCPUOP_initialise, 1, &ctx), EINVAL);
+    // Long mode with PAE and paging but a CS with both L and D: VMRUN
+    // would refuse it.
+    r32.cs_ar = 0xe9b;
+    r32.cr0 = x86::read_cr0();
+    r32.cr3 = static_cast<uint32_t>(x86::read_cr3());
+    r32.cr4 = x86::read_cr4();
+    r32.efer = x86::efer_lme;
     CHECK_ERRNO(HYPERVISOR_vcpu_op(VCPUOP_initialise, 1, &ctx), EINVAL);
     CHECK_ERRNO(HYPERVISOR_vcpu_op(VCPUOP_up, 1, nullptr), EINVAL); // still not initialised
     CHECK_EQ(HYPERVISOR_vcpu_op(VCPUOP_is_up, 1, nullptr), 0);

@@ -324,8 +324,30 @@ bool hvm_control_valid(Vcpu& t, uint64_t cr0, uint64_t cr3, uint64_t cr4, uint64
     return efer_invalid(t, *t.arch.vmcb, efer) == nullptr;
 }
 
-/// Checks of Xen's arch_set_info_hvm_guest() that matter to VMRUN.
+enum SegKind { seg_cs, seg_ds, seg_ss, seg_es, seg_tr };
+
+/// Xen's check_segment() for a 32-bit VCPUOP_initialise context, on the
+/// attributes with the accessed (busy for TR) bit set as Xen sets it.
+bool segment_valid(uint16_t ar, SegKind seg) {
+    if (ar & 0xf000) return false;                               // attribute bits 12-15
+    if (ar == 0) return seg == seg_ds || seg == seg_es;          // null CS, SS, TR refused
+    if (ar & 0x80) ar |= seg == seg_tr ? 2 : 1;
+    const unsigned type = ar & 0xf;
+    const bool s = ar & 0x10;
+    if (seg == seg_tr ? (s || type != 0xb) : !s) return false;   // TR a busy 32-bit TSS, others code/data
+    if (!(ar & 0x80)) return false;                              // not present
+    switch (seg) {
+    case seg_cs: return type & 0x8;                              // code
+    case seg_ss: return !(type & 0x8) && (type & 0x2);           // writable data
+    case seg_ds: case seg_es: return !((type & 0x8) && !(type & 0x2)); // readable
+    case seg_tr: return true;
+    }
+    return false;
+}
+
+/// Checks of Xen's arch_set_info_hvm_guest(), and what VMRUN needs.
 bool hvm_context_valid(Vcpu& t, const vcpu_hvm_context& c) {
+    if (c.pad != 0) return false;
     if (c.mode == VCPU_HVM_MODE_64B) {
         const auto& r = c.cpu_regs.x86_64;
         const bool canonical = (static_cast<int64_t>(r.rip << 16) >> 16) == static_cast<int64_t>(r.rip);
@@ -334,12 +356,22 @@ bool hvm_context_valid(Vcpu& t, const vcpu_hvm_context& c) {
     }
     if (c.mode != VCPU_HVM_MODE_32B) return false;
     const auto& r = c.cpu_regs.x86_32;
+    if (r.pad1 || r.pad2[0] || r.pad2[1] || r.pad2[2]) return false;
+    if (!segment_valid(r.cs_ar, seg_cs) || !segment_valid(r.ds_ar, seg_ds) || !segment_valid(r.ss_ar, seg_ss) ||
+        !segment_valid(r.es_ar, seg_es) || !segment_valid(r.tr_ar, seg_tr))
+        return false;
+    const uint64_t cs_limit = (r.cs_ar & (1u << 11)) ? (uint64_t{r.cs_limit} << 12) | 0xfff : r.cs_limit;
+    const auto dpl = [](uint16_t ar) { return (ar >> 5) & 3; };
+    if (r.eip > cs_limit || dpl(r.ss_ar) != dpl(r.cs_ar)) return false;
+    if (((r.ds_ar & 0x80) && dpl(r.ds_ar) > dpl(r.cs_ar)) || ((r.es_ar & 0x80) && dpl(r.es_ar) > dpl(r.cs_ar)))
+        return false;
+    if ((r.efer & EFER_LMA) && !(r.efer & EFER_LME)) return false;
     if (!hvm_control_valid(t, r.cr0, r.cr3, r.cr4, r.efer)) return false;
-    const auto present = [](uint16_t ar) { return (ar & 0x80) != 0; };
-    if (!present(r.cs_ar) || !(r.cs_ar & 0x10) || !(r.cs_ar & 0x8)) return false; // present code segment
+    // What VMRUN refuses and Xen leaves to it: paging without protection,
+    // long mode without PAE, a CS with both L and D in long mode.
     if ((r.cr0 & CR0_PG) && !(r.cr0 & CR0_PE)) return false;
     if ((r.efer & EFER_LME) && (r.cr0 & CR0_PG) && !(r.cr4 & CR4_PAE)) return false;
-    return (!r.ds_ar || present(r.ds_ar)) && (!r.ss_ar || present(r.ss_ar)) && (!r.es_ar || present(r.es_ar));
+    return !((r.efer & EFER_LME) && (r.cr0 & CR0_PG) && (r.cs_ar & (1u << 9)) && (r.cs_ar & (1u << 10)));
 }
 
 void load_hvm_context(Vcpu& v, Vmcb& vm, const vcpu_hvm_context& c) {
@@ -378,12 +410,14 @@ void load_hvm_context(Vcpu& v, Vmcb& vm, const vcpu_hvm_context& c) {
     uint64_t efer = r.efer | EFER_SVME;
     if ((efer & EFER_LME) && (r.cr0 & CR0_PG)) efer |= EFER_LMA;
     vm.set_efer(efer);
-    vm.set_cs({0, r.cs_ar, r.cs_limit, r.cs_base});
-    vm.set_ds({0, r.ds_ar, r.ds_limit, r.ds_base});
-    vm.set_es({0, r.es_ar, r.es_limit, r.es_base});
-    vm.set_ss({0, r.ss_ar, r.ss_limit, r.ss_base});
-    vm.fs = vm.gs = {0, r.ds_ar, r.ds_limit, r.ds_base};
-    vm.tr = {0, static_cast<uint16_t>(r.tr_ar ? r.tr_ar : 0x8b), r.tr_limit, r.tr_base};
+    // Present segments get their accessed bit, TR its busy bit (as Xen).
+    const auto acc = [](uint16_t ar, uint16_t bit) { return static_cast<uint16_t>(ar & 0x80 ? ar | bit : ar); };
+    vm.set_cs({0, acc(r.cs_ar, 1), r.cs_limit, r.cs_base});
+    vm.set_ds({0, acc(r.ds_ar, 1), r.ds_limit, r.ds_base});
+    vm.set_es({0, acc(r.es_ar, 1), r.es_limit, r.es_base});
+    vm.set_ss({0, acc(r.ss_ar, 1), r.ss_limit, r.ss_base});
+    vm.fs = vm.gs = {0, acc(r.ds_ar, 1), r.ds_limit, r.ds_base};
+    vm.tr = {0, acc(r.tr_ar, 2), r.tr_limit, r.tr_base};
     vm.set_cpl((r.ss_ar >> 5) & 3);
 }
 
