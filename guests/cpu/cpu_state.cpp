@@ -152,6 +152,16 @@ TEST_CASE("cpu.debug_registers_start_clear") {
     write_dr<0>(0);
 }
 
+TEST_CASE("cpu.debug_register_reserved_bits_fault") {
+    SKIP_UNLESS_XEN();
+    // DR6/DR7 bits 63:32 must be zero: #GP at the MOV, never a VMCB that
+    // VMRUN refuses.
+    CHECK_EQ(catch_fault([] { write_dr<7>(0x400 | (1ull << 32)); }).vector, 13);
+    CHECK_EQ(catch_fault([] { write_dr<6>(0xffff0ff0 | (1ull << 40)); }).vector, 13);
+    CHECK_EQ(read_dr<7>(), 0x400u);
+    CHECK_EQ(read_dr<6>(), 0xffff0ff0u);
+}
+
 TEST_CASE("cpu.icebp_raises_debug_trap") {
     SKIP_UNLESS_XEN();
     extern const char cpu_icebp_after[];
