@@ -138,6 +138,28 @@ TEST_CASE("cpu.debug_msrs_read_as_xen") {
     CHECK_EQ(wrmsr_fault(msr_debugctl, 0).vector, 0);
 }
 
+TEST_CASE("cpu.amd_msrs_read_as_xen") {
+    SKIP_UNLESS_XEN();
+    // Xen's guest_rdmsr/svm_msr_read_intercept for an AMD guest: DE_CFG
+    // says LFENCE is dispatch-serialising, HWCR and VM_CR read 0, writes to
+    // DE_CFG and VM_CR are ignored; TSC_AUX takes 32 bits only.
+    uint64_t v = 0;
+    CHECK_EQ(rdmsr_fault(0xc0011029, v).vector, 0);
+    CHECK_EQ(v, 2u);
+    CHECK_EQ(wrmsr_fault(0xc0011029, 0).vector, 0);
+    CHECK_EQ(x86::rdmsr(0xc0011029), 2u);
+    CHECK_EQ(rdmsr_fault(0xc0010015, v).vector, 0);
+    CHECK_EQ(v, 0u);
+    CHECK_EQ(wrmsr_fault(0xc0010015, 0).vector, 13);
+    CHECK_EQ(rdmsr_fault(0xc0010114, v).vector, 0);
+    CHECK_EQ(v, 0u);
+    CHECK_EQ(wrmsr_fault(0xc0010114, 1u << 4).vector, 0);
+    CHECK_EQ(x86::rdmsr(0xc0010114), 0u);
+    const uint64_t aux = x86::rdmsr(0xc0000103);
+    CHECK_EQ(wrmsr_fault(0xc0000103, 1ull << 32).vector, 13);
+    CHECK_EQ(x86::rdmsr(0xc0000103), aux);
+}
+
 TEST_CASE("cpu.debug_registers_start_clear") {
     SKIP_UNLESS_XEN();
     if (option("cpu.dr_role")) SKIP("debug registers in use by this run");

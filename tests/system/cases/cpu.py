@@ -7,7 +7,7 @@ other's debug registers."""
 
 CPU_CASES = ["cpu.cr4_bits_not_offered_fault", "cpu.cr0_invalid_values_fault", "cpu.cr3_reserved_bits_fault",
              "cpu.efer_invalid_values_fault", "cpu.pat_invalid_types_fault",
-             "cpu.hypercall_page_msr_outside_ram_faults", "cpu.debug_msrs_read_as_xen",
+             "cpu.hypercall_page_msr_outside_ram_faults", "cpu.debug_msrs_read_as_xen", "cpu.amd_msrs_read_as_xen",
              "cpu.debug_registers_start_clear", "cpu.debug_register_reserved_bits_fault",
              "cpu.mmio_hole_reads_all_ones_and_drops_writes",
              "cpu.apic_base_mode_changes_as_xen"]

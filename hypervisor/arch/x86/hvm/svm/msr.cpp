@@ -20,13 +20,19 @@ constexpr uint32_t MSR_AMD_PATCHLEVEL = 0x0000008b;
 constexpr uint32_t MSR_IA32_TSC = 0x00000010;
 constexpr uint32_t MSR_IA32_DEBUGCTLMSR = 0x000001d9;
 constexpr uint32_t MSR_IA32_CR_PAT = 0x00000277;
+constexpr uint32_t MSR_IA32_EBC_FREQUENCY_ID = 0x0000002c;
+constexpr uint32_t MSR_K8_HWCR = 0xc0010015;
+constexpr uint32_t MSR_K8_VM_CR = 0xc0010114;
 constexpr uint32_t MSR_AMD64_NB_CFG = 0xc001001f;
+constexpr uint32_t MSR_AMD64_DE_CFG = 0xc0011029;
+constexpr uint32_t MSR_AMD64_EX_CFG = 0xc001102c;
+constexpr uint64_t AMD64_DE_CFG_LFENCE_SERIALISE = 1ull << 1;
 /// DEBUGCTL bits an AMD CPU defines: LBR, BTF, PB0-3 (APM Vol. 2, 13.1.1.6).
 constexpr uint64_t debugctl_valid = 0x3f;
 // AMD system configuration (APM Vol. 2 §7.7.6): as Xen for a domU, SYSCFG
 // reads MtrrFixDramEn only (so Linux's MTRR code leaves TOM2 alone), the
 // top-of-memory registers read 0, and writes to all three are ignored.
-constexpr uint32_t msr_k8_syscfg = 0xc0010010, msr_k8_top_mem1 = 0xc001001a, msr_k8_top_mem2 = 0xc001001d;
+constexpr uint32_t MSR_K8_SYSCFG = 0xc0010010, MSR_K8_TOP_MEM1 = 0xc001001a, MSR_K8_TOP_MEM2 = 0xc001001d;
 constexpr uint64_t syscfg_mtrr_fix_dram_en = 1ull << 18;
 
 namespace {
@@ -113,13 +119,18 @@ Exit on_msr(Vcpu& v, Vmcb& vm) {
             if (ok) v.arch.debugctl = value;
             break;
         case x86::MSR_APIC_BASE: ok = set_apic_base(v, value); break;
-        case msr_tsc_aux: // RDTSCP/RDPID read it natively: keep the guest's value loaded
+        case MSR_TSC_AUX: // RDTSCP/RDPID read it natively: keep the guest's value loaded
+            ok = !(value >> 32); // as Xen's guest_wrmsr
+            if (!ok) break;
             v.arch.tsc_aux = static_cast<uint32_t>(value);
-            x86::wrmsr(msr_tsc_aux, v.arch.tsc_aux);
+            x86::wrmsr(MSR_TSC_AUX, v.arch.tsc_aux);
             break;
         case MSR_AMD_PATCHLEVEL: break; // microcode rev: ignored
         case MSR_AMD64_NB_CFG: break;   // as Xen: writes ignored
-        case msr_k8_syscfg: case msr_k8_top_mem1: case msr_k8_top_mem2: break;
+        case MSR_K8_SYSCFG: case MSR_K8_TOP_MEM1: case MSR_K8_TOP_MEM2: break;
+        // As Xen: read-only to a guest, writes ignored (svm_msr_write_intercept,
+        // guest_wrmsr's DE_CFG case for OpenBSD).
+        case MSR_K8_VM_CR: case MSR_AMD64_EX_CFG: case MSR_AMD64_DE_CFG: break;
         default: ok = false;
         }
     } else {
@@ -128,10 +139,13 @@ Exit on_msr(Vcpu& v, Vmcb& vm) {
         case MSR_IA32_CR_PAT: result = vm.g_pat(); break;
         case MSR_IA32_DEBUGCTLMSR: result = v.arch.debugctl; break;
         case x86::MSR_APIC_BASE: result = v.arch.apic_base; break; // x2APIC from reset (pvh-guest-abi.md §12)
-        case msr_tsc_aux: result = v.arch.tsc_aux; break;
+        case MSR_TSC_AUX: result = v.arch.tsc_aux; break;
         case MSR_AMD64_NB_CFG: result = 0; break; // Linux's AMD set-up reads and writes it
-        case msr_k8_syscfg: result = syscfg_mtrr_fix_dram_en; break;
-        case msr_k8_top_mem1: case msr_k8_top_mem2: result = 0; break;
+        case MSR_K8_SYSCFG: result = syscfg_mtrr_fix_dram_en; break;
+        case MSR_K8_TOP_MEM1: case MSR_K8_TOP_MEM2: result = 0; break;
+        // As Xen's guest_rdmsr / svm_msr_read_intercept for an AMD guest.
+        case MSR_K8_HWCR: case MSR_K8_VM_CR: case MSR_AMD64_EX_CFG: case MSR_IA32_EBC_FREQUENCY_ID: result = 0; break;
+        case MSR_AMD64_DE_CFG: result = AMD64_DE_CFG_LFENCE_SERIALISE; break;
         case MSR_AMD_PATCHLEVEL: case MSR_IA32_PLATFORM_ID: result = 0; break;
         case MSR_IA32_TSC: result = x86::rdtsc() + vm.tsc_offset(); break;
         default: ok = false;

@@ -849,7 +849,7 @@ void vcpu_run(Vcpu& v) {
     fpu_load(v);
     // TSC_AUX is not switched by VMRUN and the host does not use it: load
     // this vCPU's value (Linux keeps its CPU number there for RDTSCP/RDPID).
-    x86::wrmsr(msr_tsc_aux, v.arch.tsc_aux);
+    x86::wrmsr(MSR_TSC_AUX, v.arch.tsc_aux);
     for (;;) {
         if (v.domain->is_shutdown.load() || v.block_requested.load() || domain_is_paused(*v.domain)) break;
         if (v.arch.down.load()) { // INIT or VCPUOP_down from another vCPU

@@ -23,7 +23,7 @@ constexpr uint64_t CR4_PAE = 1ull << 5, CR4_OSFXSR = 1ull << 9, CR4_OSXMMEXCPT =
 constexpr uint64_t EFER_SVME = 1ull << 12, EFER_LMA = 1ull << 10, EFER_LME = 1ull << 8;
 constexpr uint64_t xcr0_x87 = 1, xcr0_sse = 2, xcr0_avx = 4;
 constexpr uint32_t hypercall_msr = 0x40000000; // CPUID 0x40000002 EBX
-constexpr uint32_t msr_tsc_aux = 0xc0000103;
+constexpr uint32_t MSR_TSC_AUX = 0xc0000103;
 
 /// What the run loop does after an exit handler.
 enum class Exit { resume, reschedule };
