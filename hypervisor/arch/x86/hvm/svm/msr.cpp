@@ -67,7 +67,7 @@ bool set_apic_base(Vcpu& v, uint64_t value) {
             IrqSpinGuard g(v.arch.lock);
             v.arch.vlapic.reset(v.arch.vlapic.id());
         }
-        if (!(value & en)) stop_timer(v.arch.lapic_timer);
+        stop_timer(v.arch.lapic_timer); // disabled, or reset: no timer running
     } else if (((old ^ value) & extd) && (old & (en | extd)) != en) {
         return false;
     }

@@ -77,7 +77,7 @@ bool callback_pending(const Vcpu& v) {
 bool has_pending_interrupt(Vcpu& v) {
     if (v.arch.nmi_pending.load() || callback_pending(v)) return true;
     IrqSpinGuard g(v.arch.lock);
-    return v.arch.vlapic.has_pending();
+    return apic_hw_enabled(v) && v.arch.vlapic.has_pending();
 }
 
 /// Ask for a #VMEXIT(VINTR) as soon as the guest can take an interrupt
@@ -105,7 +105,7 @@ void inject_pending(Vcpu& v, Vmcb& vm) {
     bool lapic = false;
     if (!nmi && !cb) {
         IrqSpinGuard g(v.arch.lock);
-        lapic = v.arch.vlapic.has_pending();
+        lapic = apic_hw_enabled(v) && v.arch.vlapic.has_pending();
     }
     if (!nmi && !cb && !lapic) {
         close_interrupt_window(vm);

@@ -76,6 +76,8 @@ constexpr uint64_t apic_default_base = 0xfee00000;
 inline bool apic_x2apic_mode(const Vcpu& v) {
     return (v.arch.apic_base & (x86::APIC_BASE_EN | x86::APIC_BASE_EXTD)) == (x86::APIC_BASE_EN | x86::APIC_BASE_EXTD);
 }
+/// IA32_APIC_BASE.EN: a hardware-disabled APIC delivers nothing (Xen's vlapic_enabled()).
+inline bool apic_hw_enabled(const Vcpu& v) { return v.arch.apic_base & x86::APIC_BASE_EN; }
 inline bool apic_xapic_mode(const Vcpu& v) {
     return (v.arch.apic_base & (x86::APIC_BASE_EN | x86::APIC_BASE_EXTD)) == x86::APIC_BASE_EN;
 }
