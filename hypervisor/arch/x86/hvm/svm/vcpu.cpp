@@ -46,6 +46,10 @@ using namespace hvm;
 
 namespace {
 constexpr uint64_t RFLAGS_IF = 1ull << 9;
+/// RFLAGS bits that exist (CF PF AF ZF SF TF IF DF OF IOPL NT RF VM AC VIF
+/// VIP ID): a VCPUOP_initialise context's other bits are dropped rather
+/// than handed to VMRUN (Xen passes them through).
+constexpr uint64_t rflags_defined = 0x3f7fd5;
 constexpr uint64_t power_on_pat = 0x0007040600070406ull;
 // VMCB V_INTR fields (offset 0x60, APM Vol. 2, appendix B): V_IRQ, V_INTR_PRIO, V_IGN_TPR.
 constexpr uint64_t vintr_irq = 1ull << 8, vintr_prio = 0xfull << 16, vintr_ign_tpr = 1ull << 20;
@@ -383,7 +387,7 @@ void load_hvm_context(Vcpu& v, Vmcb& vm, const vcpu_hvm_context& c) {
         g.rcx = r.rcx, g.rdx = r.rdx, g.rbx = r.rbx, g.rbp = r.rbp, g.rsi = r.rsi, g.rdi = r.rdi;
         vm.rsp = r.rsp;
         vm.rip = r.rip;
-        vm.rflags = r.rflags | 2;
+        vm.rflags = (r.rflags & rflags_defined) | 2;
         vm.set_cr0(r.cr0 | CR0_ET);
         vm.set_cr3(r.cr3);
         vm.set_cr4(r.cr4);
@@ -403,7 +407,7 @@ void load_hvm_context(Vcpu& v, Vmcb& vm, const vcpu_hvm_context& c) {
     g.rcx = r.ecx, g.rdx = r.edx, g.rbx = r.ebx, g.rbp = r.ebp, g.rsi = r.esi, g.rdi = r.edi;
     vm.rsp = r.esp;
     vm.rip = r.eip;
-    vm.rflags = r.eflags | 2;
+    vm.rflags = (r.eflags & rflags_defined) | 2;
     vm.set_cr0(r.cr0 | CR0_ET);
     vm.set_cr3(r.cr3);
     vm.set_cr4(r.cr4);
