@@ -67,6 +67,70 @@ TEST_CASE("smp.vcpuop_bad_arguments") {
     CHECK_ERRNO(HYPERVISOR_vcpu_op(VCPUOP_initialise, 1, &ctx), EINVAL);
     ctx.mode = VCPU_HVM_MODE_64B; // long mode without paging
     CHECK_ERRNO(HYPERVISOR_vcpu_op(VCPUOP_initialise, 1, &ctx), EINVAL);
+    // A good long-mode state with one bad control register each: CR4 and
+    // EFER bits the vCPU is not offered (Xen's arch_set_info_hvm_guest
+    // checks), CR0 and CR3 values VMRUN would refuse. -EINVAL, and the vCPU
+    // is still not initialised.
+    auto& r = ctx.cpu_regs.x86_64;
+    const auto good = [&] {
+        r.rip = 0x100000;
+        r.rflags = 2;
+        r.cr0 = x86::read_cr0();
+        r.cr3 = x86::read_cr3();
+        r.cr4 = x86::read_cr4();
+        r.efer = x86::rdmsr(x86::msr_efer);
+    };
+    good();
+    r.cr4 |= 1u << 13; // VMXE
+    CHECK_ERRNO(HYPERVISOR_vcpu_op(VCPUOP_initialise, 1, &ctx), EINVAL);
+    good();
+    r.efer |= 1u << 12; // SVME: no nested virtualisation
+    CHECK_ERRNO(HYPERVISOR_vcpu_op(VCPUOP_initialise, 1, &ctx), EINVAL);
+    good();
+    r.efer |= 1u << 13; // LMSLE: not a known bit
+    CHECK_ERRNO(HYPERVISOR_vcpu_op(VCPUOP_initialise, 1, &ctx), EINVAL);
+    good();
+    r.cr0 |= uint64_t{1} << 32;
+    CHECK_ERRNO(HYPERVISOR_vcpu_op(VCPUOP_initialise, 1, &ctx), EINVAL);
+    good();
+    r.cr0 = (r.cr0 & ~(uint64_t{1} << 30)) | (uint64_t{1} << 29); // NW without CD
+    CHECK_ERRNO(HYPERVISOR_vcpu_op(VCPUOP_initialise, 1, &ctx), EINVAL);
+    good();
+    r.cr3 |= uint64_t{1} << 62;
+    CHECK_ERRNO(HYPERVISOR_vcpu_op(VCPUOP_initialise, 1, &ctx), EINVAL);
+    ctx.mode = VCPU_HVM_MODE_32B; // the same checks in 32-bit mode
+    auto& r32 = ctx.cpu_regs.x86_32;
+    r32 = {};
+    r32.cr0 = 0x11;
+    r32.cs_limit = r32.ds_limit = r32.ss_limit = r32.es_limit = 0xffffffff;
+    r32.cs_ar = 0xc9b;
+    r32.ds_ar = r32.ss_ar = r32.es_ar = 0xc93;
+    r32.tr_ar = 0x8b;
+    r32.tr_limit = 0x67;
+    r32.cr4 = 1u << 14; // SMXE
+    CHECK_ERRNO(HYPERVISOR_vcpu_op(VCPUOP_initialise, 1, &ctx), EINVAL);
+    r32.cr4 = 0;
+    r32.efer = 1u << 10; // LMA without LME
+    CHECK_ERRNO(HYPERVISOR_vcpu_op(VCPUOP_initialise, 1, &ctx), EINVAL);
+    r32.efer = 0;
+    // Xen's check_segment(): no null SS or TR, attribute bits 12-15 clear.
+    r32.ss_ar = 0;
+    CHECK_ERRNO(HYPERVISOR_vcpu_op(VCPUOP_initialise, 1, &ctx), EINVAL);
+    r32.ss_ar = 0xc93;
+    r32.tr_ar = 0;
+    CHECK_ERRNO(HYPERVISOR_vcpu_op(VCPUOP_initialise, 1, &ctx), EINVAL);
+    r32.tr_ar = 0x8b;
+    r32.cs_ar = 0x1c9b;
+    CHECK_ERRNO(HYPERVISOR_vcpu_op(VCPUOP_initialise, 1, &ctx), EINVAL);
+    // Long mode with PAE and paging but a CS with both L and D: VMRUN
+    // would refuse it.
+    r32.cs_ar = 0xe9b;
+    r32.cr0 = x86::read_cr0();
+    r32.cr3 = static_cast<uint32_t>(x86::read_cr3());
+    r32.cr4 = x86::read_cr4();
+    r32.efer = x86::efer_lme;
+    CHECK_ERRNO(HYPERVISOR_vcpu_op(VCPUOP_initialise, 1, &ctx), EINVAL);
+    CHECK_ERRNO(HYPERVISOR_vcpu_op(VCPUOP_up, 1, nullptr), EINVAL); // still not initialised
     CHECK_EQ(HYPERVISOR_vcpu_op(VCPUOP_is_up, 1, nullptr), 0);
 }
 

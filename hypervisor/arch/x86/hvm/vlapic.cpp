@@ -18,7 +18,7 @@ constexpr uint32_t lvt_writable[6] = {
     0x000100ff, // error: vector, mask
 };
 constexpr uint32_t lvt_timer_periodic = 1u << 17;
-constexpr uint32_t esr_receive_illegal_vector = 1u << 6;
+constexpr uint32_t esr_send_illegal_vector = 1u << 5, esr_receive_illegal_vector = 1u << 6;
 // ICR bits a guest may set in x2APIC mode: vector, delivery mode, dest mode,
 // level, trigger, shorthand, destination (SDM 11.12.9).
 constexpr uint64_t icr_writable = 0xffffffff000ccfffull;
@@ -44,9 +44,23 @@ uint32_t Vlapic::ppr() const {
     return (tpr_ & 0xf0) >= isr_class ? tpr_ & 0xff : isr_class;
 }
 
+void Vlapic::error(uint32_t mask) {
+    // Xen's vlapic_error(): an unmasked LVT error entry raises its vector;
+    // an illegal one there cannot be raised and counts as received illegal.
+    if ((esr_pending_ & mask) == mask) return;
+    const uint32_t lvterr = lvt_[lvt_index(x2apic_lvt_error)];
+    bool raise = false;
+    if (!(lvterr & lvt_masked)) {
+        if ((lvterr & 0xff) >= 16) raise = true;
+        else mask |= esr_receive_illegal_vector;
+    }
+    esr_pending_ |= mask;
+    if (raise) set_irr(static_cast<uint8_t>(lvterr));
+}
+
 bool Vlapic::set_irr(uint8_t vector) {
     if (vector < 16) {
-        esr_pending_ |= esr_receive_illegal_vector;
+        error(esr_receive_illegal_vector);
         return false;
     }
     uint32_t& word = irr_[vector / 32];
@@ -163,6 +177,12 @@ VlapicAccess Vlapic::write(uint32_t msr, uint64_t value, uint64_t now_ns, Vlapic
     case x2apic_icr:
         if (value & ~icr_writable) return VlapicAccess::gp;
         icr_ = value;
+        // A fixed or lowest-priority IPI with vector 0-15 is not sent:
+        // "send illegal vector" (SDM 11.5.3; Xen's vlapic_ipi).
+        if (((value >> 8) & 7) <= icr_lowest && (value & 0xff) < 16) {
+            error(esr_send_illegal_vector);
+            return VlapicAccess::ok;
+        }
         effect.kind = VlapicEffect::send_ipi;
         effect.vector = value & 0xff;
         effect.mode = static_cast<IcrDeliveryMode>((value >> 8) & 7);

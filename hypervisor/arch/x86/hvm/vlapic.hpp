@@ -1,6 +1,7 @@
-// The emulated local APIC of an HVM/PVH vCPU, in x2APIC mode only (cxen
-// starts every vCPU with IA32_APIC_BASE.EXTD set, docs pvh-guest-abi.md §12,
-// so the xAPIC MMIO page is never decoded). Source: Intel SDM Vol. 3,
+// The emulated local APIC of an HVM/PVH vCPU, by x2APIC register (cxen
+// starts every vCPU with IA32_APIC_BASE.EXTD set, docs pvh-guest-abi.md §12;
+// a guest that switches to xAPIC mode reaches the same registers through
+// the MMIO window, hvm/svm/emulate.cpp). Source: Intel SDM Vol. 3,
 // chapter 11 (x2APIC register map: table 11-6; priorities 11.8.3; ISR/IRR
 // and EOI 11.8.4-11.8.5; timer 11.5.4); Xen xen/arch/x86/hvm/vlapic.c for
 // the choices the SDM leaves open (1 GHz bus clock, version 0x50014).
@@ -98,6 +99,9 @@ class Vlapic {
   private:
     static bool test(const uint32_t (&bits)[8], uint8_t v) { return bits[v / 32] & (1u << (v % 32)); }
     static int highest(const uint32_t (&bits)[8]);
+    /// Record errors in ESR (latched by the next ESR write) and raise the
+    /// LVT error interrupt for them (Xen's vlapic_error).
+    void error(uint32_t esr_bits);
     uint64_t timer_tick_ns() const;
     uint64_t timer_current_count(uint64_t now_ns) const;
     void timer_start(uint64_t now_ns);

@@ -8,8 +8,7 @@
 
 namespace cxen::arch::hvm {
 
-Exit on_cpuid(Vcpu& v, Vmcb& vm) {
-    const uint32_t leaf = static_cast<uint32_t>(vm.rax), sub = static_cast<uint32_t>(v.arch.regs.rcx);
+x86::CpuidRegs guest_cpuid(Vcpu& v, const Vmcb& vm, uint32_t leaf, uint32_t sub) {
     x86::CpuidRegs r{};
     if (leaf >= XEN_CPUID_FIRST_LEAF && leaf < XEN_CPUID_FIRST_LEAF + 0x10000) {
         switch (leaf - XEN_CPUID_FIRST_LEAF) {
@@ -76,11 +75,18 @@ Exit on_cpuid(Vcpu& v, Vmcb& vm) {
         } else if (leaf == 0x8000001e) {
             r = {apic_id, v.vcpu_id & 0xff, 0, 0};
         } else if (leaf == 0x80000001) {
-            r.ecx &= ~(1u << 2); // no nested SVM
+            // No nested SVM; no DBEXT (the DR address-mask MSRs are not virtualised).
+            r.ecx &= ~((1u << 2) | (1u << 26));
         } else if (leaf == 0x8000000a) {
             r = {};
         }
     }
+    return r;
+}
+
+Exit on_cpuid(Vcpu& v, Vmcb& vm) {
+    const x86::CpuidRegs r =
+        guest_cpuid(v, vm, static_cast<uint32_t>(vm.rax), static_cast<uint32_t>(v.arch.regs.rcx));
     vm.rax = r.eax;
     v.arch.regs.rbx = r.ebx;
     v.arch.regs.rcx = r.ecx;

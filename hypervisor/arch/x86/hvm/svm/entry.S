@@ -9,6 +9,13 @@
  * of the guest live in the VMCB; the other GPRs in struct GuestRegs
  * (hvm/svm/svm.hpp: rbx rcx rdx rsi rdi rbp r8..r15). VMRUN restores the
  * host RAX (= guest VMCB PA) and RSP on #VMEXIT.
+ *
+ * Speculation barriers, as Xen's SPEC_CTRL_ENTRY_FROM_SVM / _EXIT_TO_SVM on
+ * AMD: after #VMEXIT the return stack buffer is overwritten with 32 entries
+ * pointing at a speculation trap, so no host RET consumes a prediction the
+ * guest planted; before VMRUN, VERW (memory form, on the host's SS
+ * selector) flushes the buffers TSA can leak where the CPU says it does
+ * (svm_verw_on_entry, set from VERW_CLEAR by svm_detect()).
  */
 #define R_RBX 0
 #define R_RCX 8
@@ -35,6 +42,8 @@ svm_vmrun:
     pushq   %r13
     pushq   %r14
     pushq   %r15
+    subq    $8, %rsp                    /* 24(%rsp): host SS selector, for VERW */
+    movw    %ss, (%rsp)
     pushq   %rsi                        /* 16(%rsp): regs */
     pushq   %rdx                        /*  8(%rsp): host VMCB PA */
     pushq   %rdi                        /*  0(%rsp): guest VMCB PA */
@@ -56,6 +65,10 @@ svm_vmrun:
     movq    R_R14(%rsi), %r14
     movq    R_R15(%rsi), %r15
     movq    R_RSI(%rsi), %rsi
+    cmpb    $0, svm_verw_on_entry(%rip)
+    je      1f
+    verw    24(%rsp)
+1:
     vmload  %rax
     vmrun   %rax
     vmsave  %rax
@@ -74,11 +87,21 @@ svm_vmrun:
     movq    %r13, R_R13(%rax)
     movq    %r14, R_R14(%rax)
     movq    %r15, R_R15(%rax)
+    /* Overwrite the RSB: 16 x 2 CALLs whose return addresses are INT3s. */
+    movl    $16, %ecx
+2:  call    3f
+    int3
+3:  call    4f
+    int3
+4:  subl    $1, %ecx
+    jnz     2b
+    addq    $32 * 8, %rsp
+    lfence
     movq    8(%rsp), %rax
     vmload  %rax                        /* host FS/GS/TR/LDTR and syscall MSRs */
     stgi
 
-    addq    $24, %rsp
+    addq    $32, %rsp
     popq    %r15
     popq    %r14
     popq    %r13

@@ -9,6 +9,11 @@
 #include "common/lib/string.hpp"
 #include "common/mm/xenheap.hpp"
 
+/// Read by entry.S before VMRUN.
+extern "C" {
+bool svm_verw_on_entry = false;
+}
+
 namespace cxen::svm {
 
 namespace {
@@ -16,6 +21,8 @@ constexpr uint32_t MSR_VM_CR = 0xc0010114;
 constexpr uint32_t MSR_VM_HSAVE_PA = 0xc0010117;
 constexpr uint64_t EFER_SVME = 1ull << 12;
 constexpr uint64_t VM_CR_SVMDIS = 1ull << 4;
+constexpr uint32_t MSR_PRED_CMD = 0x00000049;
+constexpr uint64_t PRED_CMD_IBPB = 1;
 
 SvmInfo info;
 paddr_t iopm;  // 12 KiB
@@ -26,6 +33,8 @@ struct CpuSvm {
     paddr_t host_vmcb;
     uint32_t next_asid;
     uint64_t generation;
+    uint32_t last_guest; ///< domid << 16 | vcpu_id of the last vCPU run here (enter_guest_context)
+    bool any_guest;
 };
 CpuSvm cpu_svm[arch::max_cpus];
 
@@ -48,6 +57,14 @@ Result<paddr_t> alloc_zeroed(unsigned order, int fill) {
 } // namespace
 
 const SvmInfo& svm_info() { return info; }
+
+void enter_guest_context(uint32_t id) {
+    CpuSvm& c = cpu_svm[arch::this_cpu().cpu_id];
+    if (c.any_guest && c.last_guest == id) return;
+    if (info.ibpb) x86::wrmsr(MSR_PRED_CMD, PRED_CMD_IBPB);
+    c.last_guest = id;
+    c.any_guest = true;
+}
 paddr_t iopm_pa() { return iopm; }
 paddr_t msrpm_pa() { return msrpm; }
 paddr_t host_vmcb_pa() { return cpu_svm[arch::this_cpu().cpu_id].host_vmcb; }
@@ -67,11 +84,19 @@ Status svm_detect() {
                          0xc0000081u /* STAR */, 0xc0000082u /* LSTAR */, 0xc0000083u /* CSTAR */,
                          0xc0000084u /* SFMASK */, 0x174u, 0x175u, 0x176u /* SYSENTER_CS/ESP/EIP */})
         msrpm_allow(map, msr);
+    // Speculation barriers (docs/domains.md): IBPB is CPUID 0x80000008
+    // EBX[12] on AMD (or the Intel-style 7.EDX[26]); VERW flushes the
+    // buffers TSA leaks on parts that say so (0x80000021 EAX[5], VERW_CLEAR).
+    info.ibpb = (x86::cpuid_max_ext() >= 0x80000008 && (x86::cpuid(0x80000008).ebx & (1u << 12))) ||
+                (x86::cpuid(0).eax >= 7 && (x86::cpuid(7).edx & (1u << 26)));
+    info.verw = x86::cpuid_max_ext() >= 0x80000021 && (x86::cpuid(0x80000021).eax & (1u << 5));
+    svm_verw_on_entry = info.verw;
     info.available = true;
-    log(LogLevel::info, "SVM: revision %u, %u ASIDs, NPT%s%s%s\n", leaf.eax & 0xff, info.nr_asids,
-        info.features & feature_nrips ? ", NRIP save" : "",
+    log(LogLevel::info, "SVM: revision %u, %u ASIDs, NPT%s%s%s; barriers: RSB stuffing on exit%s%s\n",
+        leaf.eax & 0xff, info.nr_asids, info.features & feature_nrips ? ", NRIP save" : "",
         info.features & feature_decode_assists ? ", decode assists" : "",
-        info.features & feature_vmcb_clean ? ", VMCB clean bits" : "");
+        info.features & feature_vmcb_clean ? ", VMCB clean bits" : "",
+        info.ibpb ? ", IBPB on vCPU switch" : ", no IBPB (CPU lacks it)", info.verw ? ", VERW on entry" : "");
     return ok_status();
 }
 

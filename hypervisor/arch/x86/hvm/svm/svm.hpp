@@ -29,6 +29,8 @@ struct SvmInfo {
     bool available;
     uint32_t nr_asids;
     uint32_t features; ///< CPUID 0x8000000A EDX
+    bool ibpb;         ///< the CPU has IBPB (MSR_PRED_CMD)
+    bool verw;         ///< VERW flushes microarchitectural buffers (VERW_CLEAR)
 };
 const SvmInfo& svm_info();
 
@@ -49,6 +51,12 @@ paddr_t host_vmcb_pa();
 /// generation wrapped and the whole TLB must be flushed.
 uint32_t asid_alloc(uint64_t& generation, bool& flush);
 uint64_t asid_generation();
+
+/// Before running vCPU `id` (domid << 16 | vcpu_id) on this pCPU: an
+/// indirect-branch prediction barrier when the previous vCPU run here was
+/// another one, as Xen's context_switch() with opt_ibpb_ctxt_switch (so no
+/// guest trains the branch predictor for the next).
+void enter_guest_context(uint32_t id);
 
 } // namespace cxen::svm
 

@@ -45,8 +45,11 @@ using svm::Vmcb;
 using namespace hvm;
 
 namespace {
-constexpr uint64_t CR0_PE = 1, CR0_ET = 1ull << 4, CR0_PG = 1ull << 31;
 constexpr uint64_t RFLAGS_IF = 1ull << 9;
+/// RFLAGS bits that exist (CF PF AF ZF SF TF IF DF OF IOPL NT RF VM AC VIF
+/// VIP ID): a VCPUOP_initialise context's other bits are dropped rather
+/// than handed to VMRUN (Xen passes them through).
+constexpr uint64_t rflags_defined = 0x3f7fd5;
 constexpr uint64_t power_on_pat = 0x0007040600070406ull;
 // VMCB V_INTR fields (offset 0x60, APM Vol. 2, appendix B): V_IRQ, V_INTR_PRIO, V_IGN_TPR.
 constexpr uint64_t vintr_irq = 1ull << 8, vintr_prio = 0xfull << 16, vintr_ign_tpr = 1ull << 20;
@@ -78,7 +81,7 @@ bool callback_pending(const Vcpu& v) {
 bool has_pending_interrupt(Vcpu& v) {
     if (v.arch.nmi_pending.load() || callback_pending(v)) return true;
     IrqSpinGuard g(v.arch.lock);
-    return v.arch.vlapic.has_pending();
+    return apic_hw_enabled(v) && v.arch.vlapic.has_pending();
 }
 
 /// Ask for a #VMEXIT(VINTR) as soon as the guest can take an interrupt
@@ -106,7 +109,7 @@ void inject_pending(Vcpu& v, Vmcb& vm) {
     bool lapic = false;
     if (!nmi && !cb) {
         IrqSpinGuard g(v.arch.lock);
-        lapic = v.arch.vlapic.has_pending();
+        lapic = apic_hw_enabled(v) && v.arch.vlapic.has_pending();
     }
     if (!nmi && !cb && !lapic) {
         close_interrupt_window(vm);
@@ -166,6 +169,37 @@ void lapic_timer_fn(void* data) {
         vcpu_wake(v);
         vcpu_kick(v);
     }
+}
+
+// ---- debug registers ----
+//
+// As Xen's svm_save_dr/svm_restore_dr: DR6 and DR7 are in the VMCB and
+// switched by VMRUN/#VMEXIT; DR0-3 are not, so every DR access is
+// intercepted until the vCPU first touches one: then its DR0-3 go into the
+// pCPU and the intercepts come off for as long as it runs there. When it
+// stops running, the values are read back and the intercepts go on again,
+// so the next vCPU (of any domain) traps before it can read them, and
+// loads its own. A vCPU whose DR7 has breakpoints enabled gets its DR0-3
+// loaded before it runs. The host never enables breakpoints (#VMEXIT
+// disables them, APM Vol. 2 15.7), so guest values left in DR0-3 are inert.
+
+constexpr uint64_t dr7_active = 0xff; // L0-3, G0-3 (Xen's DR7_ACTIVE_MASK)
+
+void load_debug_registers(Vcpu& v) {
+    const uint64_t* d = v.arch.dr;
+    __asm__ volatile("mov %0, %%dr0\n\tmov %1, %%dr1\n\tmov %2, %%dr2\n\tmov %3, %%dr3" ::"r"(d[0]), "r"(d[1]),
+                     "r"(d[2]), "r"(d[3]));
+    v.arch.vmcb->set_intercept_dr(0);
+    v.arch.dr_loaded = true;
+}
+
+void save_debug_registers(Vcpu& v) {
+    if (!v.arch.dr_loaded) return;
+    uint64_t* d = v.arch.dr;
+    __asm__ volatile("mov %%dr0, %0\n\tmov %%dr1, %1\n\tmov %%dr2, %2\n\tmov %%dr3, %3"
+                     : "=r"(d[0]), "=r"(d[1]), "=r"(d[2]), "=r"(d[3]));
+    v.arch.vmcb->set_intercept_dr(svm::intercept_dr_all);
+    v.arch.dr_loaded = false;
 }
 
 // ---- vCPU power state: INIT/SIPI, VCPUOP_*, HLT with IF=0 ----
@@ -256,6 +290,9 @@ void reset_vmcb(Vcpu& v, Vmcb& vm) {
     vm.set_idtr({0, 0, 0xffff, 0});
     vm.set_dr6(0xffff0ff0);
     vm.set_dr7(0x400);
+    for (uint64_t& dr : v.arch.dr) dr = 0;
+    if (v.arch.dr_loaded) load_debug_registers(v); // this pCPU holds them: clear them there too
+    v.arch.debugctl = 0;
     vm.set_cpl(0);
     vm.set_g_pat(power_on_pat);
     vm.star = vm.lstar = vm.cstar = vm.sfmask = vm.kernel_gs_base = 0;
@@ -277,21 +314,68 @@ void load_real_mode(Vcpu& v, Vmcb& vm, uint8_t vector) {
     vm.rip = 0;
 }
 
-/// Checks of Xen's arch_set_info_hvm_guest() that matter to VMRUN.
-bool hvm_context_valid(const vcpu_hvm_context& c) {
+/// The control registers and EFER of a VCPUOP_initialise context: Xen's
+/// arch_set_info_hvm_guest() refuses CR4 bits outside
+/// hvm_cr4_guest_valid_bits() and an EFER hvm_efer_valid() refuses
+/// (LMA taken from LME, as Xen does); cxen also refuses what VMRUN would
+/// (CR0 upper half or NW without CD, CR3 beyond MAXPHYADDR), which Xen
+/// leaves to the VM entry to fail.
+bool hvm_control_valid(Vcpu& t, uint64_t cr0, uint64_t cr3, uint64_t cr4, uint64_t efer) {
+    if (efer & EFER_LME) efer |= EFER_LMA;
+    if ((cr0 >> 32) || (cr0 & (CR0_NW | CR0_CD)) == CR0_NW) return false;
+    if (cr3 >> guest_maxphysaddr()) return false;
+    if (cr4 & ~cr4_guest_valid_bits(t, *t.arch.vmcb)) return false;
+    return efer_invalid(t, *t.arch.vmcb, efer) == nullptr;
+}
+
+enum SegKind { seg_cs, seg_ds, seg_ss, seg_es, seg_tr };
+
+/// Xen's check_segment() for a 32-bit VCPUOP_initialise context, on the
+/// attributes with the accessed (busy for TR) bit set as Xen sets it.
+bool segment_valid(uint16_t ar, SegKind seg) {
+    if (ar & 0xf000) return false;                               // attribute bits 12-15
+    if (ar == 0) return seg == seg_ds || seg == seg_es;          // null CS, SS, TR refused
+    if (ar & 0x80) ar |= seg == seg_tr ? 2 : 1;
+    const unsigned type = ar & 0xf;
+    const bool s = ar & 0x10;
+    if (seg == seg_tr ? (s || type != 0xb) : !s) return false;   // TR a busy 32-bit TSS, others code/data
+    if (!(ar & 0x80)) return false;                              // not present
+    switch (seg) {
+    case seg_cs: return type & 0x8;                              // code
+    case seg_ss: return !(type & 0x8) && (type & 0x2);           // writable data
+    case seg_ds: case seg_es: return !((type & 0x8) && !(type & 0x2)); // readable
+    case seg_tr: return true;
+    }
+    return false;
+}
+
+/// Checks of Xen's arch_set_info_hvm_guest(), and what VMRUN needs.
+bool hvm_context_valid(Vcpu& t, const vcpu_hvm_context& c) {
+    if (c.pad != 0) return false;
     if (c.mode == VCPU_HVM_MODE_64B) {
         const auto& r = c.cpu_regs.x86_64;
         const bool canonical = (static_cast<int64_t>(r.rip << 16) >> 16) == static_cast<int64_t>(r.rip);
         return (r.cr0 & (CR0_PE | CR0_PG)) == (CR0_PE | CR0_PG) && (r.cr4 & CR4_PAE) && (r.efer & EFER_LME) &&
-               canonical;
+               canonical && hvm_control_valid(t, r.cr0, r.cr3, r.cr4, r.efer);
     }
     if (c.mode != VCPU_HVM_MODE_32B) return false;
     const auto& r = c.cpu_regs.x86_32;
-    const auto present = [](uint16_t ar) { return (ar & 0x80) != 0; };
-    if (!present(r.cs_ar) || !(r.cs_ar & 0x10) || !(r.cs_ar & 0x8)) return false; // present code segment
+    if (r.pad1 || r.pad2[0] || r.pad2[1] || r.pad2[2]) return false;
+    if (!segment_valid(r.cs_ar, seg_cs) || !segment_valid(r.ds_ar, seg_ds) || !segment_valid(r.ss_ar, seg_ss) ||
+        !segment_valid(r.es_ar, seg_es) || !segment_valid(r.tr_ar, seg_tr))
+        return false;
+    const uint64_t cs_limit = (r.cs_ar & (1u << 11)) ? (uint64_t{r.cs_limit} << 12) | 0xfff : r.cs_limit;
+    const auto dpl = [](uint16_t ar) { return (ar >> 5) & 3; };
+    if (r.eip > cs_limit || dpl(r.ss_ar) != dpl(r.cs_ar)) return false;
+    if (((r.ds_ar & 0x80) && dpl(r.ds_ar) > dpl(r.cs_ar)) || ((r.es_ar & 0x80) && dpl(r.es_ar) > dpl(r.cs_ar)))
+        return false;
+    if ((r.efer & EFER_LMA) && !(r.efer & EFER_LME)) return false;
+    if (!hvm_control_valid(t, r.cr0, r.cr3, r.cr4, r.efer)) return false;
+    // What VMRUN refuses and Xen leaves to it: paging without protection,
+    // long mode without PAE, a CS with both L and D in long mode.
     if ((r.cr0 & CR0_PG) && !(r.cr0 & CR0_PE)) return false;
     if ((r.efer & EFER_LME) && (r.cr0 & CR0_PG) && !(r.cr4 & CR4_PAE)) return false;
-    return (!r.ds_ar || present(r.ds_ar)) && (!r.ss_ar || present(r.ss_ar)) && (!r.es_ar || present(r.es_ar));
+    return !((r.efer & EFER_LME) && (r.cr0 & CR0_PG) && (r.cs_ar & (1u << 9)) && (r.cs_ar & (1u << 10)));
 }
 
 void load_hvm_context(Vcpu& v, Vmcb& vm, const vcpu_hvm_context& c) {
@@ -303,7 +387,7 @@ void load_hvm_context(Vcpu& v, Vmcb& vm, const vcpu_hvm_context& c) {
         g.rcx = r.rcx, g.rdx = r.rdx, g.rbx = r.rbx, g.rbp = r.rbp, g.rsi = r.rsi, g.rdi = r.rdi;
         vm.rsp = r.rsp;
         vm.rip = r.rip;
-        vm.rflags = r.rflags | 2;
+        vm.rflags = (r.rflags & rflags_defined) | 2;
         vm.set_cr0(r.cr0 | CR0_ET);
         vm.set_cr3(r.cr3);
         vm.set_cr4(r.cr4);
@@ -323,19 +407,21 @@ void load_hvm_context(Vcpu& v, Vmcb& vm, const vcpu_hvm_context& c) {
     g.rcx = r.ecx, g.rdx = r.edx, g.rbx = r.ebx, g.rbp = r.ebp, g.rsi = r.esi, g.rdi = r.edi;
     vm.rsp = r.esp;
     vm.rip = r.eip;
-    vm.rflags = r.eflags | 2;
+    vm.rflags = (r.eflags & rflags_defined) | 2;
     vm.set_cr0(r.cr0 | CR0_ET);
     vm.set_cr3(r.cr3);
     vm.set_cr4(r.cr4);
     uint64_t efer = r.efer | EFER_SVME;
     if ((efer & EFER_LME) && (r.cr0 & CR0_PG)) efer |= EFER_LMA;
     vm.set_efer(efer);
-    vm.set_cs({0, r.cs_ar, r.cs_limit, r.cs_base});
-    vm.set_ds({0, r.ds_ar, r.ds_limit, r.ds_base});
-    vm.set_es({0, r.es_ar, r.es_limit, r.es_base});
-    vm.set_ss({0, r.ss_ar, r.ss_limit, r.ss_base});
-    vm.fs = vm.gs = {0, r.ds_ar, r.ds_limit, r.ds_base};
-    vm.tr = {0, static_cast<uint16_t>(r.tr_ar ? r.tr_ar : 0x8b), r.tr_limit, r.tr_base};
+    // Present segments get their accessed bit, TR its busy bit (as Xen).
+    const auto acc = [](uint16_t ar, uint16_t bit) { return static_cast<uint16_t>(ar & 0x80 ? ar | bit : ar); };
+    vm.set_cs({0, acc(r.cs_ar, 1), r.cs_limit, r.cs_base});
+    vm.set_ds({0, acc(r.ds_ar, 1), r.ds_limit, r.ds_base});
+    vm.set_es({0, acc(r.es_ar, 1), r.es_limit, r.es_base});
+    vm.set_ss({0, acc(r.ss_ar, 1), r.ss_limit, r.ss_base});
+    vm.fs = vm.gs = {0, acc(r.ds_ar, 1), r.ds_limit, r.ds_base};
+    vm.tr = {0, acc(r.tr_ar, 2), r.tr_limit, r.tr_base};
     vm.set_cpl((r.ss_ar >> 5) & 3);
 }
 
@@ -437,14 +523,18 @@ Exit on_vmmcall(Vcpu& v, Vmcb& vm) {
 
 Exit on_npf(Vcpu& v, Vmcb& vm) {
     // EXITINFO1 is a #PF-style error code: bit 0 the page was present, bit 1
-    // a write. A write to a read-only grant mapping is #GP(0) in the guest,
-    // as Xen's hvm_hap_nested_page_fault(); anything else is fatal.
+    // a write. As Xen's hvm_hap_nested_page_fault(): a gfn without RAM is
+    // emulated MMIO (emulate.cpp), a write to a read-only grant mapping is
+    // #GP(0) in the guest; anything else is fatal.
+    P2mType type;
+    {
+        SpinGuard g(v.domain->p2m_lock);
+        type = v.domain->p2m.lookup(Gfn{vm.exitinfo2 >> page_shift}).type;
+    }
+    // No RAM at that gfn: an MMIO hole (Xen's p2m_mmio_dm), completed as
+    // Xen completes accesses no emulator claims.
+    if (type == P2mType::invalid) return on_mmio_hole(v, vm);
     if ((vm.exitinfo1 & 3) == 3) {
-        P2mType type;
-        {
-            SpinGuard g(v.domain->p2m_lock);
-            type = v.domain->p2m.lookup(Gfn{vm.exitinfo2 >> page_shift}).type;
-        }
         if (type == P2mType::grant_map_ro) {
             guest_log(*v.domain, LogLevel::debug, "d%uv%u: write to a read-only grant mapping at gpa %#lx\n", v.domain->domid,
                 v.vcpu_id, vm.exitinfo2);
@@ -464,6 +554,29 @@ Exit on_shutdown(Vcpu& v, Vmcb& vm) {
     snprintf(why, sizeof(why), "triple fault at rip %#lx", vm.rip);
     domain_crash(*v.domain, why);
     return Exit::reschedule;
+}
+
+/// The first DR access since the vCPU was scheduled: load its DR0-3 and
+/// run the MOV again, now without the intercept.
+Exit on_dr_access(Vcpu& v, Vmcb&) {
+    load_debug_registers(v);
+    return Exit::resume;
+}
+
+/// ICEBP (F1): Xen intercepts it and delivers #DB with trap semantics
+/// (RIP after the instruction), which EVENTINJ cannot express on its own.
+Exit on_icebp(Vcpu&, Vmcb& vm) {
+    advance(vm, 1);
+    inject_exception(vm, 1);
+    return Exit::resume;
+}
+
+/// WBINVD and INVD (0F 09, 0F 08): as Xen's svm_vmexit_do_invalidate_cache
+/// for a domain without passthrough devices, nothing is flushed: a guest
+/// must not be able to stall the host's caches. The instruction completes.
+Exit on_cache_flush(Vcpu&, Vmcb& vm) {
+    advance(vm, 2);
+    return Exit::resume;
 }
 
 Exit on_ud(Vcpu&, Vmcb& vm) {
@@ -497,12 +610,16 @@ constexpr ExitEntry exit_table[] = {
     {svm::exit_monitor, on_ud},         {svm::exit_mwait, on_ud},
     {svm::exit_mwait_cond, on_ud},      {svm::exit_xsetbv, on_xsetbv},
     {svm::exit_vintr, on_vintr},
-    {svm::exit_rdpru, on_ud},           {svm::exit_invd, on_ud},
+    {svm::exit_rdpru, on_ud},           {svm::exit_invd, on_cache_flush},
+    {svm::exit_wbinvd, on_cache_flush}, {svm::exit_icebp, on_icebp},
+    {svm::exit_cr0_write, on_cr_write}, {svm::exit_cr3_write, on_cr_write},
+    {svm::exit_cr4_write, on_cr_write},
 };
 
 Exit handle_exit(Vcpu& v, Vmcb& vm) {
     for (const ExitEntry& e : exit_table)
         if (e.code == vm.exitcode) return e.handler(v, vm);
+    if (vm.exitcode >= svm::exit_dr0_read && vm.exitcode <= svm::exit_dr7_write) return on_dr_access(v, vm);
     char why[80];
     if (vm.exitcode == svm::exit_invalid) snprintf(why, sizeof(why), "invalid guest state (VMRUN refused the VMCB)");
     else snprintf(why, sizeof(why), "unhandled #VMEXIT %#lx at rip %#lx", vm.exitcode, vm.rip);
@@ -570,6 +687,7 @@ void hvm::deliver_ipi(Vcpu& src, const VlapicEffect& e) {
 }
 
 Status vcpu_arch_init(Vcpu& v, uint64_t entry, uint64_t start_info_gpa) {
+    const bool bsp_vcpu = v.vcpu_id == 0;
     void* page = TRY(alloc_xenheap_pages(0));
     memset(page, 0, page_size);
     auto* vm = static_cast<Vmcb*>(page);
@@ -583,7 +701,14 @@ Status vcpu_arch_init(Vcpu& v, uint64_t entry, uint64_t start_info_gpa) {
     vm->set_intercept_misc2(svm::intercept_vmrun | svm::intercept_vmmcall | svm::intercept_vmload |
                             svm::intercept_vmsave | svm::intercept_stgi | svm::intercept_clgi |
                             svm::intercept_skinit | svm::intercept_monitor | svm::intercept_mwait |
-                            svm::intercept_mwait_cond | svm::intercept_xsetbv | svm::intercept_rdpru);
+                            svm::intercept_mwait_cond | svm::intercept_xsetbv | svm::intercept_rdpru |
+                            svm::intercept_icebp | svm::intercept_wbinvd);
+    // CR0 and CR4 writes are checked (cr.cpp), as Xen intercepts them. So
+    // is CR3, which Xen leaves to the CPU under NPT: QEMU's TCG takes a
+    // CR3 with bits above MAXPHYADDR without the #GP and then VMRUN
+    // refuses the state (docs/domains.md).
+    vm->set_intercept_cr(svm::intercept_cr_write(0) | svm::intercept_cr_write(3) | svm::intercept_cr_write(4));
+    vm->set_intercept_dr(svm::intercept_dr_all);
     vm->set_intercept_exceptions((1u << 1) | (1u << 17));
     vm->set_iopm_base_pa(svm::iopm_pa());
     vm->set_msrpm_base_pa(svm::msrpm_pa());
@@ -617,9 +742,10 @@ Status vcpu_arch_init(Vcpu& v, uint64_t entry, uint64_t start_info_gpa) {
     v.arch.fpu_area = TRY(alloc_xenheap_pages(0));
     fpu_reset(v);
     v.arch.vlapic.reset(v.vcpu_id * 2); // x2APIC ID = 2 * vcpu_id, as Xen and the guest MADT
+    v.arch.apic_base = apic_default_base | x86::APIC_BASE_EN | x86::APIC_BASE_EXTD | (bsp_vcpu ? x86::APIC_BASE_BSP : 0);
     init_timer(v.arch.lapic_timer, lapic_timer_fn, &v, v.processor);
     // vCPU 0 starts at the PVH entry; APs wait for INIT-SIPI or VCPUOP_up.
-    const bool bsp = v.vcpu_id == 0;
+    const bool bsp = bsp_vcpu;
     v.arch.initialised.store(bsp);
     v.arch.down.store(!bsp);
     v.arch.on_runq.store(bsp);
@@ -660,7 +786,7 @@ Status vcpu_initialise(Vcpu& caller, Vcpu& target, uint64_t ctx_gva) {
     TRY(copy_from_guest(caller, ctx_gva, ctx));
     IrqSpinGuard g(target.arch.lock);
     if (target.arch.initialised.load()) return Err(Errno::XEN_EEXIST);
-    if (!hvm_context_valid(ctx)) return Err(Errno::XEN_EINVAL);
+    if (!hvm_context_valid(target, ctx)) return Err(Errno::XEN_EINVAL);
     target.arch.start.kind = VcpuStart::hvm_context;
     memcpy(target.arch.start.ctx, &ctx, sizeof(ctx));
     target.arch.initialised.store(true); // still down until VCPUOP_up
@@ -734,10 +860,12 @@ void vcpu_run(Vcpu& v) {
         v.arch.last_cpu = static_cast<int>(cpu);
         vm.mark_all_dirty();
     }
+    svm::enter_guest_context((uint32_t{v.domain->domid} << 16) | (v.vcpu_id & 0xffff));
+    if (vm.dr7() & dr7_active) load_debug_registers(v); // breakpoints armed: they need their addresses
     fpu_load(v);
     // TSC_AUX is not switched by VMRUN and the host does not use it: load
     // this vCPU's value (Linux keeps its CPU number there for RDTSCP/RDPID).
-    x86::wrmsr(msr_tsc_aux, v.arch.tsc_aux);
+    x86::wrmsr(MSR_TSC_AUX, v.arch.tsc_aux);
     for (;;) {
         if (v.domain->is_shutdown.load() || v.block_requested.load() || domain_is_paused(*v.domain)) break;
         if (v.arch.down.load()) { // INIT or VCPUOP_down from another vCPU
@@ -764,6 +892,7 @@ void vcpu_run(Vcpu& v) {
         requeue_interrupted_event(vm);
         if (handle_exit(v, vm) == Exit::reschedule) break;
     }
+    save_debug_registers(v);
     fpu_save(v);
 }
 

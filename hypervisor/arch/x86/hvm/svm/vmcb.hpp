@@ -46,8 +46,15 @@ enum InterceptMisc2 : uint32_t {
     intercept_mwait_cond = 1u << 12, intercept_xsetbv = 1u << 13, intercept_rdpru = 1u << 14,
 };
 
+/// CR intercept word (VMCB offset 0x000): reads of CRn at bit n, writes at 16 + n.
+constexpr uint32_t intercept_cr_write(unsigned cr) { return 1u << (16 + cr); }
+/// DR intercept word (offset 0x004): reads of DRn at bit n, writes at 16 + n.
+constexpr uint32_t intercept_dr_all = 0xffffffffu;
+
 /// #VMEXIT codes (APM Appendix C).
 enum ExitCode : uint64_t {
+    exit_cr0_write = 0x10, exit_cr3_write = 0x13, exit_cr4_write = 0x14,
+    exit_dr0_read = 0x20, exit_dr7_write = 0x3f,
     exit_excp_base = 0x40, exit_intr = 0x60, exit_nmi = 0x61, exit_smi = 0x62,
     exit_init = 0x63, exit_vintr = 0x64, exit_rdpmc = 0x6f, exit_cpuid = 0x72,
     exit_rsm = 0x73, exit_iret = 0x74, exit_swint = 0x75, exit_invd = 0x76,

@@ -55,6 +55,18 @@ struct ArchVcpu {
     uint64_t xcr0 = 1;        ///< guest XCR0 (x87 only at reset)
     uint32_t tsc_aux = 0;     ///< guest TSC_AUX (RDTSCP/RDPID), loaded while it runs
     Vmtrr mtrr;               ///< only touched by the vCPU itself (RDMSR/WRMSR exits)
+    uint64_t debugctl = 0;    ///< guest DEBUGCTL: stored, not applied (no LBR virtualisation)
+    /// IA32_APIC_BASE: x2APIC from reset; the guest may go through the
+    /// disabled and xAPIC states (msr.cpp), xAPIC registers then answer at
+    /// the MMIO window (emulate.cpp). Only the vCPU itself changes it.
+    uint64_t apic_base = 0;
+    uint32_t xapic_icr2 = 0;           ///< xAPIC ICR high half (destination in bits 31:24)
+    uint32_t xapic_ldr = 0;            ///< xAPIC logical destination, kept for reads
+    uint32_t xapic_dfr = 0xffffffff;   ///< xAPIC destination format, kept for reads
+
+    // ---- debug registers (DR6/DR7 live in the VMCB), switched lazily as Xen's svm_save_dr ----
+    uint64_t dr[4] = {};      ///< DR0-3 while not loaded in the pCPU
+    bool dr_loaded = false;   ///< the pCPU holds dr[], DR accesses are not intercepted
 };
 
 /// Allocate and initialise the VMCB for PVH entry: 32-bit protected mode,

@@ -116,6 +116,26 @@ TEST_F(VlapicTest, IllegalVectorIsDroppedAndLatchedInEsr) {
     EXPECT_EQ(rd(x2apic_esr), 1u << 6);
 }
 
+TEST_F(VlapicTest, IllegalVectorIpiIsNotSentAndRaisesTheErrorLvt) {
+    // Xen's vlapic_ipi/vlapic_error: "send illegal vector", no IPI; an
+    // unmasked LVT error entry is raised; with an illegal vector of its own
+    // it cannot be, and counts as "receive illegal vector" (XTF xsa-462).
+    wr(x2apic_lvt_error, 0x40);
+    wr(x2apic_icr, (uint64_t{4} << 32) | 0x0f);
+    EXPECT_EQ(fx.kind, VlapicEffect::none);
+    wr(x2apic_esr, 0);
+    EXPECT_EQ(rd(x2apic_esr), 1u << 5);
+    EXPECT_TRUE(l.irr_test(0x40));
+    fx = {};
+    wr(x2apic_lvt_error, 0x0f);
+    wr(x2apic_icr, (uint64_t{1} << 8) | 0x03); // lowest priority, illegal too
+    EXPECT_EQ(fx.kind, VlapicEffect::none);
+    wr(x2apic_esr, 0);
+    EXPECT_EQ(rd(x2apic_esr), (1u << 5) | (1u << 6));
+    wr(x2apic_icr, (uint64_t{4} << 32) | (uint64_t{4} << 8) | 0x0f); // NMI: the vector does not matter
+    EXPECT_EQ(fx.kind, VlapicEffect::send_ipi);
+}
+
 TEST_F(VlapicTest, SoftwareDisabledApicDeliversNothingAndMasksLvts) {
     l.set_irr(0x80);
     wr(x2apic_lvt_lint0, 0x700);
