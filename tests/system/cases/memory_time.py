@@ -18,6 +18,8 @@ def guest_passes(domain, name, allow_skips=False, extra=()):
 def memory_case(log):
     yield from guest_passes(1, "memory")(log)
     yield r"\(d1\) PASS memory.foreign_domain_is_refused", "a foreign domid is refused (-EPERM)"
+    yield r"\(d1\) PASS memory.p2m_tables_are_capped", \
+        "remapping shared_info all over the guest-physical space ends in -ENOMEM from the domain's p2m pool"
     yield r"\(d2\) Test result: PASS", "the peer domain ran alongside"
 
 
