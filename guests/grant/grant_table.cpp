@@ -195,3 +195,38 @@ TEST_CASE("grant.console_entry_seeded") {
     CHECK_EQ(op.status, GNTST_okay);
     CHECK_EQ(frame, spare_gfn);
 }
+
+// A status frame (v2) has one gfn at most: mapping it at a second gfn takes
+// it away from the first (Xen's xenmem_add_to_physmap_one() removes the old
+// gfn), and set_version 1 unmaps it before freeing it (Xen's
+// gnttab_unpopulate_status_frames()). What a gfn maps is probed with
+// decrease_reservation, which removes it (1 extent done) or finds nothing
+// there (0 done, Xen's guest_remove_page() -ENOENT). Before issue 10's fix
+// the first gfn kept the frame and still reached it once it was freed.
+TEST_CASE("grant.status_frame_has_one_gfn") {
+    SKIP_UNLESS_XEN();
+    constexpr uint64_t first = spare_gfn + 2, second = spare_gfn + 3;
+    auto probe = [](uint64_t gfn) {
+        xen_pfn_t list[1] = {gfn};
+        xen_memory_reservation r{};
+        set_xen_guest_handle(r.extent_start, list);
+        r.nr_extents = 1;
+        r.domid = DOMID_SELF;
+        return HYPERVISOR_memory_op(XENMEM_decrease_reservation, &r);
+    };
+    gnttab_set_version_t sv{2};
+    REQUIRE_OK(HYPERVISOR_grant_table_op(GNTTABOP_set_version, &sv, 1));
+    xen_add_to_physmap_t xatp{};
+    xatp.domid = DOMID_SELF;
+    xatp.space = XENMAPSPACE_grant_table;
+    xatp.idx = XENMAPIDX_grant_table_status | 0;
+    xatp.gpfn = first;
+    CHECK_OK(HYPERVISOR_memory_op(XENMEM_add_to_physmap, &xatp));
+    xatp.gpfn = second;
+    CHECK_OK(HYPERVISOR_memory_op(XENMEM_add_to_physmap, &xatp));
+    CHECK_EQ(probe(first), 0); // nothing left at the first gfn
+    sv.version = 1;
+    CHECK_OK(HYPERVISOR_grant_table_op(GNTTABOP_set_version, &sv, 1));
+    CHECK_EQ(sv.version, 1u);
+    CHECK_EQ(probe(second), 0); // unmapped by the switch to v1
+}

@@ -13,7 +13,8 @@
 #include "common/lib/format.hpp"
 #include "common/lib/spinlock.hpp"
 #include "common/lib/string.hpp"
-#include "common/mm/domain_ram.hpp"
+#include "arch/guest_access.hpp"
+#include "common/mm/p2m.hpp"
 #include "common/mm/page_alloc.hpp"
 #include "common/mm/xenheap.hpp"
 #include "common/mm/xmalloc.hpp"
@@ -37,8 +38,6 @@ struct Reaper {
     Timer t;
 };
 
-void free_ram(Mfn mfn, unsigned order) { free_domain_ram(mfn, order); } // blocks may have been split
-
 /// `report`: count d towards the end of the run (the verdict hook); false
 /// for a domain whose build failed, which never ran.
 void destroy(Domain* d, bool report = true) {
@@ -49,15 +48,18 @@ void destroy(Domain* d, bool report = true) {
             sched_remove_vcpu(*v);
             vcpu_timers_destroy(*v); // a queued Timer must not outlive its Vcpu
             arch::vcpu_arch_destroy(*v);
+            if (v->vcpu_info_registered) arch::unmap_guest_ram_frame(v->vcpu_info); // its page reference
             d->vcpus[i] = nullptr; // a referenced Domain outlives its vCPUs
             xdelete(v);
         }
     }
-    // Before the p2m: other domains stop reading d's p2m for its grants, and
-    // d's own grant mappings are released. d's frames that others still map
-    // are kept by their page references when the p2m teardown frees d's RAM.
+    // The p2m first, under its lock: other domains' grant maps and copies
+    // of d's frames then find nothing, d's frames that others still map are
+    // kept by their page references, and the references d's entries held
+    // on its grant frames are gone before the grant table frees them. d's
+    // own grant mappings of others' frames are released by the grant code.
+    p2m_teardown(*d);
     gnttab_domain_destroy(*d);
-    d->p2m.teardown(free_ram);
     if (d->shared_info) free_xenheap_pages(d->shared_info, 0);
     bool last;
     {
@@ -140,9 +142,9 @@ namespace {
 // Undo a partly created domain (not yet in the table): each part only if it
 // was set up.
 void free_partial_domain(Domain* d) {
+    p2m_teardown(*d);
     if (d->gnttab) gnttab_domain_destroy(*d);
     if (d->evtchn) evtchn_domain_destroy(*d);
-    d->p2m.teardown(nullptr);
     if (d->shared_info) free_xenheap_pages(d->shared_info, 0);
     put_domain(*d); // never in the table: nobody else has a reference
 }
@@ -159,6 +161,7 @@ Result<Domain*> domain_create(Domid domid, const char* name, unsigned max_vcpus,
     d->max_evtchn_ports = max_evtchn_ports;
     d->max_grant_frames = max_grant_frames;
     d->max_maptrack_frames = max_maptrack_frames;
+    p2m_set_pool(*d); // sized again by the builder once max_pages is known
     Status st = d->p2m.init();
     if (st) {
         // shared_info exists from creation (Xen allocates it with the

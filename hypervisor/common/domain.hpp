@@ -105,9 +105,9 @@ struct Domain {
     unsigned max_vcpus = 0;
     Vcpu* vcpus[max_vcpus_per_domain] = {};
     arch::P2m p2m;
-    /// Serialises the grant-table code's p2m updates (grant mappings) and its
-    /// lookups of granted frames, which other domains' hypercalls make.
-    /// A leaf lock. TODO(#3): memory_op's own p2m updates do not take it yet.
+    /// Serialises every change of `p2m` (the one writer, common/mm/p2m.hpp)
+    /// and the lookups other pCPUs make (guest copies, granted frames).
+    /// A leaf lock.
     SpinLock p2m_lock;
     uint64_t max_pages = 0;
     std::atomic<unsigned> pause_count{0}; ///< > 0: no vCPU of the domain is scheduled (Xen's domain_pause)

@@ -263,6 +263,38 @@ bool test_svm() {
     return report("svm", powered_off, "(guest ran, halted with IF=0 and powered off)");
 }
 
+// The nested p2m itself (host tests use a fake of it): gfns beyond its
+// reach are refused instead of aliasing a lower one; a table a larger
+// mapping replaces is handed back intact, to be freed after the flush; the
+// pool's cap gives -ENOMEM to this p2m alone.
+bool test_p2m() {
+    P2m p;
+    p.set_table_limit(5); // root, L3, L2, two L1s
+    const Mfn frame{0x1234}; // never touched: the entries are only written
+    bool ok = p.init().ok() && p.tables() == 1;
+    // Reach: 2^36 gfns (48-bit guest-physical addresses).
+    ok = ok && p.set_entry(Gfn{5}, frame, 0, P2mType::xen_page).ok();
+    ok = ok && p.lookup(Gfn{5}).mfn == frame && p.lookup(Gfn{p2m_max_gfn + 1 + 5}).type == P2mType::invalid;
+    ok = ok && p.set_entry(Gfn{p2m_max_gfn + 1}, frame, 0, P2mType::xen_page).error() == Errno::XEN_ENOENT;
+    ok = ok && p.set_entry(Gfn{p2m_max_gfn - 1}, frame, 9, P2mType::ram_rw).error() == Errno::XEN_ENOENT;
+    ok = ok && p.lookup(Gfn{0}).type == P2mType::invalid && p.tables() == 4;
+    // Detach: 2 MiB over the 4 KiB table at gfn 0..511.
+    P2mDetached gone;
+    ok = ok && p.set_entry(Gfn{0}, Mfn{0x200}, 9, P2mType::xen_page, &gone).ok();
+    ok = ok && gone.table != 0 && gone.level == 1 && p.tables() == 4;
+    ok = ok && gone.table && (maddr_to_ptr<uint64_t>(gone.table)[5] >> 12 & 0xffffffffff) == raw(frame); // intact
+    p.free_detached(gone);
+    ok = ok && p.tables() == 3 && p.lookup(Gfn{5}).mfn == Mfn{0x205};
+    // Pool: a new L1 at gfn 512 fits, the next region does not.
+    ok = ok && p.set_entry(Gfn{512}, frame, 0, P2mType::xen_page).ok() && p.tables() == 4;
+    ok = ok && p.set_entry(Gfn{1024}, frame, 0, P2mType::xen_page).ok() && p.tables() == 5;
+    ok = ok && p.set_entry(Gfn{1536}, frame, 0, P2mType::xen_page).error() == Errno::XEN_ENOMEM;
+    ok = ok && p.set_entry(Gfn{1u << 27}, frame, 0, P2mType::xen_page).error() == Errno::XEN_ENOMEM && p.tables() == 5;
+    p.teardown(nullptr, nullptr);
+    ok = ok && p.tables() == 0;
+    return report("p2m", ok, "(gfns beyond 2^36 refused, replaced tables detached intact, pool cap -ENOMEM)");
+}
+
 [[gnu::noinline]] void selftest_page_fault() {
     printk("selftest pagefault: reading an unmapped address; a fatal page fault follows\n");
     auto* p = reinterpret_cast<volatile uint64_t*>(0x0000400000000000ull);
@@ -282,6 +314,7 @@ constexpr SelfTest tests[] = {
     {"spinlock", test_spinlock, true},
     {"timer", test_timer, true},
     {"svm", test_svm, true},
+    {"p2m", test_p2m, true},
     {"pagefault", [] { selftest_page_fault(); return false; }, false},
 };
 

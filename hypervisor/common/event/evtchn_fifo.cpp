@@ -156,8 +156,11 @@ Status alloc_fifo_vcpu(EvtchnFifoDomain& f, unsigned vcpu_id) {
 }
 
 void free_fifo_domain(EvtchnFifoDomain* f) {
-    for (auto& fv : f->vcpu)
+    for (auto& fv : f->vcpu) {
+        if (FifoVcpu* v = fv.load()) arch::unmap_guest_ram_frame(v->control_block.load()); // its page reference
         xdelete(fv.load());
+    }
+    for (event_word_t* page : f->event_array) arch::unmap_guest_ram_frame(page);
     xdelete(f);
 }
 
@@ -279,8 +282,8 @@ Status map_control_block(Domain& d, EvtchnFifoDomain& f, Vcpu& v, uint64_t gfn, 
     if (!f.vcpu[v.vcpu_id].load()) TRY(alloc_fifo_vcpu(f, v.vcpu_id)); // vCPU created after the switch
     FifoVcpu& fv = *f.vcpu[v.vcpu_id].load();
     if (fv.control_block.load()) return Err(Errno::XEN_EINVAL);
-    // TODO(#3): no page reference is taken (as for vcpu_info); memory_op
-    // refuses to remove a frame evtchn_uses_guest_frame() reports.
+    // Referenced until free_fifo_domain(): the guest may remove or
+    // displace the gfn, the frame stays (Xen's map_guest_page()).
     void* page = TRY(arch::map_guest_ram_frame(d, gfn));
     fv.control_block.store(reinterpret_cast<evtchn_fifo_control_block_t*>(static_cast<uint8_t*>(page) + offset),
                            std::memory_order_release);
@@ -351,7 +354,7 @@ Status evtchn_expand_array(Domain& d, const evtchn_expand_array_t& a) {
 
 void evtchn_fifo_destroy(EvtchnDomain& e) {
     if (!e.fifo) return;
-    free_fifo_domain(e.fifo); // no page references to drop (see map_control_block)
+    free_fifo_domain(e.fifo); // drops the pages' references
     e.fifo = nullptr;
 }
 

@@ -6,8 +6,9 @@
 //
 // Locking (order in grant_table.hpp): the granting table's lock (read), then
 // the active entry's lock, then a domain's p2m_lock. The mapper's p2m is
-// changed with no grant lock held on map (as Xen), under the active entry
-// lock on unmap (as Xen's replace_grant_host_mapping()). A maptrack entry is
+// changed through the p2m writer (common/mm/p2m.hpp), with no grant lock
+// held on map (as Xen), under the active entry lock on unmap (as Xen's
+// replace_grant_host_mapping()). A maptrack entry is
 // owned through its atomic state (grant_table_impl.hpp).
 //
 // Each mapping holds: one pin on the active entry (gntpin_hst{r,w}_inc), one
@@ -18,56 +19,29 @@
 #include "arch/p2m.hpp"
 #include "common/grant/grant_table_impl.hpp"
 #include "common/grant/page_ref.hpp"
-#include "common/mm/domain_ram.hpp"
+#include "common/mm/p2m.hpp"
 
 namespace cxen {
 
 namespace {
-using arch::P2mType;
 
-/// Guest frames the 4-level p2m can hold (48-bit guest-physical addresses).
-constexpr uint64_t p2m_max_gfn = (uint64_t{1} << (48 - page_shift)) - 1;
-
-bool is_grant(P2mType t) { return t == P2mType::grant_map_rw || t == P2mType::grant_map_ro; }
-
-// create_grant_p2m_mapping() + p2m_add_page(): put `mfn` at `gfn` of ld.
-// RAM there is freed (cxen frees what a p2m insertion displaces, see
-// memory_op.cpp); a grant mapping there is refused, as Xen refuses to
+// create_grant_p2m_mapping() + p2m_add_page(): put `mfn` at `gfn` of ld
+// through the p2m writer. RAM there is freed once nothing references it
+// (a vcpu_info or FIFO page the hypervisor writes keeps its frame, see
+// common/mm/p2m.hpp); a grant mapping there is refused, as Xen refuses to
 // replace one this way.
 GrantStatus create_host_mapping(Domain& ld, uint64_t host_addr, Mfn mfn, uint32_t flags) {
     if ((flags & ~static_cast<uint32_t>(GNTMAP_readonly)) != GNTMAP_host_map) return GrantStatus::general_error;
-    const uint64_t gfn = host_addr >> page_shift;
-    if (gfn > p2m_max_gfn) return GrantStatus::general_error;
-    arch::P2mEntry old;
-    {
-        SpinGuard g(ld.p2m_lock);
-        old = ld.p2m.lookup(Gfn{gfn});
-        if (is_grant(old.type)) return GrantStatus::general_error;
-        const P2mType t = (flags & GNTMAP_readonly) ? P2mType::grant_map_ro : P2mType::grant_map_rw;
-        if (!ld.p2m.set_entry(Gfn{gfn}, mfn, 0, t)) return GrantStatus::general_error;
-    }
-    if (old.type == P2mType::ram_rw || old.type == P2mType::ram_ro) {
-        arch::p2m_flush_guest_tlbs(ld); // the displaced frame may still be in a TLB
-        free_domain_ram(old.mfn, 0);
-    }
-    if (old.type == P2mType::xen_page && ld.shared_info_gfn == gfn) ld.shared_info_gfn = ~0ull;
-    return GrantStatus::okay;
+    const Status st = p2m_add_grant(ld, Gfn{host_addr >> page_shift}, mfn, flags & GNTMAP_readonly);
+    return st ? GrantStatus::okay : GrantStatus::general_error;
 }
 
 // replace_grant_p2m_mapping(): gfn host_addr >> 12 of ld must hold a grant
-// mapping of `mfn`; it becomes empty.
+// mapping of `mfn`; it becomes empty, and the flush is done when this
+// returns (before the caller drops the page reference: Xen's gnttab_flush_tlb).
 GrantStatus remove_host_mapping(Domain& ld, uint64_t host_addr, Mfn mfn, uint64_t new_addr, uint32_t flags) {
     if (new_addr != 0 || (flags & GNTMAP_contains_pte)) return GrantStatus::general_error;
-    const Gfn gfn{host_addr >> page_shift};
-    {
-        SpinGuard g(ld.p2m_lock);
-        const arch::P2mEntry e = ld.p2m.lookup(gfn);
-        if (!is_grant(e.type) || e.mfn != mfn) return GrantStatus::general_error;
-        if (!ld.p2m.clear_entry(gfn)) return GrantStatus::general_error;
-    }
-    // Before the caller drops the page reference (Xen's gnttab_flush_tlb).
-    arch::p2m_flush_guest_tlbs(ld);
-    return GrantStatus::okay;
+    return p2m_remove_grant(ld, Gfn{host_addr >> page_shift}, mfn) ? GrantStatus::okay : GrantStatus::general_error;
 }
 
 uint32_t pin_inc(uint32_t flags) {

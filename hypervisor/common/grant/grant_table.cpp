@@ -16,6 +16,7 @@
 #include "common/grant/page_ref.hpp"
 #include "common/lib/spinlock.hpp"
 #include "common/lib/string.hpp"
+#include "common/mm/p2m.hpp"
 #include "common/mm/xenheap.hpp"
 #include "common/mm/xmalloc.hpp"
 
@@ -132,19 +133,29 @@ uint64_t checked_gfn(Domain& d, uint64_t gfn, const void* page) {
 }
 
 // Take status frames out of the guest's p2m and free them (v2 -> v1,
-// Xen's gnttab_unpopulate_status_frames). Write lock held.
-void unpopulate_status(Domain& d, GrantTable& gt) {
+// Xen's gnttab_unpopulate_status_frames()). A status frame is mapped at one
+// gfn at most (p2m_add_xen_frame() moves it), the one status_gfn records;
+// the writer removes it there and flushes before the frame is freed. A
+// frame still referenced afterwards (the hypervisor is copying to it for
+// the guest right now) is not freed: -EBUSY, and as Xen does for a
+// translated guest, whose state it cannot restore, the domain is crashed;
+// the frames stay until the table is freed. Write lock held.
+Status unpopulate_status(Domain& d, GrantTable& gt) {
+    for (uint32_t i = 0; i < gt.nr_status_frames; ++i)
+        p2m_remove_xen_frame(d, arch::virt_to_mfn(gt.status[i]), gt.status_gfn[i]);
     for (uint32_t i = 0; i < gt.nr_status_frames; ++i) {
-        const uint64_t gfn = checked_gfn(d, gt.status_gfn[i], gt.status[i]);
-        if (gfn != gnttab_invalid_gfn) {
-            SpinGuard g(d.p2m_lock);
-            (void)d.p2m.clear_entry(Gfn{gfn}); // only fails splitting a superpage, which a xen_page is not
+        if (page_ref_count(arch::virt_to_mfn(gt.status[i])) != 0) {
+            domain_crash(d, "grant status frame still in use at set_version");
+            return Err(Errno::XEN_EBUSY);
         }
+    }
+    for (uint32_t i = 0; i < gt.nr_status_frames; ++i) {
         free_xenheap_pages(gt.status[i], 0);
         gt.status[i] = nullptr;
         gt.status_gfn[i] = gnttab_invalid_gfn;
     }
     gt.nr_status_frames = 0;
+    return ok_status();
 }
 
 grant_entry_v1_t* entry_v1(GrantTable& gt, uint32_t ref) {
@@ -341,10 +352,9 @@ void gnttab_domain_destroy(Domain& d) {
     gt_put(gt);
 }
 
-Result<Mfn> gnttab_get_frame(Domain& d, uint64_t idx, bool status) {
-    GrantTable* gt = d.gnttab;
-    if (!gt) return Err(Errno::XEN_EINVAL);
-    WriteGuard g(gt->lock);
+namespace {
+// gnttab_get_frame() with gt's lock held for writing.
+Result<Mfn> get_frame_locked(GrantTable* gt, uint64_t idx, bool status) {
     if (status) {
         // Xen's gnttab_get_status_frame_mfn(): v2 only; grows the table to
         // cover the status frame asked for.
@@ -363,6 +373,26 @@ Result<Mfn> gnttab_get_frame(Domain& d, uint64_t idx, bool status) {
         if (!grow(*gt, static_cast<uint32_t>(idx) + 1)) return Err(Errno::XEN_EINVAL);
     }
     return arch::virt_to_mfn(gt->shared[idx]);
+}
+} // namespace
+
+Result<Mfn> gnttab_get_frame(Domain& d, uint64_t idx, bool status) {
+    GrantTable* gt = d.gnttab;
+    if (!gt) return Err(Errno::XEN_EINVAL);
+    WriteGuard g(gt->lock);
+    return get_frame_locked(gt, idx, status);
+}
+
+Status gnttab_map_frame(Domain& d, uint64_t idx, bool status, Gfn gfn) {
+    GrantTable* gt = d.gnttab;
+    if (!gt) return Err(Errno::XEN_EINVAL);
+    // Held across the lookup, the p2m change and the record, so that the
+    // frame cannot be freed by a set_version meanwhile (Xen holds the
+    // table's lock in gnttab_map_frame() and a page reference after it).
+    WriteGuard g(gt->lock);
+    const Mfn mfn = TRY(get_frame_locked(gt, idx, status));
+    uint64_t& record = status ? gt->status_gfn[idx] : gt->frame_gfn[idx];
+    return p2m_add_xen_frame(d, gfn, mfn, record);
 }
 
 void gnttab_set_frame_gfn(Domain& d, uint64_t idx, bool status, Gfn gfn) {
@@ -445,7 +475,7 @@ Status gnttab_set_version(Domain& cd, gnttab_set_version_t& op) {
             reserved[i].domid = e->hdr.domid;
             reserved[i].frame = static_cast<uint32_t>(e->full_page.frame);
         }
-        if (st && cd.gnttab) unpopulate_status(cd, *gt);
+        if (st && cd.gnttab) st = unpopulate_status(cd, *gt);
     }
     if (st) {
         for (uint32_t i = 0; i < gt->nr_frames; ++i) memset(gt->shared[i], 0, page_size);

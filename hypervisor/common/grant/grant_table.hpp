@@ -89,10 +89,16 @@ void gnttab_domain_destroy(Domain& d);
 /// Errors: -EINVAL idx at or beyond the limit (or status frame under v1),
 ///         -ENOMEM.
 [[nodiscard]] Result<Mfn> gnttab_get_frame(Domain& d, uint64_t idx, bool status);
-/// Record that frame `idx` is now mapped at `gfn` in d's p2m (the x86 M2P
-/// update Xen does in guest_physmap_add_page): GNTTABOP_setup_table and
-/// get_status_frames report it, and set_version 2 -> 1 unmaps status frames
-/// from there. Call after a successful gnttab_get_frame() + p2m insertion.
+/// XENMEM_add_to_physmap with XENMAPSPACE_grant_table (Xen's
+/// gnttab_map_frame() + xenmem_add_to_physmap_one()): map frame `idx` (a
+/// status frame when `status`) at gfn of d, unmapping it from the gfn it
+/// had, and record gfn (GNTTABOP_setup_table and get_status_frames report
+/// it; set_version 2 -> 1 unmaps status frames from there). All under the
+/// table's lock, so a frame is mapped at one gfn at most and cannot be
+/// freed meanwhile. Errors: as gnttab_get_frame() and p2m_add_xen_frame().
+[[nodiscard]] Status gnttab_map_frame(Domain& d, uint64_t idx, bool status, Gfn gfn);
+/// Record that frame `idx` is mapped at `gfn` in d's p2m, for tests that
+/// put it there themselves (gnttab_map_frame() records it itself).
 void gnttab_set_frame_gfn(Domain& d, uint64_t idx, bool status, Gfn gfn);
 
 // ---- the GNTTABOP cores: plain structs in, plain structs out ----

@@ -1,8 +1,12 @@
-// References on domain RAM frames held by grant mappings and grant copies,
-// so that a frame a domain gives back (XENMEM_decrease_reservation, domain
-// destruction) while another domain still maps it is freed only at the last
-// unmap. This is the part of Xen's page reference count (count_info of
-// struct page_info, get_page()/put_page()) that grant tables need.
+// References on frames a domain's guest frames map: held by grant mappings
+// and grant copies, by the hypervisor while it reads or writes a guest frame
+// (guest copies, and registered areas such as vcpu_info, runstate and FIFO
+// control blocks and event arrays, see common/mm/p2m.hpp), and by each p2m
+// entry of a hypervisor frame (shared_info, grant frames). A RAM frame a
+// domain gives back (XENMEM_decrease_reservation, a page displaced by a
+// grant mapping, domain destruction) while referenced is freed only at the
+// last put. This is the part of Xen's page reference count (count_info of
+// struct page_info, get_page()/put_page()) that cxen needs.
 //
 // The count lives in PageInfo::count_info of the frame table:
 //   bits 0-30  references taken by page_ref_get() and not yet put

@@ -30,6 +30,9 @@ long register_vcpu_info(Vcpu& cur, Vcpu& v, const vcpu_register_vcpu_info& info)
     if (info.offset & (alignof(::vcpu_info) - 1)) return err(Errno::XEN_EINVAL);
     if (v.vcpu_info_registered) return err(Errno::XEN_EINVAL);
     if (&v != &cur && arch::vcpu_is_up(v)) return err(Errno::XEN_EINVAL); // others only while down
+    // Referenced until the vCPU is destroyed (Xen's get_page_from_gfn() in
+    // map_vcpu_info()): the guest may remove or displace the gfn, the frame
+    // the hypervisor writes stays allocated.
     auto page = arch::map_guest_ram_frame(*v.domain, info.mfn);
     if (!page) return err(Errno::XEN_EINVAL);
     auto* new_info = reinterpret_cast<::vcpu_info*>(static_cast<uint8_t*>(page.value()) + info.offset);

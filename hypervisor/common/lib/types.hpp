@@ -24,6 +24,7 @@ constexpr uint64_t raw(Gfn g) { return static_cast<uint64_t>(g); }
 constexpr paddr_t mfn_to_paddr(Mfn m) { return raw(m) << page_shift; }
 constexpr Mfn paddr_to_mfn(paddr_t pa) { return Mfn{pa >> page_shift}; }
 constexpr Mfn operator+(Mfn m, uint64_t n) { return Mfn{raw(m) + n}; }
+constexpr Gfn operator+(Gfn g, uint64_t n) { return Gfn{raw(g) + n}; }
 
 constexpr uint64_t align_up(uint64_t v, uint64_t a) { return (v + a - 1) & ~(a - 1); }
 constexpr uint64_t align_down(uint64_t v, uint64_t a) { return v & ~(a - 1); }

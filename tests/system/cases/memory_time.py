@@ -18,6 +18,8 @@ def guest_passes(domain, name, allow_skips=False, extra=()):
 def memory_case(log):
     yield from guest_passes(1, "memory")(log)
     yield r"\(d1\) PASS memory.foreign_domain_is_refused", "a foreign domid is refused (-EPERM)"
+    yield r"\(d1\) PASS memory.p2m_tables_are_capped", \
+        "remapping shared_info all over the guest-physical space ends in -ENOMEM from the domain's p2m pool"
     yield r"\(d2\) Test result: PASS", "the peer domain ran alongside"
 
 
@@ -34,5 +36,7 @@ CASES = {
                      rc=0, expect=guest_passes(1, "time")),
     "vcpu_and_hvm_op": dict(args=["--smp", "2"],
                             configs={"vcpu.cfg": boot_test.domain_cfg("vcpu", kernel="vcpu.elf", vcpus=2)},
-                            rc=0, expect=guest_passes(1, "vcpu")),
+                            rc=0, expect=guest_passes(1, "vcpu", extra=(
+                                (r"\(d1\) PASS vcpu.grant_map_over_vcpu_info_keeps_its_frame",
+                                 "a grant mapping over a registered vcpu_info page does not free its frame"),))),
 }

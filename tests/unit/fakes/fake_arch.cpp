@@ -29,6 +29,7 @@ void console_write(const char* s, size_t len) { fake_console().append(s, len); }
 #include "arch/guest_access.hpp"
 #include "arch/vcpu.hpp"
 #include "common/domain.hpp"
+#include "common/mm/p2m.hpp"
 
 namespace cxen::arch {
 std::vector<uint8_t>& fake_guest_memory() {
@@ -52,10 +53,26 @@ Status copy_from_gpa(Domain&, uint64_t gpa, void* dst, size_t len) { return fake
 Status copy_to_gpa(Domain&, uint64_t gpa, const void* src, size_t len) {
     return fake_copy(gpa, const_cast<void*>(src), len, true);
 }
-Result<void*> map_guest_ram_frame(Domain&, uint64_t gfn) {
-    auto& mem = fake_guest_memory(); // gfn n is bytes [n << 12, (n + 1) << 12)
+// A gfn the test put into d's p2m as RAM of the test's machine frames
+// ([0, fake_machine_frames)) is reached as the hypervisor does, through the
+// p2m writer with a page reference; any other gfn n is bytes
+// [n << 12, (n + 1) << 12) of fake_guest_memory(), with no reference.
+Result<void*> map_guest_ram_frame(Domain& d, uint64_t gfn) {
+    const P2mEntry e = d.p2m.lookup(Gfn{gfn});
+    if (e.type != P2mType::invalid && raw(e.mfn) < fake_machine_frames) {
+        const Mfn mfn = TRY(p2m_get_page(d, Gfn{gfn}, P2mAccess::ram_rw));
+        return map_domain_frame(mfn);
+    }
+    auto& mem = fake_guest_memory();
     if (gfn >= (mem.size() >> 12)) return Err(Errno::XEN_EINVAL);
     return static_cast<void*>(mem.data() + (gfn << 12));
+}
+void unmap_guest_ram_frame(const void* page) {
+    for (uint64_t m = 0; page && m < fake_machine_frames; ++m)
+        if (map_domain_frame(Mfn{m}) <= page && page < static_cast<uint8_t*>(map_domain_frame(Mfn{m})) + 4096) {
+            p2m_put_page(Mfn{m});
+            return;
+        }
 }
 Status vcpu_arch_init(Vcpu&, uint64_t, uint64_t) { return ok_status(); }
 void vcpu_arch_destroy(Vcpu&) {}

@@ -1,11 +1,15 @@
 // Guest memory access: page walks of the guest's own tables (long mode,
 // PAE and 2-level 32-bit, as the Intel SDM / AMD APM describe them), then
-// the p2m. No locks: the p2m of a running domain only gains entries here.
+// the p2m. Each guest frame is reached with a page reference taken through
+// the p2m writer (common/mm/p2m.hpp, under the domain's p2m_lock) and held
+// for the copy, so a frame another vCPU removes meanwhile is freed only
+// after the copy (Xen's get_page_from_gfn()/put_page() in hvm_copy).
 #include "arch/guest_access.hpp"
 
 #include "arch/layout.hpp"
 #include "common/domain.hpp"
 #include "common/lib/string.hpp"
+#include "common/mm/p2m.hpp"
 
 namespace cxen::arch {
 
@@ -15,22 +19,22 @@ constexpr uint64_t EFER_LMA = 1ull << 10;
 constexpr uint64_t PTE_P = 1, PTE_RW = 2, PTE_PS = 0x80;
 constexpr uint64_t ADDR = 0x000ffffffffff000ull;
 
-// Direct-map pointer to the guest-physical byte gpa, if RAM (and writable
-// RAM when `write`), else nullptr.
-uint8_t* gpa_ptr(Domain& d, uint64_t gpa, bool write) {
-    const P2mEntry e = d.p2m.lookup(Gfn{gpa >> page_shift});
-    const bool ok = e.type == P2mType::ram_rw || e.type == P2mType::xen_page ||
-                    (!write && e.type == P2mType::ram_ro);
-    if (!ok) return nullptr;
-    return static_cast<uint8_t*>(mfn_to_virt(e.mfn)) + (gpa & (page_size - 1));
+// Copy len bytes (within one page) between buf and the guest-physical
+// address gpa of d: RAM (writable RAM when `write`) or a hypervisor frame
+// the guest mapped; false otherwise. The frame is referenced for the copy.
+bool copy_gpa(Domain& d, uint64_t gpa, uint8_t* buf, size_t len, bool write) {
+    auto mfn = p2m_get_page(d, Gfn{gpa >> page_shift}, write ? P2mAccess::write : P2mAccess::read);
+    if (!mfn) return false;
+    uint8_t* p = static_cast<uint8_t*>(mfn_to_virt(mfn.value())) + (gpa & (page_size - 1));
+    if (write) memcpy(p, buf, len);
+    else memcpy(buf, p, len);
+    p2m_put_page(mfn.value());
+    return true;
 }
 
 template <typename T> bool read_gpa(Domain& d, uint64_t gpa, T& out) {
     // Table entries are naturally aligned, so they never straddle a page.
-    const uint8_t* p = gpa_ptr(d, gpa, false);
-    if (!p) return false;
-    memcpy(&out, p, sizeof(T));
-    return true;
+    return copy_gpa(d, gpa, reinterpret_cast<uint8_t*>(&out), sizeof(T), false);
 }
 
 // Translate one guest-virtual address; false on any fault.
@@ -96,10 +100,7 @@ Status copy(Domain& d, Vcpu* v, uint64_t addr, uint8_t* buf, size_t len, bool wr
         const size_t chunk = page_size - (addr & (page_size - 1)) < len ? page_size - (addr & (page_size - 1)) : len;
         uint64_t gpa = addr;
         if (v && !translate(*v, addr, write, gpa)) return Err(Errno::XEN_EFAULT);
-        uint8_t* p = gpa_ptr(d, gpa, write);
-        if (!p) return Err(Errno::XEN_EFAULT);
-        if (write) memcpy(p, buf, chunk);
-        else memcpy(buf, p, chunk);
+        if (!copy_gpa(d, gpa, buf, chunk, write)) return Err(Errno::XEN_EFAULT);
         addr += chunk;
         buf += chunk;
         len -= chunk;
@@ -121,9 +122,11 @@ Status copy_to_gpa(Domain& d, uint64_t gpa, const void* src, size_t len) {
     return copy(d, nullptr, gpa, static_cast<uint8_t*>(const_cast<void*>(src)), len, true);
 }
 Result<void*> map_guest_ram_frame(Domain& d, uint64_t gfn) {
-    const P2mEntry e = d.p2m.lookup(Gfn{gfn});
-    if (e.type != P2mType::ram_rw) return Err(Errno::XEN_EINVAL);
-    return mfn_to_virt(e.mfn);
+    const Mfn mfn = TRY(p2m_get_page(d, Gfn{gfn}, P2mAccess::ram_rw));
+    return mfn_to_virt(mfn);
+}
+void unmap_guest_ram_frame(const void* page) {
+    if (page) p2m_put_page(virt_to_mfn(page));
 }
 
 } // namespace cxen::arch

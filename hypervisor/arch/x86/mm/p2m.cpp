@@ -1,8 +1,9 @@
 // NPT-backed p2m. Entries use the x86-64 long-mode format (AMD APM Vol. 2,
 // 15.25); the p2m type sits in the software-available bits 9-11. Guest
 // accesses through nested tables are user accesses, so U/S is always set.
-// Locking: callers serialise updates per domain (domain build, or the
-// domain's p2m lock once hypercalls change the p2m).
+// Locking: none here; the one writer (common/mm/p2m.cpp) serialises every
+// change under the domain's p2m_lock, and frees what a change detached
+// only after the domain's nested TLBs are flushed.
 #include "arch/p2m.hpp"
 
 #include "arch/layout.hpp"
@@ -27,15 +28,22 @@ uint64_t make_leaf(Mfn mfn, unsigned level, P2mType type) {
     return e;
 }
 
-Result<paddr_t> new_table() {
+} // namespace
+
+void clear_frames(Mfn mfn, unsigned order) { memset(mfn_to_virt(mfn), 0, page_size << order); }
+void* map_domain_frame(Mfn mfn) { return mfn_to_virt(mfn); }
+
+Result<paddr_t> P2m::new_table() {
+    if (tables_ >= table_limit_) return Err(Errno::XEN_ENOMEM); // the domain's pool is used up
     void* p = TRY(alloc_xenheap_pages(0));
     memset(p, 0, page_size);
+    ++tables_;
     return virt_to_maddr(p);
 }
 
 // Replace a superpage entry at `level` (2 or 3) with a table of the
 // next-smaller pages covering the same range.
-Status split(uint64_t& entry, unsigned level) {
+Status P2m::split(uint64_t& entry, unsigned level) {
     paddr_t t = TRY(new_table());
     const uint64_t base = entry & ADDR;
     const P2mType type = static_cast<P2mType>((entry & TYPE_MASK) >> type_shift);
@@ -46,31 +54,28 @@ Status split(uint64_t& entry, unsigned level) {
     return ok_status();
 }
 
-void free_tables(paddr_t t, unsigned level, void (*free_ram)(Mfn, unsigned)) {
+void P2m::free_tables(paddr_t t, unsigned level, void (*release)(Mfn, unsigned, P2mType, void*), void* ctx) {
     for (unsigned i = 0; i < 512; ++i) {
         const uint64_t e = table(t)[i];
         if (!(e & P)) continue;
         if (level > 1 && !(e & PS)) {
-            free_tables(e & ADDR, level - 1, free_ram);
+            free_tables(e & ADDR, level - 1, release, ctx);
             continue;
         }
         const auto type = static_cast<P2mType>((e & TYPE_MASK) >> type_shift);
-        if (free_ram && (type == P2mType::ram_rw || type == P2mType::ram_ro))
-            free_ram(paddr_to_mfn(e & ADDR), 9 * (level - 1));
+        if (release) release(paddr_to_mfn(e & ADDR), 9 * (level - 1), type, ctx);
     }
     free_xenheap_pages(maddr_to_virt(t), 0);
+    --tables_;
 }
-} // namespace
-
-void clear_frames(Mfn mfn, unsigned order) { memset(mfn_to_virt(mfn), 0, page_size << order); }
-void* map_domain_frame(Mfn mfn) { return mfn_to_virt(mfn); }
 
 Status P2m::init() {
     root_ = TRY(new_table());
     return ok_status();
 }
 
-Status P2m::set_entry(Gfn gfn, Mfn mfn, unsigned order, P2mType type) {
+Status P2m::set_entry(Gfn gfn, Mfn mfn, unsigned order, P2mType type, P2mDetached* detached) {
+    if (raw(gfn) > p2m_max_gfn || (uint64_t{1} << order) - 1 > p2m_max_gfn - raw(gfn)) return Err(Errno::XEN_ENOENT);
     const unsigned target = order / 9 + 1; // level of the leaf
     uint64_t* t = table(root_);
     for (unsigned level = 4; level > target; --level) {
@@ -85,20 +90,24 @@ Status P2m::set_entry(Gfn gfn, Mfn mfn, unsigned order, P2mType type) {
     }
     uint64_t& leaf = t[idx(raw(gfn), target)];
     const P2mEntry old = lookup(gfn);
-    if (target > 1 && (leaf & P) && !(leaf & PS)) {
-        // A table of smaller mappings is being replaced: account and free it.
-        free_tables(leaf & ADDR, target - 1, nullptr);
-    }
+    P2mDetached gone;
+    if (target > 1 && (leaf & P) && !(leaf & PS)) gone = {leaf & ADDR, target - 1}; // a table of smaller mappings
     if (old.type == P2mType::ram_rw || old.type == P2mType::ram_ro) ram_pages_ -= 1ull << old.order;
     leaf = type == P2mType::invalid ? 0 : make_leaf(mfn, target, type);
     if (type == P2mType::ram_rw || type == P2mType::ram_ro) ram_pages_ += 1ull << order;
+    if (gone.table) {
+        // The caller (the writer) emptied the range first, so only tables are
+        // left in it; they go after the flush, or now if nothing ever ran.
+        if (detached) *detached = gone;
+        else free_detached(gone);
+    }
     return ok_status();
 }
 
 Status P2m::clear_entry(Gfn gfn) { return set_entry(gfn, Mfn{0}, 0, P2mType::invalid); }
 
 P2mEntry P2m::lookup(Gfn gfn) const {
-    if (!root_) return {Mfn{0}, P2mType::invalid, 0};
+    if (!root_ || raw(gfn) > p2m_max_gfn) return {Mfn{0}, P2mType::invalid, 0};
     const uint64_t* t = table(root_);
     for (unsigned level = 4; level >= 1; --level) {
         const uint64_t e = t[idx(raw(gfn), level)];
@@ -114,9 +123,13 @@ P2mEntry P2m::lookup(Gfn gfn) const {
     return {Mfn{0}, P2mType::invalid, 0};
 }
 
-void P2m::teardown(void (*free_ram)(Mfn, unsigned)) {
+void P2m::free_detached(const P2mDetached& t) {
+    if (t.table) free_tables(t.table, t.level, nullptr, nullptr);
+}
+
+void P2m::teardown(void (*release)(Mfn, unsigned, P2mType, void*), void* ctx) {
     if (!root_) return;
-    free_tables(root_, 4, free_ram);
+    free_tables(root_, 4, release, ctx);
     root_ = 0;
     ram_pages_ = 0;
 }

@@ -25,6 +25,7 @@
 #include "common/loader/elf_image.hpp"
 #include "common/loader/guest_acpi.hpp"
 #include "common/loader/pvh_layout.hpp"
+#include "common/mm/p2m.hpp"
 #include "common/mm/page_alloc.hpp"
 #include "common/mm/xenheap.hpp"
 #include "common/mm/xmalloc.hpp"
@@ -90,7 +91,7 @@ Status populate(Domain& d, uint64_t start, uint64_t end, P2mType type, PopulateS
         auto mfn = pick();
         if (!mfn) return Err(Errno::XEN_ENOMEM);
         memset(mfn_to_virt(mfn.value()), 0, page_size << order);
-        if (auto st = d.p2m.set_entry(Gfn{gpa >> page_shift}, mfn.value(), order, type); !st) {
+        if (auto st = p2m_build_map(d, Gfn{gpa >> page_shift}, mfn.value(), order, type); !st) {
             page_allocator().free(mfn.value(), order);
             return st;
         }
@@ -170,6 +171,7 @@ bool build_one(const BootInfo& bi, size_t cfg_idx, size_t kernel_idx, long ramdi
     // libxl adds LIBXL_MAXMEM_CONSTANT (1 MiB) to maxmem for the domain's
     // max_pages (libxl__build_pre), room for the ACPI and special pages.
     d.max_pages = (dom_cfg.maxmem_mib + 1) << (20 - page_shift);
+    p2m_set_pool(d); // the p2m tables' cap follows max_pages and the vCPU count
     // The same map the start info carries, for XENMEM_memory_map.
     static_assert(pvh_max_e820 <= max_domain_e820);
     for (uint32_t i = 0; i < layout.nr_e820; ++i)

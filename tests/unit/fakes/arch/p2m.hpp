@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdint>
 #include <map>
+#include <set>
 
 #include "common/lib/result.hpp"
 #include "common/lib/types.hpp"
@@ -43,10 +44,26 @@ struct P2mEntry {
     unsigned order;
 };
 
+constexpr uint64_t p2m_max_gfn = (uint64_t{1} << (48 - page_shift)) - 1;
+
+/// As the real one; the fake never detaches tables (it has none).
+struct P2mDetached {
+    paddr_t table = 0;
+    unsigned level = 0;
+};
+
 class P2m {
   public:
     [[nodiscard]] Status init() { return ok_status(); }
-    [[nodiscard]] Status set_entry(Gfn gfn, Mfn mfn, unsigned order, P2mType type) {
+    /// As the real one, with one "table" per 2 MiB region ever mapped, so
+    /// that the pool's cap can be reached: a new region past table_limit()
+    /// is -ENOMEM.
+    [[nodiscard]] Status set_entry(Gfn gfn, Mfn mfn, unsigned order, P2mType type, P2mDetached* = nullptr) {
+        if (raw(gfn) > p2m_max_gfn) return Err(Errno::XEN_ENOENT);
+        if (type != P2mType::invalid && !regions_.count(raw(gfn) >> 9)) {
+            if (regions_.size() + 1 > table_limit_) return Err(Errno::XEN_ENOMEM);
+            regions_.insert(raw(gfn) >> 9);
+        }
         for (uint64_t i = 0; i < (1ull << order); ++i) {
             if (type == P2mType::invalid) map_.erase(raw(gfn) + i);
             else map_[raw(gfn) + i] = {mfn + i, type, 0};
@@ -55,17 +72,22 @@ class P2m {
     }
     [[nodiscard]] Status clear_entry(Gfn gfn) { return set_entry(gfn, Mfn{0}, 0, P2mType::invalid); }
     P2mEntry lookup(Gfn gfn) const {
+        if (raw(gfn) > p2m_max_gfn) return P2mEntry{Mfn{0}, P2mType::invalid, 0};
         auto it = map_.find(raw(gfn));
         return it == map_.end() ? P2mEntry{Mfn{0}, P2mType::invalid, 0} : it->second;
     }
     paddr_t root() const { return 0; }
-    /// As the real one: RAM mappings are given to free_ram (page by page here).
-    void teardown(void (*free_ram)(Mfn, unsigned)) {
-        if (free_ram)
-            for (const auto& [gfn, e] : map_)
-                if (e.type == P2mType::ram_rw || e.type == P2mType::ram_ro) free_ram(e.mfn, 0);
+    /// As the real one: every mapping is given to release (page by page here).
+    void teardown(void (*release)(Mfn, unsigned, P2mType, void*), void* ctx) {
+        if (release)
+            for (const auto& [gfn, e] : map_) release(e.mfn, 0, e.type, ctx);
         map_.clear();
+        regions_.clear();
     }
+    void free_detached(const P2mDetached&) {}
+    uint64_t tables() const { return regions_.size(); }
+    uint64_t table_limit() const { return table_limit_; }
+    void set_table_limit(uint64_t pages) { table_limit_ = pages; }
     uint64_t ram_pages() const { // as the real one: RAM only, not hypervisor pages
         uint64_t n = 0;
         for (const auto& [gfn, e] : map_) n += e.type == P2mType::ram_rw || e.type == P2mType::ram_ro;
@@ -74,6 +96,8 @@ class P2m {
 
   private:
     std::map<uint64_t, P2mEntry> map_;
+    std::set<uint64_t> regions_;
+    uint64_t table_limit_ = ~uint64_t{0};
 };
 
 } // namespace cxen::arch

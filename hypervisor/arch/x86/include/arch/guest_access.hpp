@@ -26,9 +26,16 @@ namespace cxen::arch {
 [[nodiscard]] Status copy_to_gpa(Domain& d, uint64_t gpa, const void* src, size_t len);
 
 /// Hypervisor pointer (direct map) to the start of guest frame `gfn` of d,
-/// for areas the hypervisor keeps updating (a registered vcpu_info). Only
-/// the domain's own read-write RAM qualifies. Errors: -EINVAL otherwise.
+/// for areas the hypervisor keeps updating (a registered vcpu_info, FIFO
+/// control blocks and event arrays). Only the domain's own read-write RAM
+/// qualifies. The frame is held with a page reference until
+/// unmap_guest_ram_frame(): the guest may remove or displace the gfn, the
+/// frame stays allocated (Xen's get_page_from_gfn() in map_vcpu_info()).
+/// Errors: -EINVAL otherwise.
 [[nodiscard]] Result<void*> map_guest_ram_frame(Domain& d, uint64_t gfn);
+/// Drop the reference map_guest_ram_frame() took; `page` is any address in
+/// the frame (nullptr: nothing).
+void unmap_guest_ram_frame(const void* page);
 
 template <typename T> [[nodiscard]] Status copy_from_guest(Vcpu& v, uint64_t gva, T& out) {
     return copy_from_guest(v, gva, &out, sizeof(T));

@@ -47,25 +47,69 @@ struct P2mEntry {
     unsigned order; ///< the mapping's page size: 0, 9 or 18
 };
 
+/// Guest frames the 4-level p2m can hold (48-bit guest-physical addresses).
+/// Xen's p2m_find_entry() refuses an index beyond the top table (-ENOENT on
+/// set, p2m_invalid on lookup); so does this p2m, instead of letting the
+/// bits above 48 fall away and alias a lower gfn.
+constexpr uint64_t p2m_max_gfn = (uint64_t{1} << (48 - page_shift)) - 1;
+
+/// A table (with the tables below it) that set_entry() took out of the p2m
+/// when a larger mapping replaced it. The entries in it are left as they
+/// were: other vCPUs may still walk it until the domain's nested TLBs are
+/// flushed; then P2m::free_detached() returns it (Xen's p2m_free_entry()
+/// after the flush of hap_write_p2m_entry()).
+struct P2mDetached {
+    paddr_t table = 0; ///< 0: nothing detached
+    unsigned level = 0;
+};
+
+/// The table pages of one p2m are charged to it and capped (Xen's per-domain
+/// paging pool, see common/mm/p2m.hpp for the size): a domain that reaches
+/// its cap gets -ENOMEM, nobody else does.
+///
+/// Locking: none inside. Every change goes through the one writer in
+/// common/mm/p2m.hpp under the domain's p2m_lock; lookups from other
+/// pCPUs than the writer's take that lock too (a table may be detached).
 class P2m {
   public:
-    /// Allocate the root table. -ENOMEM.
+    /// Allocate the root table (counted in the pool). -ENOMEM.
     [[nodiscard]] Status init();
     /// Map 2^order pages at gfn (gfn and mfn aligned to 2^order; order 0, 9
-    /// or 18). Replaces what was there, splitting a larger mapping. -ENOMEM.
-    [[nodiscard]] Status set_entry(Gfn gfn, Mfn mfn, unsigned order, P2mType type);
+    /// or 18). Replaces what was there, splitting a larger mapping. A table
+    /// replaced by a larger mapping goes to *detached (freed by the caller
+    /// after the flush); with detached == nullptr it is freed at once, which
+    /// only a domain that never ran may do. Errors: -ENOMEM pool exhausted
+    /// or no memory; -ENOENT gfn beyond p2m_max_gfn (Xen's p2m_find_entry()).
+    [[nodiscard]] Status set_entry(Gfn gfn, Mfn mfn, unsigned order, P2mType type,
+                                   P2mDetached* detached = nullptr);
     /// Unmap one page (splitting a superpage around it).
     [[nodiscard]] Status clear_entry(Gfn gfn);
+    /// What maps gfn; p2m_invalid beyond p2m_max_gfn.
     P2mEntry lookup(Gfn gfn) const;
     /// nCR3 for the VMCB.
     paddr_t root() const { return root_; }
-    /// Free every table and call free_ram(mfn, order) for each RAM mapping.
-    void teardown(void (*free_ram)(Mfn mfn, unsigned order));
+    /// Free every table and call release(mfn, order, type) for each mapping
+    /// (every type: the caller decides what each one held).
+    void teardown(void (*release)(Mfn mfn, unsigned order, P2mType type, void* ctx), void* ctx);
+    /// Free a table set_entry() detached, and the tables below it.
+    void free_detached(const P2mDetached& t);
     uint64_t ram_pages() const { return ram_pages_; }
+    /// Table pages held now / at most (the pool's use and size).
+    uint64_t tables() const { return tables_; }
+    uint64_t table_limit() const { return table_limit_; }
+    /// Resize the pool; tables already held stay (Xen lets a pool shrink
+    /// only to what is in use, cxen simply refuses new ones above the cap).
+    void set_table_limit(uint64_t pages) { table_limit_ = pages; }
 
   private:
+    Result<paddr_t> new_table();
+    Status split(uint64_t& entry, unsigned level);
+    void free_tables(paddr_t t, unsigned level, void (*release)(Mfn, unsigned, P2mType, void*), void* ctx);
+
     paddr_t root_ = 0;
     uint64_t ram_pages_ = 0;
+    uint64_t tables_ = 0;
+    uint64_t table_limit_ = ~uint64_t{0};
 };
 
 } // namespace cxen::arch
