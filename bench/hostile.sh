@@ -32,15 +32,24 @@ scripts/cxen-run --smp 2 --quiet --timeout 36000 --log "$tmp/log" $cfgs "$tmp/n.
 wall=$(($(date +%s) - start))
 grep -a 'BENCH hostile_hypercalls\|BENCH neighbour_timer\|Free memory\|shutdown:' "$tmp/log" >&2 || true
 [ -n "${BENCH_KEEP_LOG:-}" ] && cp "$tmp/log" "$BENCH_KEEP_LOG"
-[ "$(grep -ac 'BENCH hostile_hypercalls' "$tmp/log")" -eq "$attackers" ] || { echo "an attacker did not finish" >&2; tail -40 "$tmp/log" >&2; exit 1; }
 lat=$(grep -ao 'BENCH neighbour_timer_lateness_us.*' "$tmp/log" | head -1)
-[ -n "$lat" ] || { echo "no neighbour line" >&2; exit 1; }
-rate=$(grep -ao 'BENCH hostile_hypercalls.*' "$tmp/log" | awk '{
-    for (f = 1; f <= NF; ++f) { split($f, kv, "="); v[kv[1]] = kv[2] }
-    total += v["calls"]; if (v["ns"] > ns) ns = v["ns"] }
-    END { printf "%d %.1f %.0f", total, ns / 1e9, total / (ns / 1e9) }')
+[ -n "$lat" ] || { echo "no neighbour line" >&2; tail -40 "$tmp/log" >&2; lat="x n=- median=- min=- max=-"; }
+# Per attacker: its final BENCH line, or, if it did not get there (crashed,
+# corrupted), its last progress line, which also counts all its vCPUs' calls.
+: > "$tmp/rates"
+unfinished=""
+for a in $(seq "$attackers"); do
+    line=$(grep -ao "^(d$a) BENCH hostile_hypercalls.*" "$tmp/log" | head -1)
+    if [ -n "$line" ]; then
+        echo "$line" | sed 's/.*calls=\([0-9]*\) ns=\([0-9]*\).*/\1 \2/' >> "$tmp/rates"
+    else
+        unfinished="$unfinished d$a"
+        grep -ao "^(d$a)   #[0-9]* on cpu0, [0-9]* on all vCPUs, [0-9]* ns" "$tmp/log" | tail -1 |
+            sed 's/.*, \([0-9]*\) on all vCPUs, \([0-9]*\) ns/\1 \2/' >> "$tmp/rates"
+    fi
+done
 read -r total seconds per_s <<EOD
-$rate
+$(awk '{ total += $1; if ($2 > ns) ns = $2 } END { if (ns == 0) ns = 1; printf "%d %.1f %.0f", total, ns / 1e9, total / (ns / 1e9) }' "$tmp/rates")
 EOD
 field() { echo "$lat" | sed "s/.* $1=\(-*[0-9]*\).*/\1/"; }
 leak=$(grep -ao 'Free memory: .*' "$tmp/log" | head -1)
@@ -60,4 +69,7 @@ pvclock. One boot, $wall s of wall-clock time.
 | $total | $seconds | $per_s | $(field n) | $(field median) | $(field min) | $(field max) |
 
 Hypervisor's page count at the end: \`$leak\`.
+$([ -z "$unfinished" ] || echo "
+Attackers that did not finish (counted up to their last progress line):$unfinished.")
+$(grep -a 'Panic on CPU\|Assertion\|crashed:' "$tmp/log" | grep -av '^(d' | sed 's/^/    /')
 EOT

@@ -262,6 +262,7 @@ struct alignas(4096) Cpu {
 constinit Cpu cpus[max_guest_cpus] = {};
 unsigned nr_cpus = 1;
 uint64_t iterations, trace_from, die_at;
+uint64_t start_ns; // Xen system time when the vCPUs started fuzzing
 bool die_crash;
 
 template <typename T> T* arg(Cpu& c, unsigned offset = 0) {
@@ -339,7 +340,7 @@ Call vcpu_call(Cpu& c, Rng& r) {
     }
     case 1: case 2: {
         auto* a = arg<vcpu_register_runstate_memory_area_t>(c);
-        a->addr.p = r.below(8) ? arena_address(r, sizeof(vcpu_runstate_info_t)) : random_word(r);
+        a->addr.p = r.below(8) ? arena_address(r, sizeof(vcpu_runstate_info_t)) : random_pointer(r, true);
         const unsigned cmd = r.below(2) ? VCPUOP_register_runstate_memory_area : VCPUOP_register_vcpu_time_memory_area;
         return Call{__HYPERVISOR_vcpu_op, {cmd, target, addr(a), 0, 0}, vcpu, false};
     }
@@ -732,8 +733,20 @@ void end_raw_line() { (void)HYPERVISOR_console_io(CONSOLEIO_write, 1, "\n"); }
 
 void print_call(unsigned cpu, uint64_t i, const Call& c) {
     end_raw_line();
-    printf("  cpu%u #%lu: %s hypercall %u (%#lx, %#lx, %#lx, %#lx, %#lx)\n", cpu, i, class_names[c.cls], c.nr,
+    printf("  cpu%u #%lu: %s hypercall %u (%#lx, %#lx, %#lx, %#lx, %#lx)", cpu, i, class_names[c.cls], c.nr,
            c.a[0], c.a[1], c.a[2], c.a[3], c.a[4]);
+    // A structured call's argument struct (in a[1], or a[2] for vcpu_op):
+    // its first words, which a replay needs.
+    const uint64_t base = addr(cpus[cpu].args);
+    for (unsigned k = 1; k <= 2; ++k)
+        if (c.a[k] >= base && c.a[k] < base + 4096) {
+            const auto* w = reinterpret_cast<const uint64_t*>(c.a[k]);
+            printf(" {%#lx %#lx %#lx %#lx}", w[0], w[1], w[2], w[3]);
+            const auto* list = reinterpret_cast<const uint64_t*>(cpus[cpu].args + 4096);
+            if (c.cls == reservation) printf(" extents {%#lx %#lx ...}", list[0], list[1]);
+            break;
+        }
+    printf("\n");
 }
 
 [[noreturn]] void die() {
@@ -763,7 +776,7 @@ void fuzz(unsigned cpu) {
                 uint64_t all = 0;
                 for (unsigned k = 0; k < nr_cpus; ++k) all += cpus[k].done;
                 end_raw_line();
-                printf("  #%lu on cpu0, %lu on all vCPUs\n", c.done, all);
+                printf("  #%lu on cpu0, %lu on all vCPUs, %lu ns\n", c.done, all, xen_time::get_time() - start_ns);
             }
         }
         const Call call = next_call(c, r);
@@ -812,7 +825,7 @@ TEST_CASE("hostile.random_hypercalls") {
         CHECK_EQ(rc, 0l);
         if (rc) nr_cpus = ap; // fuzz with the ones that came up
     }
-    const uint64_t t0 = xen_time::get_time();
+    const uint64_t t0 = start_ns = xen_time::get_time();
     for (unsigned ap = 1; ap < nr_cpus; ++ap) (void)run_on(ap, fuzz, false);
     fuzz(0);
     // Wait for the APs, bringing back any that went down meanwhile.
