@@ -253,6 +253,7 @@ struct alignas(4096) Cpu {
     Rng rng;
     uint64_t done;
     unsigned ok, enosys, other_err, odd;
+    Call last; // the call in progress, for a report if the vCPU gets stuck
     Call first_odd;
     long first_odd_rc;
     unsigned class_ok[nr_classes], class_tried[nr_classes];
@@ -780,6 +781,7 @@ void fuzz(unsigned cpu) {
             }
         }
         const Call call = next_call(c, r);
+        c.last = call;
         if (c.done >= trace_from) print_call(cpu, c.done, call);
         const long rc = hypercall(call.nr, call.a[0], call.a[1], call.a[2], call.a[3], call.a[4]);
         ++c.class_tried[call.cls];
@@ -828,7 +830,9 @@ TEST_CASE("hostile.random_hypercalls") {
     const uint64_t t0 = start_ns = xen_time::get_time();
     for (unsigned ap = 1; ap < nr_cpus; ++ap) (void)run_on(ap, fuzz, false);
     fuzz(0);
-    // Wait for the APs, bringing back any that went down meanwhile.
+    // Wait for the APs, bringing back any that went down meanwhile: four
+    // times as long as vCPU 0 took, at least a minute (they make as many calls).
+    const uint64_t bsp_ms = (xen_time::get_time() - t0) / 1'000'000;
     const bool all_done = spin_until(
         [] {
             revive_aps();
@@ -836,9 +840,17 @@ TEST_CASE("hostile.random_hypercalls") {
                 if (!cpus[k].finished) return false;
             return true;
         },
-        3'600'000);
+        static_cast<unsigned>(bsp_ms * 4 > 60'000 ? bsp_ms * 4 : 60'000));
     const uint64_t elapsed_ns = xen_time::get_time() - t0;
     CHECK(all_done);
+    for (unsigned k = 1; k < nr_cpus; ++k) {
+        if (cpus[k].finished) continue;
+        vcpu_runstate_info_t rs{};
+        (void)HYPERVISOR_vcpu_op(VCPUOP_get_runstate_info, k, &rs);
+        printf("  cpu%u stuck after %lu calls: is_up %ld, runstate %d\n", k, cpus[k].done,
+               HYPERVISOR_vcpu_op(VCPUOP_is_up, k, nullptr), rs.state);
+        print_call(k, cpus[k].done, cpus[k].last);
+    }
     unsigned ok = 0, enosys = 0, other_err = 0, odd = 0, class_ok[nr_classes] = {}, class_tried[nr_classes] = {};
     unsigned gok[4] = {}, gtried[4] = {};
     uint64_t calls = 0;
