@@ -33,6 +33,8 @@ wall=$(($(date +%s) - start))
 grep -a 'BENCH hostile_hypercalls\|BENCH neighbour_timer\|Free memory\|shutdown:' "$tmp/log" >&2 || true
 [ -n "${BENCH_KEEP_LOG:-}" ] && cp "$tmp/log" "$BENCH_KEEP_LOG"
 lat=$(grep -ao 'BENCH neighbour_timer_lateness_us.*' "$tmp/log" | head -1)
+# Without the neighbour's final line (the run ended early), its last progress line.
+[ -n "$lat" ] || lat=$(grep -ao 'neighbour progress.*' "$tmp/log" | tail -1)
 [ -n "$lat" ] || { echo "no neighbour line" >&2; tail -40 "$tmp/log" >&2; lat="x n=- median=- min=- max=-"; }
 # Per attacker: its final BENCH line, or, if it did not get there (crashed,
 # corrupted), its last progress line, which also counts all its vCPUs' calls.

@@ -60,6 +60,23 @@ void sort(int64_t* v, unsigned n) { // Shell sort, Ciura's gaps
         }
 }
 
+// A progress line every progress_every timers, so that a long run keeps its
+// figures if it never gets to the end (bench/hostile.sh reads the last one).
+constexpr unsigned progress_every = 4096;
+int64_t sorted[max_samples];
+
+int64_t median_of(unsigned stored) {
+    if (!stored) return 0;
+    memcpy(sorted, lateness_ns, stored * sizeof(int64_t));
+    sort(sorted, stored);
+    return sorted[stored / 2];
+}
+
+void print_progress(unsigned n, unsigned stored, int64_t min, int64_t max) {
+    printf("  neighbour progress n=%u median=%ld min=%ld max=%ld\n", n, median_of(stored) / 1000, min / 1000,
+           max / 1000);
+}
+
 long current_reservation() {
     domid_t self = DOMID_SELF;
     return HYPERVISOR_memory_op(XENMEM_current_reservation, &self);
@@ -147,6 +164,7 @@ TEST_CASE("neighbour.unharmed_by_attackers") {
             over += late > bound_ns;
         }
         event::clear_upcall(si);
+        if (n % progress_every == 0 && n) print_progress(n, stored, min, max);
         // A few pages per timer, the reservation every 16.
         for (unsigned k = 0; k < 4; ++k) {
             const unsigned i = (n * 4 + k) % neighbour_pages;
@@ -156,8 +174,7 @@ TEST_CASE("neighbour.unharmed_by_attackers") {
     }
     for (unsigned i = 0; i < neighbour_pages; ++i) bad_pages += page_sum(i) != sums[i];
     reservation_moves += current_reservation() != reservation;
-    sort(lateness_ns, stored);
-    const int64_t median = stored ? lateness_ns[stored / 2] : 0;
+    const int64_t median = median_of(stored);
     printf("  %u timers, %u missed, %u early, %u over the bound, %u woken only by the poll timeout; lateness us: "
            "median %ld, min %ld, max %ld\n",
            n, missed, early, over, lost_wakeups, median / 1000, stored ? min / 1000 : 0, stored ? max / 1000 : 0);
