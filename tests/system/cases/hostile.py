@@ -8,6 +8,14 @@ The seeds are fixed, so a failure replays with the same per-vCPU call
 streams (the interleaving of the vCPUs differs from run to run); the
 attackers print `seed N` and `hostile.trace=N` prints every call from
 number N on. `boot_test` (the module) is injected by boot_test.load_area_cases().
+
+Written against a tree without the fixes of issue #10, where it fails: pages
+are not returned and the host sometimes panics in free_domain_ram() (memory_op
+changes the p2m without a lock while the attacker's vCPUs run on both pCPUs,
+finding 3), and the neighbour's timers are seconds late while the attackers'
+vCPUs decrease and populate concurrently (each removed page is flushed with a
+synchronous IPI, and populate preempts every 64 extents of any order).
+`hostile.classes=` without `reservation` shows the rest of the attack alone.
 """
 import re
 
