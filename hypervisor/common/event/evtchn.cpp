@@ -689,7 +689,10 @@ Status evtchn_poll(Vcpu& v, uint32_t nr_ports, uint64_t timeout_ns, EvtchnPortRe
         if (port >= evtchn_max_ports(d)) return stop_polling(Err(Errno::XEN_EINVAL));
         if (evtchn_port_is_pending(d, port)) return stop_polling(ok_status());
     }
-    if (nr_ports == 1) {
+    // Port 0 narrows nothing: poll_port 0 means "not polling", which would
+    // leave the poll to its timeout forever (Xen's do_poll() also waits for
+    // any port when poll_evtchn is 0).
+    if (nr_ports == 1 && port != 0) {
         uint32_t any = poll_any; // unless a wake-up came already
         v.poll_port.compare_exchange_strong(any, port);
     }

@@ -47,7 +47,8 @@ CASES = {
         rc=0, expect=grant_console),
     "hostile_guest_neighbour_passes": dict(
         args=["--smp", "2"],
-        configs={"hostile.cfg": boot_test.domain_cfg("hostile", kernel="hostile.elf"),
+        configs={"hostile.cfg": boot_test.domain_cfg("hostile", kernel="hostile.elf",
+                                                     cmdline="require_xen hostile.seed=1"),
                  "hello.cfg": boot_test.domain_cfg("hello")},
         rc=0, expect=hostile),
 }

@@ -535,6 +535,26 @@ TEST_F(EvtchnTest, PollOnOnePortIgnoresOtherPorts) {
     (void)l;
 }
 
+// Found by the hostile guest (seed 11): a vCPU polling port 0 alone slept
+// for ever, because poll_port 0 also means "not polling", which neither an
+// event nor the poll's timeout (poll_timeout()) wakes. Xen waits for any
+// port then (poll_evtchn 0). No pCPU timer queue exists here, so the poll
+// has no timeout and only the event can end it.
+TEST_F(EvtchnTest, PollOnPortZeroWaitsForAnyPort) {
+    auto [l, r] = connect(*d2, *d1);
+    set_bit(d1->shared_info->evtchn_mask, r);
+    clear_upcall(*d1, 0);
+    Vcpu& v = *d1->vcpus[0];
+    v.wake_pending = false;
+    PortList list{{0}};
+    ASSERT_TRUE(evtchn_poll(v, 1, 0, PortList::read, &list).ok());
+    EXPECT_TRUE(v.block_requested.load());
+    EXPECT_EQ(v.poll_port.load(), ~0u);
+    ASSERT_TRUE(evtchn_send(*d2, l).ok());
+    EXPECT_EQ(v.poll_port.load(), 0u);
+    EXPECT_TRUE(v.wake_pending.load());
+}
+
 TEST_F(EvtchnTest, PollErrors) {
     Vcpu& v = *d1->vcpus[0];
     PortList list{{1}};
