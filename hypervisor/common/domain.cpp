@@ -115,7 +115,7 @@ void reap(void* data) {
         if (Vcpu* v = r->d->vcpus[i]) sched_remove_vcpu(*v);
     for (unsigned i = 0; i < r->d->max_vcpus; ++i) {
         Vcpu* v = r->d->vcpus[i];
-        if (v && v->state.load() == VcpuState::running) { // still on a pCPU: look again soon
+        if (v && sched_vcpu_running(*v)) { // still on a pCPU: look again soon
             (void)set_timer(r->t, arch::now_ns() + 1'000'000);
             return;
         }

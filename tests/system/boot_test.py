@@ -228,8 +228,13 @@ def main():
     p.add_argument("--image", default=os.path.join(ROOT, "build", "hypervisor", "cxen"))
     p.add_argument("--guests", help="directory of the test kernels (default: beside the image's build tree)")
     p.add_argument("--list", action="store_true")
+    p.add_argument("--list-serial", action="store_true",
+                   help="the cases that must run alone (timing bounds), for ctest's RUN_SERIAL")
     p.add_argument("case", nargs="?")
     a = p.parse_args()
+    if a.list_serial:
+        print("\n".join(name for name, case in CASES.items() if case.get("serial")))
+        return 0
     if a.list or not a.case:
         print("\n".join(CASES))
         return 0

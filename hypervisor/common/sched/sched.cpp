@@ -1,4 +1,6 @@
-// Locking: RunQueue::lock protects the queue links; taken with IRQs off.
+// Locking: RunQueue::lock protects the queue links, and a pCPU holds its
+// queue's lock while it takes a vCPU out of `running` (the reaper reads
+// `running` under it); taken with IRQs off.
 #include "common/sched/sched.hpp"
 
 #include "arch/cpu.hpp"
@@ -87,6 +89,11 @@ void sched_remove_vcpu(Vcpu& v) {
     v.runq_next = nullptr;
 }
 
+bool sched_vcpu_running(Vcpu& v) {
+    IrqSpinGuard g(runqs[v.processor].lock);
+    return v.state.load() == VcpuState::running;
+}
+
 void vcpu_wake(Vcpu& v) {
     v.poll_port.store(0); // a wake-up ends SCHEDOP_poll (Xen's vcpu_unblock)
     v.wake_pending.store(true);
@@ -136,8 +143,17 @@ void sched_loop() {
             else if (v->block_requested.exchange(false) && !v->wake_pending.exchange(false))
                 next = VcpuState::blocked;
             if (next != VcpuState::offline) sched_runstate_switch_out(*v, next == VcpuState::blocked);
-            v->state.store(next);
-            if (next == VcpuState::blocked && v->wake_pending.load()) vcpu_wake(*v);
+            {
+                // Under the queue lock: the reaper reads `running` under it
+                // (sched_vcpu_running()), so it cannot free v between the
+                // store and the look at a wake-up that came while v ran.
+                IrqSpinGuard g(rq.lock);
+                v->state.store(next);
+                VcpuState expected = VcpuState::blocked;
+                if (next == VcpuState::blocked && v->wake_pending.load() &&
+                    v->state.compare_exchange_strong(expected, VcpuState::runnable))
+                    v->wake_pending.store(false); // picked up by the next pick_next() here
+            }
             continue;
         }
         stop_timer(rq.slice);

@@ -21,6 +21,10 @@ void sched_init_cpu(unsigned cpu);
 void sched_add_vcpu(Vcpu& v);
 /// Take v off its queue for good (the domain is being destroyed).
 void sched_remove_vcpu(Vcpu& v);
+/// Is v on a pCPU? Read under its run queue's lock, which its pCPU's
+/// scheduler holds while it takes v out of `running`: false also means that
+/// scheduler no longer looks at v, so the reaper may free it.
+bool sched_vcpu_running(Vcpu& v);
 /// blocked -> runnable, and poke v's pCPU.
 void vcpu_wake(Vcpu& v);
 /// The running vCPU gives up its pCPU until vcpu_wake().

@@ -9,14 +9,11 @@ streams (the interleaving of the vCPUs differs from run to run); the
 attackers print `seed N` and `hostile.trace=N` prints every call from
 number N on. `boot_test` (the module) is injected by boot_test.load_area_cases().
 
-Written against a tree without the fixes of issue #10, where it fails: pages
-are not returned and the host sometimes panics in free_domain_ram() (memory_op
-changes the p2m without a lock while the attacker's vCPUs run on both pCPUs,
-finding 3), and the neighbour's timers are seconds late while the attackers'
-vCPUs decrease and populate concurrently (each removed page is flushed with a
-synchronous IPI, and populate preempts every 64 extents of any order).
-With `hostile.classes=physmap,vcpu,hvm,fifo,evtchn,grant,peer,random` (no
-reservation calls) every check passed there (neighbour at most 60 ms late).
+Before the fixes of issue #10 it failed: pages were not returned and the
+host sometimes panicked in free_domain_ram() (memory_op changed the p2m
+without a lock while the attacker's vCPUs ran on both pCPUs, finding 3), and
+the neighbour's timers were seconds late. With the one p2m writer it passes;
+the neighbour's worst lateness is tens of milliseconds when it runs alone.
 """
 import re
 
@@ -60,8 +57,11 @@ def attacker_cfg(name, seed, peer, extra=""):
 
 
 CASES = {
+    # serial (ctest RUN_SERIAL): the neighbour's bound is about the
+    # hypervisor's scheduling; with a second QEMU on the host's two cores a
+    # starved QEMU thread alone made one timer 223 ms late.
     "hostile_attackers_neighbour_unharmed": dict(
-        args=["--smp", "2"],
+        args=["--smp", "2"], serial=True,
         configs={"attacker1.cfg": attacker_cfg("attacker1", 11, 2),
                  "attacker2.cfg": attacker_cfg("attacker2", 12, 1, f"hostile.die_at={DIE_AT} hostile.die=crash"),
                  "neighbour.cfg": boot_test.domain_cfg(
