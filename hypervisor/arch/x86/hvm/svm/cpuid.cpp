@@ -85,6 +85,12 @@ x86::CpuidRegs guest_cpuid(Vcpu& v, const Vmcb& vm, uint32_t leaf, uint32_t sub)
 }
 
 Exit on_cpuid(Vcpu& v, Vmcb& vm) {
+    // CPUID faulting (MISC_FEATURES_ENABLES): #GP above CPL 0, the
+    // instruction not completed, as Xen's hvm_vmexit_cpuid().
+    if (v.arch.cpuid_faulting && vm.cpl() > 0) {
+        inject_gp(vm);
+        return Exit::resume;
+    }
     const x86::CpuidRegs r =
         guest_cpuid(v, vm, static_cast<uint32_t>(vm.rax), static_cast<uint32_t>(v.arch.regs.rcx));
     vm.rax = r.eax;

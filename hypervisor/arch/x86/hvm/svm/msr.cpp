@@ -27,6 +27,10 @@ constexpr uint32_t MSR_AMD64_NB_CFG = 0xc001001f;
 constexpr uint32_t MSR_AMD64_DE_CFG = 0xc0011029;
 constexpr uint32_t MSR_AMD64_EX_CFG = 0xc001102c;
 constexpr uint64_t AMD64_DE_CFG_LFENCE_SERIALISE = 1ull << 1;
+constexpr uint32_t MSR_INTEL_PLATFORM_INFO = 0x000000ce;
+constexpr uint64_t PLATFORM_INFO_CPUID_FAULTING = 1ull << 31;
+constexpr uint32_t MSR_INTEL_MISC_FEATURES_ENABLES = 0x00000140;
+constexpr uint64_t MISC_FEATURES_CPUID_FAULTING = 1ull << 0;
 /// DEBUGCTL bits an AMD CPU defines: LBR, BTF, PB0-3 (APM Vol. 2, 13.1.1.6).
 constexpr uint64_t debugctl_valid = 0x3f;
 // AMD system configuration (APM Vol. 2 §7.7.6): as Xen for a domU, SYSCFG
@@ -131,7 +135,13 @@ Exit on_msr(Vcpu& v, Vmcb& vm) {
         // As Xen: read-only to a guest, writes ignored (svm_msr_write_intercept,
         // guest_wrmsr's DE_CFG case for OpenBSD).
         case MSR_K8_VM_CR: case MSR_AMD64_EX_CFG: case MSR_AMD64_DE_CFG: break;
-        default: ok = false;
+        // CPUID faulting, which Xen offers every HVM guest whatever the
+        // vendor (CPUID always exits): guest_wrmsr's MISC_FEATURES_ENABLES.
+        case MSR_INTEL_MISC_FEATURES_ENABLES:
+            ok = !(value & ~MISC_FEATURES_CPUID_FAULTING);
+            if (ok) v.arch.cpuid_faulting = value & MISC_FEATURES_CPUID_FAULTING;
+            break;
+        default: ok = false; // PLATFORM_INFO among them: read-only
         }
     } else {
         switch (msr) {
@@ -148,6 +158,9 @@ Exit on_msr(Vcpu& v, Vmcb& vm) {
         case MSR_AMD64_DE_CFG: result = AMD64_DE_CFG_LFENCE_SERIALISE; break;
         case MSR_AMD_PATCHLEVEL: case MSR_IA32_PLATFORM_ID: result = 0; break;
         case MSR_IA32_TSC: result = x86::rdtsc() + vm.tsc_offset(); break;
+        // Xen's HVM policy: platform_info.cpuid_faulting is always set.
+        case MSR_INTEL_PLATFORM_INFO: result = PLATFORM_INFO_CPUID_FAULTING; break;
+        case MSR_INTEL_MISC_FEATURES_ENABLES: result = v.arch.cpuid_faulting ? MISC_FEATURES_CPUID_FAULTING : 0; break;
         default: ok = false;
         }
     }

@@ -293,6 +293,7 @@ void reset_vmcb(Vcpu& v, Vmcb& vm) {
     for (uint64_t& dr : v.arch.dr) dr = 0;
     if (v.arch.dr_loaded) load_debug_registers(v); // this pCPU holds them: clear them there too
     v.arch.debugctl = 0;
+    v.arch.cpuid_faulting = false; // MISC_FEATURES_ENABLES resets to 0
     vm.set_cpl(0);
     vm.set_g_pat(power_on_pat);
     vm.star = vm.lstar = vm.cstar = vm.sfmask = vm.kernel_gs_base = 0;

@@ -56,6 +56,7 @@ struct ArchVcpu {
     uint32_t tsc_aux = 0;     ///< guest TSC_AUX (RDTSCP/RDPID), loaded while it runs
     Vmtrr mtrr;               ///< only touched by the vCPU itself (RDMSR/WRMSR exits)
     uint64_t debugctl = 0;    ///< guest DEBUGCTL: stored, not applied (no LBR virtualisation)
+    bool cpuid_faulting = false; ///< MISC_FEATURES_ENABLES bit 0: CPUID above CPL 0 is #GP
     /// IA32_APIC_BASE: x2APIC from reset; the guest may go through the
     /// disabled and xAPIC states (msr.cpp), xAPIC registers then answer at
     /// the MMIO window (emulate.cpp). Only the vCPU itself changes it.
