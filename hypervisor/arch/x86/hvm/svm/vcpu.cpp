@@ -73,13 +73,18 @@ uint8_t callback_vector(const Domain& d) {
 /// The callback vector is level-like: injected, bypassing the LAPIC, while
 /// evtchn_upcall_pending is set (Xen's hvm_vcpu_has_pending_irq). A vCPU
 /// with its own upcall vector gets it through the vLAPIC IRR instead.
-bool callback_pending(const Vcpu& v) {
-    return v.upcall_vector == 0 && callback_vector(*v.domain) != 0 && evtchn_vcpu_has_pending(v);
+/// Returns the vector to inject, or 0. Read once: another vCPU of the
+/// domain may change HVM_PARAM_CALLBACK_IRQ meanwhile, and a second read
+/// could inject a vector the guest never configured (0, say).
+uint8_t callback_pending(const Vcpu& v) {
+    if (v.upcall_vector != 0) return 0;
+    const uint8_t vector = callback_vector(*v.domain);
+    return vector != 0 && evtchn_vcpu_has_pending(v) ? vector : 0;
 }
 
 /// Would an interrupt wake v from HLT (Xen's local_events_need_delivery)?
 bool has_pending_interrupt(Vcpu& v) {
-    if (v.arch.nmi_pending.load() || callback_pending(v)) return true;
+    if (v.arch.nmi_pending.load() || callback_pending(v) != 0) return true;
     IrqSpinGuard g(v.arch.lock);
     return apic_hw_enabled(v) && v.arch.vlapic.has_pending();
 }
@@ -105,7 +110,8 @@ void close_interrupt_window(Vmcb& vm) {
 /// open an interrupt window if the guest cannot take it yet.
 void inject_pending(Vcpu& v, Vmcb& vm) {
     const bool nmi = v.arch.nmi_pending.load();
-    const bool cb = !nmi && callback_pending(v);
+    const uint8_t cb_vector = nmi ? 0 : callback_pending(v);
+    const bool cb = cb_vector != 0;
     bool lapic = false;
     if (!nmi && !cb) {
         IrqSpinGuard g(v.arch.lock);
@@ -130,7 +136,7 @@ void inject_pending(Vcpu& v, Vmcb& vm) {
     }
     close_interrupt_window(vm);
     if (cb) {
-        vm.eventinj = svm::make_event(callback_vector(*v.domain), svm::event_intr);
+        vm.eventinj = svm::make_event(cb_vector, svm::event_intr);
         return;
     }
     IrqSpinGuard g(v.arch.lock);
