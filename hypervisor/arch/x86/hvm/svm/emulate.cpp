@@ -198,7 +198,7 @@ Exit on_cr_write(Vcpu& v, Vmcb& vm) {
         return Exit::resume;
     }
     if (!ok) {
-        log(LogLevel::debug, "d%uv%u: bad write of CR%u (%#lx): #GP\n", v.domain->domid, v.vcpu_id, cr, value);
+        guest_log(*v.domain, LogLevel::debug, "d%uv%u: bad write of CR%u (%#lx): #GP\n", v.domain->domid, v.vcpu_id, cr, value);
         inject_gp(vm);
         return Exit::resume;
     }
@@ -237,7 +237,7 @@ Exit on_mmio_hole(Vcpu& v, Vmcb& vm) {
     case InsnOp::invalid: inject_exception(vm, 6); return Exit::resume;
     default: break;
     }
-    log(LogLevel::debug, "d%uv%u: %s of gpa %#lx without RAM by an instruction not emulated (rip %#lx): #GP\n",
+    guest_log(*v.domain, LogLevel::debug, "d%uv%u: %s of gpa %#lx without RAM by an instruction not emulated (rip %#lx): #GP\n",
         v.domain->domid, v.vcpu_id, write ? "write" : "read", vm.exitinfo2, vm.rip);
     inject_gp(vm);
     return Exit::resume;
