@@ -8,8 +8,9 @@
 // (EVENTINJ, or an interrupt window through V_IRQ + the VINTR intercept,
 // APM Vol. 2, 15.20-15.21), re-injection of events cut short by an exit
 // (EXITINTINFO), IPIs from the vLAPIC, INIT/SIPI and VCPUOP vCPU bring-up.
-// The CPUID, MSR and XSETBV exits and the FPU state switch live in
-// cpuid.cpp, msr.cpp and fpu.cpp (vcpu_internal.hpp).
+// The CPUID, MSR, XSETBV and CR-write exits, MMIO holes and the FPU state
+// switch are the vendor-neutral HVM layer's (hvm/hvm.hpp), which reaches
+// the VMCB through the SVM function table at the end of this file.
 //
 // Locking: ArchVcpu::lock (interrupts off) protects the vLAPIC and the
 // start request of that vCPU; never hold two vCPUs' locks at once (an IPI
@@ -17,7 +18,9 @@
 // power flags (down, initialised, nmi_pending) are atomics written before
 // the target is kicked; the VMCB is touched only by the vCPU's own pCPU.
 #include "arch/vcpu.hpp"
-#include "arch/x86/hvm/svm/vcpu_internal.hpp"
+#include "arch/x86/hvm/hvm.hpp"
+#include "arch/x86/hvm/svm/svm.hpp"
+#include "arch/x86/hvm/svm/vmcb.hpp"
 
 #include "abi/xen/hvm_vcpu.hpp"
 #include "abi/xen/xen.hpp"
@@ -45,20 +48,26 @@ using svm::Vmcb;
 using namespace hvm;
 
 namespace {
-constexpr uint64_t RFLAGS_IF = 1ull << 9;
 /// RFLAGS bits that exist (CF PF AF ZF SF TF IF DF OF IOPL NT RF VM AC VIF
 /// VIP ID): a VCPUOP_initialise context's other bits are dropped rather
 /// than handed to VMRUN (Xen passes them through).
 constexpr uint64_t rflags_defined = 0x3f7fd5;
-constexpr uint64_t power_on_pat = 0x0007040600070406ull;
 // VMCB V_INTR fields (offset 0x60, APM Vol. 2, appendix B): V_IRQ, V_INTR_PRIO, V_IGN_TPR.
 constexpr uint64_t vintr_irq = 1ull << 8, vintr_prio = 0xfull << 16, vintr_ign_tpr = 1ull << 20;
 constexpr uint8_t nmi_vector = 2;
-constexpr uint16_t debugcon_port = 0xe9;        // XEN_HVM_DEBUGCONS_IOPORT
 
 svm::Segment flat(uint16_t sel, uint16_t attrib) { return {sel, attrib, 0xffffffff, 0}; }
 
-bool guest_64bit(const Vmcb& vm) { return (vm.efer() & EFER_LMA) && (vm.cs().attrib & (1u << 9)); }
+bool guest_64bit(const Vmcb& vm) { return (vm.efer() & EFER_LMA) && (vm.cs().attrib & SEG_ATTR_L); }
+
+/// Complete an intercepted instruction of `len` bytes (no NRIP save under
+/// QEMU: the handler knows the length) and end any interrupt shadow.
+void advance(Vmcb& vm, unsigned len) {
+    vm.rip += len;
+    vm.interrupt_shadow &= ~1ull;
+}
+void inject_exception(Vmcb& vm, uint8_t vector) { vm.eventinj = svm::make_event(vector, svm::event_exception); }
+void inject_gp(Vmcb& vm) { vm.eventinj = svm::make_event(13, svm::event_exception, 0); }
 
 
 // ---- interrupt sources and injection ----
@@ -301,7 +310,7 @@ void reset_vmcb(Vcpu& v, Vmcb& vm) {
     v.arch.debugctl = 0;
     v.arch.cpuid_faulting = false; // MISC_FEATURES_ENABLES resets to 0
     vm.set_cpl(0);
-    vm.set_g_pat(power_on_pat);
+    vm.set_g_pat(MSR_IA32_CR_PAT_RESET);
     vm.star = vm.lstar = vm.cstar = vm.sfmask = vm.kernel_gs_base = 0;
     vm.sysenter_cs = vm.sysenter_esp = vm.sysenter_eip = 0;
     vm.interrupt_shadow = 0;
@@ -331,8 +340,8 @@ bool hvm_control_valid(Vcpu& t, uint64_t cr0, uint64_t cr3, uint64_t cr4, uint64
     if (efer & EFER_LME) efer |= EFER_LMA;
     if ((cr0 >> 32) || (cr0 & (CR0_NW | CR0_CD)) == CR0_NW) return false;
     if (cr3 >> guest_maxphysaddr()) return false;
-    if (cr4 & ~cr4_guest_valid_bits(t, *t.arch.vmcb)) return false;
-    return efer_invalid(t, *t.arch.vmcb, efer) == nullptr;
+    if (cr4 & ~cr4_guest_valid_bits(t)) return false;
+    return efer_invalid(t, efer) == nullptr;
 }
 
 enum SegKind { seg_cs, seg_ds, seg_ss, seg_es, seg_tr };
@@ -540,7 +549,11 @@ Exit on_npf(Vcpu& v, Vmcb& vm) {
     }
     // No RAM at that gfn: an MMIO hole (Xen's p2m_mmio_dm), completed as
     // Xen completes accesses no emulator claims.
-    if (type == P2mType::invalid) return on_mmio_hole(v, vm);
+    if (type == P2mType::invalid) {
+        const NpfAccess access{(vm.exitinfo1 & 1) != 0, (vm.exitinfo1 & (1ull << 1)) != 0,
+                               (vm.exitinfo1 & (1ull << 4)) != 0, (vm.exitinfo1 & (1ull << 33)) != 0, vm.exitinfo1};
+        return mmio_hole(v, vm.exitinfo2, access);
+    }
     if ((vm.exitinfo1 & 3) == 3) {
         if (type == P2mType::grant_map_ro) {
             guest_log(*v.domain, LogLevel::debug, "d%uv%u: write to a read-only grant mapping at gpa %#lx\n", v.domain->domid,
@@ -599,6 +612,13 @@ Exit on_reinject(Vcpu&, Vmcb& vm) { // #DB, #AC: intercepted so they cannot loop
 }
 
 Exit on_nothing(Vcpu&, Vmcb&) { return Exit::resume; } // the host took the interrupt already
+
+// The exits the HVM layer handles (hvm/hvm.hpp), with the length of the
+// instruction's one encoding.
+Exit on_cpuid(Vcpu& v, Vmcb&) { return cpuid_intercept(v, 2); }
+Exit on_msr(Vcpu& v, Vmcb& vm) { return msr_intercept(v, vm.exitinfo1 & 1, 2); }
+Exit on_xsetbv(Vcpu& v, Vmcb&) { return xsetbv(v, 3); }
+Exit on_cr_write(Vcpu& v, Vmcb& vm) { return cr_write(v, static_cast<unsigned>(vm.exitcode - svm::exit_cr0_write)); }
 
 struct ExitEntry {
     uint64_t code;
@@ -722,7 +742,7 @@ Status vcpu_arch_init(Vcpu& v, uint64_t entry, uint64_t start_info_gpa) {
     vm->set_vintr(1ull << 24); // V_INTR_MASKING: guest IF masks only virtual interrupts
     vm->set_np_enable(1);
     vm->set_ncr3(v.domain->p2m.root());
-    vm->set_g_pat(power_on_pat);
+    vm->set_g_pat(MSR_IA32_CR_PAT_RESET);
 
     // PVH entry state (Xen docs/misc/pvh.pandoc): 32-bit protected mode,
     // paging off, flat CS/DS/ES/SS, TR a 32-bit busy TSS, EBX = start_info.
@@ -904,3 +924,166 @@ void vcpu_run(Vcpu& v) {
 }
 
 } // namespace cxen::arch
+
+// ---- the SVM backend of the HVM layer (hvm/hvm_ops.hpp) ----
+
+namespace cxen::svm {
+
+using arch::hvm::HvmEvent;
+using arch::hvm::HvmFunctionTable;
+using arch::hvm::Seg;
+using arch::hvm::SegmentRegister;
+
+namespace {
+Vmcb& vmcb(Vcpu& v) { return *v.arch.vmcb; }
+const Vmcb& vmcb(const Vcpu& v) { return *v.arch.vmcb; }
+
+// ---- the guest state the VMCB holds ----
+
+SegmentRegister from_vmcb(const Segment& s) { return {s.sel, s.attrib, s.limit, s.base}; }
+Segment to_vmcb(const SegmentRegister& s) { return {s.sel, s.attr, s.limit, s.base}; }
+
+uint64_t get_cr(const Vcpu& v, unsigned cr) {
+    const Vmcb& vm = vmcb(v);
+    switch (cr) {
+    case 0: return vm.cr0();
+    case 2: return vm.cr2();
+    case 3: return vm.cr3();
+    case 4: return vm.cr4();
+    default: return 0;
+    }
+}
+
+void set_cr(Vcpu& v, unsigned cr, uint64_t value) {
+    Vmcb& vm = vmcb(v);
+    switch (cr) {
+    case 0: vm.set_cr0(value); break;
+    case 2: vm.set_cr2(value); break;
+    case 3: vm.set_cr3(value); break;
+    case 4: vm.set_cr4(value); break;
+    default: break;
+    }
+}
+
+/// EFER.SVME must stay set in the VMCB (VMRUN refuses the state without
+/// it, APM 15.5.1); the guest never sees it.
+uint64_t get_efer(const Vcpu& v) { return vmcb(v).efer() & ~x86::EFER_SVME; }
+void set_efer(Vcpu& v, uint64_t value) { vmcb(v).set_efer(value | x86::EFER_SVME); }
+
+SegmentRegister get_segment(const Vcpu& v, Seg seg) {
+    const Vmcb& vm = vmcb(v);
+    switch (seg) {
+    case Seg::es: return from_vmcb(vm.es());
+    case Seg::cs: return from_vmcb(vm.cs());
+    case Seg::ss: return from_vmcb(vm.ss());
+    case Seg::ds: return from_vmcb(vm.ds());
+    case Seg::fs: return from_vmcb(vm.fs);
+    case Seg::gs: return from_vmcb(vm.gs);
+    case Seg::tr: return from_vmcb(vm.tr);
+    case Seg::ldtr: return from_vmcb(vm.ldtr);
+    case Seg::gdtr: return from_vmcb(vm.gdtr());
+    case Seg::idtr: return from_vmcb(vm.idtr());
+    }
+    return {};
+}
+
+void set_segment(Vcpu& v, Seg seg, const SegmentRegister& reg) {
+    Vmcb& vm = vmcb(v);
+    const Segment s = to_vmcb(reg);
+    switch (seg) {
+    case Seg::es: vm.set_es(s); break;
+    case Seg::cs: vm.set_cs(s); break;
+    case Seg::ss: vm.set_ss(s); break;
+    case Seg::ds: vm.set_ds(s); break;
+    case Seg::fs: vm.fs = s; break;
+    case Seg::gs: vm.gs = s; break;
+    case Seg::tr: vm.tr = s; break;
+    case Seg::ldtr: vm.ldtr = s; break;
+    case Seg::gdtr: vm.set_gdtr(s); break;
+    case Seg::idtr: vm.set_idtr(s); break;
+    }
+}
+
+unsigned get_cpl(const Vcpu& v) { return vmcb(v).cpl(); }
+void set_cpl(Vcpu& v, unsigned cpl) { vmcb(v).set_cpl(static_cast<uint8_t>(cpl)); }
+
+/// RAX and RSP live in the VMCB, the others in GuestRegs (entry.S).
+uint64_t* gpr_slot(Vcpu& v, unsigned n) {
+    Vmcb& vm = vmcb(v);
+    auto& g = v.arch.regs;
+    uint64_t* const regs[16] = {&vm.rax, &g.rcx, &g.rdx, &g.rbx, &vm.rsp, &g.rbp, &g.rsi, &g.rdi,
+                                &g.r8,   &g.r9,  &g.r10, &g.r11, &g.r12, &g.r13, &g.r14, &g.r15};
+    return regs[n & 15];
+}
+uint64_t get_gpr(const Vcpu& v, unsigned n) { return *gpr_slot(const_cast<Vcpu&>(v), n); }
+void set_gpr(Vcpu& v, unsigned n, uint64_t value) { *gpr_slot(v, n) = value; }
+
+uint64_t get_rip(const Vcpu& v) { return vmcb(v).rip; }
+void set_rip(Vcpu& v, uint64_t value) { vmcb(v).rip = value; }
+uint64_t get_rflags(const Vcpu& v) { return vmcb(v).rflags; }
+void set_rflags(Vcpu& v, uint64_t value) { vmcb(v).rflags = value; }
+bool interrupt_shadow(const Vcpu& v) { return vmcb(v).interrupt_shadow & 1; }
+void advance_rip(Vcpu& v, unsigned len) { arch::advance(vmcb(v), len); }
+uint64_t get_guest_pat(const Vcpu& v) { return vmcb(v).g_pat(); }
+void set_guest_pat(Vcpu& v, uint64_t value) { vmcb(v).set_g_pat(value); }
+uint64_t get_tsc_offset(const Vcpu& v) { return v.arch.vmcb ? v.arch.vmcb->tsc_offset() : 0; }
+void set_tsc_offset(Vcpu& v, uint64_t offset) {
+    if (v.arch.vmcb) v.arch.vmcb->set_tsc_offset(offset);
+}
+
+// ---- events ----
+
+bool event_pending(const Vcpu& v) { return vmcb(v).eventinj & svm::eventinj_valid; }
+
+void inject_event(Vcpu& v, const HvmEvent& e) {
+    Vmcb& vm = vmcb(v);
+    switch (e.type) {
+    case HvmEvent::ext_intr: vm.eventinj = make_event(e.vector, event_intr); break;
+    case HvmEvent::nmi: vm.eventinj = make_event(e.vector, event_nmi); break;
+    case HvmEvent::hw_exception:
+        vm.eventinj = e.has_error_code ? make_event(e.vector, event_exception, e.error_code)
+                                       : make_event(e.vector, event_exception);
+        break;
+    }
+}
+
+void set_interrupt_window(Vcpu& v, bool open) {
+    if (open) arch::open_interrupt_window(vmcb(v));
+    else arch::close_interrupt_window(vmcb(v));
+}
+
+constexpr HvmFunctionTable svm_function_table = {
+    .name = "SVM",
+    .cpu_up = svm_cpu_init,
+    .get_cr = get_cr,
+    .set_cr = set_cr,
+    .get_efer = get_efer,
+    .set_efer = set_efer,
+    .get_segment = get_segment,
+    .set_segment = set_segment,
+    .get_cpl = get_cpl,
+    .set_cpl = set_cpl,
+    .get_gpr = get_gpr,
+    .set_gpr = set_gpr,
+    .get_rip = get_rip,
+    .set_rip = set_rip,
+    .get_rflags = get_rflags,
+    .set_rflags = set_rflags,
+    .interrupt_shadow = interrupt_shadow,
+    .advance_rip = advance_rip,
+    .get_guest_pat = get_guest_pat,
+    .set_guest_pat = set_guest_pat,
+    .get_tsc_offset = get_tsc_offset,
+    .set_tsc_offset = set_tsc_offset,
+    .event_pending = event_pending,
+    .inject_event = inject_event,
+    .set_interrupt_window = set_interrupt_window,
+};
+} // namespace
+
+Result<const HvmFunctionTable*> start_svm() {
+    TRY(svm_detect());
+    return &svm_function_table;
+}
+
+} // namespace cxen::svm

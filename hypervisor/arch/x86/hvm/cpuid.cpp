@@ -1,6 +1,6 @@
-// The CPUID exit: Xen's leaves at 0x40000000 (public/arch-x86/cpuid.h) and
+// CPUID policy (the CPUID intercept): Xen's leaves at 0x40000000 (public/arch-x86/cpuid.h) and
 // the host's leaves with what cxen does not virtualise hidden.
-#include "arch/x86/hvm/svm/vcpu_internal.hpp"
+#include "arch/x86/hvm/hvm.hpp"
 
 #include "abi/xen/xen.hpp"
 #include "arch/time.hpp"
@@ -8,7 +8,7 @@
 
 namespace cxen::arch::hvm {
 
-x86::CpuidRegs guest_cpuid(Vcpu& v, const Vmcb& vm, uint32_t leaf, uint32_t sub) {
+x86::CpuidRegs guest_cpuid(Vcpu& v, uint32_t leaf, uint32_t sub) {
     x86::CpuidRegs r{};
     if (leaf >= XEN_CPUID_FIRST_LEAF && leaf < XEN_CPUID_FIRST_LEAF + 0x10000) {
         switch (leaf - XEN_CPUID_FIRST_LEAF) {
@@ -17,7 +17,7 @@ x86::CpuidRegs guest_cpuid(Vcpu& v, const Vmcb& vm, uint32_t leaf, uint32_t sub)
                  XEN_CPUID_SIGNATURE_ECX, XEN_CPUID_SIGNATURE_EDX};
             break;
         case 1: r.eax = (4u << 16) | 17u; break;
-        case 2: r.eax = 1; r.ebx = hypercall_msr; break; // one hypercall page
+        case 2: r.eax = 1; r.ebx = xen_hypercall_msr; break; // one hypercall page
         case 3:
             if (sub == 0) r.ecx = static_cast<uint32_t>(tsc_khz());
             if (sub == 2) r.eax = static_cast<uint32_t>(tsc_khz());
@@ -34,7 +34,7 @@ x86::CpuidRegs guest_cpuid(Vcpu& v, const Vmcb& vm, uint32_t leaf, uint32_t sub)
     } else {
         r = x86::cpuid(leaf, sub);
         const FpuCaps& f = fpu();
-        const bool avx = f.xcr0_mask & xcr0_avx;
+        const bool avx = f.xcr0_mask & XCR0_AVX;
         const uint32_t apic_id = v.vcpu_id * 2; // as the vLAPIC and the guest MADT
         if (leaf == 1) {
             // Hide what cxen does not virtualise (MONITOR, VMX, SMX, EST,
@@ -45,7 +45,7 @@ x86::CpuidRegs guest_cpuid(Vcpu& v, const Vmcb& vm, uint32_t leaf, uint32_t sub)
                        (1u << 27));
             if (!avx) r.ecx &= ~((1u << 12) | (1u << 28) | (1u << 29));
             if (f.xsave) r.ecx |= 1u << 26;
-            if (f.xsave && (vm.cr4() & CR4_OSXSAVE)) r.ecx |= 1u << 27;
+            if (f.xsave && (guest_cr4(v) & CR4_OSXSAVE)) r.ecx |= 1u << 27;
             r.ecx |= (1u << 21) | (1u << 31);
             r.ebx = (r.ebx & 0x0000ffffu) | (apic_id << 24) | (v.domain->max_vcpus << 16);
             // No machine-check architecture yet (Xen's vMCE MSRs): Linux
@@ -84,20 +84,20 @@ x86::CpuidRegs guest_cpuid(Vcpu& v, const Vmcb& vm, uint32_t leaf, uint32_t sub)
     return r;
 }
 
-Exit on_cpuid(Vcpu& v, Vmcb& vm) {
+Exit cpuid_intercept(Vcpu& v, unsigned len) {
     // CPUID faulting (MISC_FEATURES_ENABLES): #GP above CPL 0, the
     // instruction not completed, as Xen's hvm_vmexit_cpuid().
-    if (v.arch.cpuid_faulting && vm.cpl() > 0) {
-        inject_gp(vm);
+    if (v.arch.cpuid_faulting && hvm_funcs.get_cpl(v) > 0) {
+        inject_gp(v);
         return Exit::resume;
     }
     const x86::CpuidRegs r =
-        guest_cpuid(v, vm, static_cast<uint32_t>(vm.rax), static_cast<uint32_t>(v.arch.regs.rcx));
-    vm.rax = r.eax;
-    v.arch.regs.rbx = r.ebx;
-    v.arch.regs.rcx = r.ecx;
-    v.arch.regs.rdx = r.edx;
-    advance(vm, 2);
+        guest_cpuid(v, static_cast<uint32_t>(guest_gpr(v, Gpr::rax)), static_cast<uint32_t>(guest_gpr(v, Gpr::rcx)));
+    set_guest_gpr(v, Gpr::rax, r.eax);
+    set_guest_gpr(v, Gpr::rbx, r.ebx);
+    set_guest_gpr(v, Gpr::rcx, r.ecx);
+    set_guest_gpr(v, Gpr::rdx, r.edx);
+    advance(v, len);
     return Exit::resume;
 }
 
