@@ -1,6 +1,7 @@
 // Internal to the vendor-neutral HVM layer (hypervisor/arch/x86/hvm/*.cpp)
 // and the exit handlers of its backends: the handlers an exit reaches
-// (CPUID, MSR, XSETBV, CR writes, MMIO holes) and the FPU switch. All of
+// (CPUID, MSR, XSETBV, HLT, hypercall, port I/O, nested page faults, CR
+// writes), the FPU switch, vCPU power state and interrupt delivery. All of
 // it reaches the guest's state through hvm_funcs (hvm_ops.hpp), never a
 // vendor's control block.
 #pragma once
@@ -41,11 +42,37 @@ inline bool guest_64bit(const Vcpu& v) {
     return (guest_efer(v) & EFER_LMA) && (guest_segment(v, Seg::cs).attr & SEG_ATTR_L);
 }
 
-// ---- svm/vcpu.cpp (until the vCPU code is split into hvm/ and svm/) ----
-/// Fill the guest page at `gpa` with hypercall stubs (mov $nr, %eax; vmmcall; ret).
+// ---- hypercall.cpp ----
+/// Fill the guest page at `gpa` with hypercall stubs (hvm_funcs.init_hypercall_page).
 void write_hypercall_page(Vcpu& v, uint64_t gpa);
+/// The guest's hypercall instruction of `len` bytes (Xen's hvm_hypercall):
+/// -EPERM above CPL 0, arguments by mode, a continuation re-runs it.
+Exit hypercall(Vcpu& v, unsigned len);
+
+// ---- ipi.cpp ----
 /// Deliver what a vLAPIC ICR write asks for (fixed, NMI, INIT, STARTUP).
 void deliver_ipi(Vcpu& src, const VlapicEffect& e);
+
+// ---- vcpu_power.cpp: vCPU power state (Xen's VPF_down, is_initialised) ----
+/// INIT (SDM 11.6.1): the vCPU is reset and waits for STARTUP.
+void deliver_init(Vcpu& t);
+/// STARTUP: a vCPU waiting for SIPI starts in real mode at vector << 12.
+void deliver_startup(Vcpu& t, uint8_t vector);
+/// Apply a start request made by another pCPU (on v's own pCPU, v not in
+/// guest mode).
+void apply_start(Vcpu& v);
+/// HLT of `len` bytes: block until an interrupt; with IF=0 the vCPU goes
+/// down (Xen's hvm_hlt).
+Exit hlt(Vcpu& v, unsigned len);
+
+// ---- interrupt.cpp: which interrupt the guest gets, and when ----
+/// Would an interrupt wake v from HLT (Xen's local_events_need_delivery)?
+bool has_pending_interrupt(Vcpu& v);
+/// Before each entry, interrupts off: inject the most urgent pending event
+/// or ask for an interrupt window (the decisions of Xen's hvm_intr_assist).
+void inject_pending(Vcpu& v);
+/// The vLAPIC timer's expiry (a common timer on v's pCPU).
+void lapic_timer_fn(void* data);
 
 // ---- fpu.cpp: the guest FPU/SSE/AVX state ----
 struct FpuCaps {
@@ -112,5 +139,14 @@ Exit cr_write(Vcpu& v, unsigned cr);
 /// A nested page fault on a gfn without RAM: complete the access as
 /// Xen's null handler (reads all ones, writes dropped) or #GP.
 Exit mmio_hole(Vcpu& v, uint64_t gpa, const NpfAccess& access);
+
+// ---- io.cpp: port I/O and nested page faults ----
+/// A nested page fault at `gpa` (Xen's hvm_hap_nested_page_fault): an
+/// MMIO hole is emulated, a write to a read-only grant is #GP, anything
+/// else crashes the domain.
+Exit nested_page_fault(Vcpu& v, uint64_t gpa, const NpfAccess& access);
+/// Non-string port I/O of `size` bytes (the debug console; other ports
+/// read all ones, writes dropped). The backend completes the instruction.
+void portio(Vcpu& v, uint16_t port, unsigned size, bool in);
 
 } // namespace cxen::arch::hvm

@@ -9,7 +9,7 @@
 //  - Values are what the guest sees: EFER without SVME (which SVM needs set
 //    in the VMCB), CR0/CR3/CR4 as the guest wrote them.
 //  - Setters store without checking; the architectural checks (hvm/cr.cpp,
-//    VCPUOP_initialise's) run before them, so the next VM entry never meets
+//    hvm/vcpu_power.cpp) run before them, so the next VM entry never meets
 //    a state the hardware refuses.
 //  - Only the vCPU's own pCPU calls them, with the vCPU not in guest mode
 //    (the control block is not shared). One exception: VCPUOP_initialise
@@ -68,6 +68,17 @@ struct HvmFunctionTable {
     /// Enable the backend on the calling pCPU (boot CPU and each AP).
     Status (*cpu_up)();
 
+    // ---- vCPU lifetime ----
+    /// Allocate and set up the control block: intercepts, I/O and MSR
+    /// maps, the nested-paging root, DR6/DR7 and PAT at their reset
+    /// values. -ENOMEM.
+    Status (*vcpu_initialise)(Vcpu& v);
+    void (*vcpu_destroy)(Vcpu& v);
+    /// The INIT state of what only the control block holds: DR6/DR7 and
+    /// DR0-3, CPL 0, PAT, the syscall MSRs, no interrupt shadow, no queued
+    /// event, no interrupt window, a fresh TLB tag at the next entry.
+    void (*vcpu_reset_state)(Vcpu& v);
+
     // ---- registers ----
     uint64_t (*get_cr)(const Vcpu& v, unsigned cr); ///< CR0, CR2, CR3, CR4
     void (*set_cr)(Vcpu& v, unsigned cr, uint64_t value);
@@ -105,7 +116,24 @@ struct HvmFunctionTable {
     /// (open), or stop asking (Xen's enable_intr_window).
     void (*set_interrupt_window)(Vcpu& v, bool open);
 
-    };
+    // ---- running ----
+    /// Before the first entry on pCPU `cpu` after v was scheduled: TLB tag
+    /// (ASID/VPID) when v moved, branch-predictor barrier, debug registers.
+    void (*ctxt_switch_to)(Vcpu& v, unsigned cpu);
+    /// After the last exit before v is descheduled.
+    void (*ctxt_switch_from)(Vcpu& v);
+    /// The guest's translations changed (ArchVcpu::tlb_stale): a fresh TLB
+    /// tag for the next entry. Interrupts off, just before it.
+    void (*flush_guest_tlb)(Vcpu& v);
+    /// One guest entry, interrupts off, events already injected: enter,
+    /// and on the exit re-queue an event it cut short and handle the exit
+    /// (the backend's exit table, which calls into hvm/).
+    Exit (*enter_guest)(Vcpu& v);
+
+    /// Fill a hypercall page: stub n at n * 32 does `mov $n, %eax`, the
+    /// vendor's hypercall instruction, `ret` (Xen's init_hypercall_page).
+    void (*init_hypercall_page)(uint8_t* page);
+};
 
 /// The backend chosen at boot (hvm_enable()); all pointers set once it is.
 extern HvmFunctionTable hvm_funcs;
