@@ -41,23 +41,25 @@ x86::CpuidRegs guest_cpuid(Vcpu& v, uint32_t leaf, uint32_t sub) {
             // TM2, TSC-deadline); say we are a guest with an x2APIC; XSAVE
             // and AVX (with FMA, F16C) as far as guest XCR0 may enable them;
             // OSXSAVE mirrors the guest's CR4.
-            r.ecx &= ~((1u << 3) | (1u << 5) | (1u << 6) | (1u << 7) | (1u << 8) | (1u << 24) | (1u << 26) |
-                       (1u << 27));
-            if (!avx) r.ecx &= ~((1u << 12) | (1u << 28) | (1u << 29));
-            if (f.xsave) r.ecx |= 1u << 26;
-            if (f.xsave && (guest_cr4(v) & CR4_OSXSAVE)) r.ecx |= 1u << 27;
-            r.ecx |= (1u << 21) | (1u << 31);
+            r.ecx &= ~(CPUID_1C_MONITOR | CPUID_1C_VMX | CPUID_1C_SMX | CPUID_1C_EIST | CPUID_1C_TM2 |
+                       CPUID_1C_TSC_DEADLINE | CPUID_1C_XSAVE | CPUID_1C_OSXSAVE);
+            if (!avx) r.ecx &= ~(CPUID_1C_FMA | CPUID_1C_AVX | CPUID_1C_F16C);
+            if (f.xsave) r.ecx |= CPUID_1C_XSAVE;
+            if (f.xsave && (guest_cr4(v) & CR4_OSXSAVE)) r.ecx |= CPUID_1C_OSXSAVE;
+            r.ecx |= CPUID_1C_X2APIC | CPUID_1C_HYPERVISOR;
             r.ebx = (r.ebx & 0x0000ffffu) | (apic_id << 24) | (v.domain->max_vcpus << 16);
             // No machine-check architecture yet (Xen's vMCE MSRs): Linux
             // reads MCG_* MSRs whenever MCE/MCA are advertised.
-            r.edx &= ~((1u << 7) | (1u << 14));
+            r.edx &= ~(CPUID_1D_MCE | CPUID_1D_MCA);
         } else if (leaf == 7 && sub == 0) {
-            r.ebx &= ~(1u << 0); // FSGSBASE needs nothing here, but no SGX/TSC_ADJUST games
+            r.ebx &= ~CPUID_7B0_FSGSBASE; // hidden: needs nothing here, but no SGX/TSC_ADJUST games
             // No state components beyond AVX: no AVX-512, MPX, PKU.
-            r.ebx &= ~((1u << 14) | (1u << 16) | (1u << 17) | (1u << 21) | (1u << 26) | (1u << 27) |
-                       (1u << 28) | (1u << 30) | (1u << 31));
-            if (!avx) r.ebx &= ~(1u << 5); // AVX2
-            r.ecx &= ~((1u << 1) | (1u << 3) | (1u << 4) | (1u << 6) | (1u << 11) | (1u << 12) | (1u << 14));
+            r.ebx &= ~(CPUID_7B0_MPX | CPUID_7B0_AVX512F | CPUID_7B0_AVX512DQ | CPUID_7B0_AVX512_IFMA |
+                       CPUID_7B0_AVX512PF | CPUID_7B0_AVX512ER | CPUID_7B0_AVX512CD | CPUID_7B0_AVX512BW |
+                       CPUID_7B0_AVX512VL);
+            if (!avx) r.ebx &= ~CPUID_7B0_AVX2;
+            r.ecx &= ~(CPUID_7C0_AVX512_VBMI | CPUID_7C0_PKU | CPUID_7C0_OSPKE | CPUID_7C0_AVX512_VBMI2 |
+                       CPUID_7C0_AVX512_VNNI | CPUID_7C0_AVX512_BITALG | CPUID_7C0_AVX512_VPOPCNTDQ);
         } else if (leaf == 0xb) {
             // x2APIC topology: one thread per core (APIC IDs 2i), one package.
             unsigned core_shift = 1;
@@ -76,7 +78,7 @@ x86::CpuidRegs guest_cpuid(Vcpu& v, uint32_t leaf, uint32_t sub) {
             r = {apic_id, v.vcpu_id & 0xff, 0, 0};
         } else if (leaf == 0x80000001) {
             // No nested SVM; no DBEXT (the DR address-mask MSRs are not virtualised).
-            r.ecx &= ~((1u << 2) | (1u << 26));
+            r.ecx &= ~(CPUID_E1C_SVM | CPUID_E1C_DBEXT);
         } else if (leaf == 0x8000000a) {
             r = {};
         }

@@ -19,8 +19,6 @@ constexpr uint64_t cr0_known = CR0_PE | CR0_MP | CR0_EM | CR0_TS | CR0_ET | CR0_
 /// Xen's EFER_KNOWN_MASK (SVME is refused by efer_invalid: no nested SVM).
 constexpr uint64_t efer_known = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE | EFER_SVME | EFER_FFXSE;
 
-bool bit(uint32_t word, unsigned n) { return (word >> n) & 1; }
-
 /// Changes of these bits change the guest's translations: give it a fresh
 /// TLB tag (an ASID under SVM) before it runs again, as MOV to CR0/CR4 would.
 void flush_guest_tlb(Vcpu& v) { v.arch.tlb_stale.store(true); }
@@ -34,36 +32,36 @@ unsigned guest_maxphysaddr() {
 uint64_t cr4_guest_valid_bits(Vcpu& v) {
     const auto l1 = guest_cpuid(v, 1, 0), l7 = guest_cpuid(v, 7, 0);
     uint64_t bits = CR4_PCE;
-    if (bit(l1.edx, 1)) bits |= CR4_VME | CR4_PVI;
-    if (bit(l1.edx, 4)) bits |= CR4_TSD;
-    if (bit(l1.edx, 2)) bits |= CR4_DE;
-    if (bit(l1.edx, 3)) bits |= CR4_PSE;
-    if (bit(l1.edx, 6)) bits |= CR4_PAE;
-    if (bit(l1.edx, 7) || bit(l1.edx, 14)) bits |= CR4_MCE;
-    if (bit(l1.edx, 13)) bits |= CR4_PGE;
-    if (bit(l1.edx, 24)) bits |= CR4_OSFXSR;
-    if (bit(l1.edx, 25)) bits |= CR4_OSXMMEXCPT;
-    if (bit(l1.ecx, 17)) bits |= CR4_PCIDE;
-    if (bit(l1.ecx, 26)) bits |= CR4_OSXSAVE;
-    if (bit(l7.ecx, 2)) bits |= CR4_UMIP;
-    if (bit(l7.ecx, 16)) bits |= CR4_LA57;
-    if (bit(l7.ebx, 0)) bits |= CR4_FSGSBASE;
-    if (bit(l7.ebx, 7)) bits |= CR4_SMEP;
-    if (bit(l7.ebx, 20)) bits |= CR4_SMAP;
-    if (bit(l7.ecx, 3)) bits |= CR4_PKE;
-    if (bit(l7.ecx, 7) || bit(l7.edx, 20)) bits |= CR4_CET;
+    if (l1.edx & CPUID_1D_VME) bits |= CR4_VME | CR4_PVI;
+    if (l1.edx & CPUID_1D_TSC) bits |= CR4_TSD;
+    if (l1.edx & CPUID_1D_DE) bits |= CR4_DE;
+    if (l1.edx & CPUID_1D_PSE) bits |= CR4_PSE;
+    if (l1.edx & CPUID_1D_PAE) bits |= CR4_PAE;
+    if ((l1.edx & CPUID_1D_MCE) || (l1.edx & CPUID_1D_MCA)) bits |= CR4_MCE;
+    if (l1.edx & CPUID_1D_PGE) bits |= CR4_PGE;
+    if (l1.edx & CPUID_1D_FXSR) bits |= CR4_OSFXSR;
+    if (l1.edx & CPUID_1D_SSE) bits |= CR4_OSXMMEXCPT;
+    if (l1.ecx & CPUID_1C_PCID) bits |= CR4_PCIDE;
+    if (l1.ecx & CPUID_1C_XSAVE) bits |= CR4_OSXSAVE;
+    if (l7.ecx & CPUID_7C0_UMIP) bits |= CR4_UMIP;
+    if (l7.ecx & CPUID_7C0_LA57) bits |= CR4_LA57;
+    if (l7.ebx & CPUID_7B0_FSGSBASE) bits |= CR4_FSGSBASE;
+    if (l7.ebx & CPUID_7B0_SMEP) bits |= CR4_SMEP;
+    if (l7.ebx & CPUID_7B0_SMAP) bits |= CR4_SMAP;
+    if (l7.ecx & CPUID_7C0_PKU) bits |= CR4_PKE;
+    if ((l7.ecx & CPUID_7C0_CET_SS) || (l7.edx & CPUID_7D0_CET_IBT)) bits |= CR4_CET;
     return bits; // never VMXE or SMXE: no nested virtualisation
 }
 
 const char* efer_invalid(Vcpu& v, uint64_t value) {
     const auto e1 = guest_cpuid(v, 0x80000001, 0);
     if (value & ~efer_known) return "unknown bits set";
-    if ((value & EFER_SCE) && !bit(e1.edx, 11)) return "SCE without feature";
-    if ((value & (EFER_LME | EFER_LMA)) && !bit(e1.edx, 29)) return "LME/LMA without feature";
+    if ((value & EFER_SCE) && !(e1.edx & CPUID_E1D_SYSCALL)) return "SCE without feature";
+    if ((value & (EFER_LME | EFER_LMA)) && !(e1.edx & CPUID_E1D_LM)) return "LME/LMA without feature";
     if ((value & EFER_LMA) && !(value & EFER_LME)) return "LMA without LME";
-    if ((value & EFER_NXE) && !bit(e1.edx, 20)) return "NXE without feature";
+    if ((value & EFER_NXE) && !(e1.edx & CPUID_E1D_NX)) return "NXE without feature";
     if (value & EFER_SVME) return "SVME without nested virtualisation";
-    if ((value & EFER_FFXSE) && !bit(e1.edx, 25)) return "FFXSE without feature";
+    if ((value & EFER_FFXSE) && !(e1.edx & CPUID_E1D_FFXSR)) return "FFXSE without feature";
     return nullptr;
 }
 

@@ -30,10 +30,10 @@ const FpuCaps& fpu() {
         // XSAVE only if every component the host has fits in the one-page
         // area (a guest XSETBV that is not intercepted, as under QEMU 7.2,
         // can enable all of them).
-        if ((l1.ecx & (1u << 26)) && x86::cpuid(0xd, 0).ecx <= page_size) {
+        if ((l1.ecx & CPUID_1C_XSAVE) && x86::cpuid(0xd, 0).ecx <= page_size) {
             fpu_caps.xsave = true;
             const uint64_t host = x86::cpuid(0xd, 0).eax;
-            fpu_caps.xcr0_mask = host & (XCR0_X87 | XCR0_SSE | ((l1.ecx & (1u << 28)) ? XCR0_AVX : 0));
+            fpu_caps.xcr0_mask = host & (XCR0_X87 | XCR0_SSE | ((l1.ecx & CPUID_1C_AVX) ? XCR0_AVX : 0));
             fpu_caps.xsave_mask = host | XCR0_X87 | XCR0_SSE;
             fpu_caps.xsaveopt = x86::cpuid(0xd, 1).eax & 1;
         }

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 
+#include "arch/cpufeatureset.hpp"
 #include "arch/msr_index.hpp"
 #include "arch/x86_defns.hpp"
 
