@@ -1,5 +1,6 @@
-// CPUID policy (the CPUID intercept): Xen's leaves at 0x40000000 (public/arch-x86/cpuid.h) and
-// the host's leaves with what cxen does not virtualise hidden.
+// CPUID policy and the CPUID intercept: Xen's leaves at 0x40000000
+// (public/arch-x86/cpuid.h) and the host's leaves with what cxen does not
+// virtualise hidden (feature names: arch/cpufeatureset.hpp).
 #include "arch/x86/hvm/hvm.hpp"
 
 #include "abi/xen/xen.hpp"
