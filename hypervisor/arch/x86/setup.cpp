@@ -28,7 +28,7 @@
 #include "common/mm/xenheap.hpp"
 #include "common/sched/sched.hpp"
 #include "common/time/timer.hpp"
-#include "arch/x86/hvm/svm/svm.hpp"
+#include "arch/x86/hvm/hvm_ops.hpp"
 
 extern "C" char boot_stack_bottom[], boot_stack_top[];
 extern "C" void (*__init_array_start[])();
@@ -210,11 +210,11 @@ extern "C" [[noreturn]] void cxen_start(uint32_t magic, uint32_t info_pa) {
     per_cpu(0).online = true;
     irq_enable();
 
-    if (auto st = svm::svm_detect(); !st)
+    if (auto st = arch::hvm::hvm_enable(); !st)
         log(LogLevel::warning, "SVM with nested paging unavailable (%s): no guests can run\n",
             errno_name(st.error()));
-    else if (auto st2 = svm::svm_cpu_init(); !st2)
-        panic("SVM: cannot enable on CPU0 (%s)", errno_name(st2.error()));
+    else if (auto st2 = arch::hvm::hvm_cpu_up(); !st2)
+        panic("%s: cannot enable on CPU0 (%s)", arch::hvm::hvm_funcs.name, errno_name(st2.error()));
     sched_init_cpu(0);
 
     unsigned online = 1;

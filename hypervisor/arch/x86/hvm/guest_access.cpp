@@ -7,6 +7,8 @@
 #include "arch/guest_access.hpp"
 
 #include "arch/layout.hpp"
+#include "arch/x86.hpp"
+#include "arch/x86/hvm/hvm_ops.hpp"
 #include "common/domain.hpp"
 #include "common/lib/string.hpp"
 #include "common/mm/p2m.hpp"
@@ -14,8 +16,7 @@
 namespace cxen::arch {
 
 namespace {
-constexpr uint64_t CR0_PG = 1ull << 31, CR4_PSE = 1ull << 4, CR4_PAE = 1ull << 5;
-constexpr uint64_t EFER_LMA = 1ull << 10;
+using x86::CR0_PG, x86::CR4_PSE, x86::CR4_PAE, x86::EFER_LMA;
 constexpr uint64_t PTE_P = 1, PTE_RW = 2, PTE_PS = 0x80;
 constexpr uint64_t ADDR = 0x000ffffffffff000ull;
 
@@ -39,16 +40,18 @@ template <typename T> bool read_gpa(Domain& d, uint64_t gpa, T& out) {
 
 // Translate one guest-virtual address; false on any fault.
 bool translate(Vcpu& v, uint64_t gva, bool write, uint64_t& gpa) {
-    const svm::Vmcb& vm = *v.arch.vmcb;
+    // The guest's paging state, read once through the backend.
+    const uint64_t cr0 = hvm::guest_cr0(v), cr3 = hvm::guest_cr3(v), cr4 = hvm::guest_cr4(v);
+    const uint64_t efer = hvm::guest_efer(v);
     Domain& d = *v.domain;
-    if (!(vm.cr0() & CR0_PG)) {
-        gpa = (vm.efer() & EFER_LMA) ? gva : gva & 0xffffffffull;
+    if (!(cr0 & CR0_PG)) {
+        gpa = (efer & EFER_LMA) ? gva : gva & 0xffffffffull;
         return true;
     }
-    if (vm.efer() & EFER_LMA) {
+    if (efer & EFER_LMA) {
         const uint64_t top = gva >> 47;
         if (top != 0 && top != 0x1ffff) return false; // not canonical
-        uint64_t table = vm.cr3() & ADDR;
+        uint64_t table = cr3 & ADDR;
         for (int level = 4; level >= 1; --level) {
             uint64_t e;
             if (!read_gpa(d, table + ((gva >> (12 + 9 * (level - 1))) & 0x1ff) * 8, e)) return false;
@@ -63,9 +66,9 @@ bool translate(Vcpu& v, uint64_t gva, bool write, uint64_t& gpa) {
         return false;
     }
     gva &= 0xffffffffull;
-    if (vm.cr4() & CR4_PAE) {
+    if (cr4 & CR4_PAE) {
         uint64_t pdpte;
-        if (!read_gpa(d, (vm.cr3() & 0xffffffe0ull) + ((gva >> 30) & 3) * 8, pdpte)) return false;
+        if (!read_gpa(d, (cr3 & 0xffffffe0ull) + ((gva >> 30) & 3) * 8, pdpte)) return false;
         if (!(pdpte & PTE_P)) return false;
         uint64_t pde;
         if (!read_gpa(d, (pdpte & ADDR) + ((gva >> 21) & 0x1ff) * 8, pde)) return false;
@@ -81,9 +84,9 @@ bool translate(Vcpu& v, uint64_t gva, bool write, uint64_t& gpa) {
         return true;
     }
     uint32_t pde;
-    if (!read_gpa(d, (vm.cr3() & 0xfffff000ull) + ((gva >> 22) & 0x3ff) * 4, pde)) return false;
+    if (!read_gpa(d, (cr3 & 0xfffff000ull) + ((gva >> 22) & 0x3ff) * 4, pde)) return false;
     if (!(pde & PTE_P) || (write && !(pde & PTE_RW))) return false;
-    if ((pde & PTE_PS) && (vm.cr4() & CR4_PSE)) {
+    if ((pde & PTE_PS) && (cr4 & CR4_PSE)) {
         gpa = (pde & 0xffc00000u) | (gva & 0x3fffff);
         return true;
     }

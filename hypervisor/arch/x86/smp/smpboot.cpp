@@ -15,7 +15,7 @@
 #include "common/lib/panic.hpp"
 #include "common/sched/sched.hpp"
 #include "common/time/timer.hpp"
-#include "arch/x86/hvm/svm/svm.hpp"
+#include "arch/x86/hvm/hvm_ops.hpp"
 
 extern "C" char trampoline_start[], trampoline_end[], tramp_efer_extra[];
 extern "C" uint64_t ap_boot_stack;
@@ -80,8 +80,9 @@ extern "C" [[noreturn]] void ap_start() {
     lapic_init();
     timer_cpu_init();
     timers_init_cpu(cpu);
-    if (svm::svm_info().available)
-        if (auto st = svm::svm_cpu_init(); !st) panic("SVM: cannot enable on CPU%u (%s)", cpu, errno_name(st.error()));
+    if (arch::hvm::hvm_enabled())
+        if (auto st = arch::hvm::hvm_cpu_up(); !st)
+            panic("%s: cannot enable on CPU%u (%s)", arch::hvm::hvm_funcs.name, cpu, errno_name(st.error()));
     sched_init_cpu(cpu);
     log(LogLevel::info, "CPU%u: APIC ID %u online\n", cpu, p.apic_id);
     p.online = true;

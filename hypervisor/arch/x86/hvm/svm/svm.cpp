@@ -17,12 +17,7 @@ bool svm_verw_on_entry = false;
 namespace cxen::svm {
 
 namespace {
-constexpr uint32_t MSR_VM_CR = 0xc0010114;
-constexpr uint32_t MSR_VM_HSAVE_PA = 0xc0010117;
-constexpr uint64_t EFER_SVME = 1ull << 12;
-constexpr uint64_t VM_CR_SVMDIS = 1ull << 4;
-constexpr uint32_t MSR_PRED_CMD = 0x00000049;
-constexpr uint64_t PRED_CMD_IBPB = 1;
+using namespace x86; // MSR numbers and bits (arch/msr_index.hpp)
 
 SvmInfo info;
 paddr_t iopm;  // 12 KiB
@@ -61,7 +56,7 @@ const SvmInfo& svm_info() { return info; }
 void enter_guest_context(uint32_t id) {
     CpuSvm& c = cpu_svm[arch::this_cpu().cpu_id];
     if (c.any_guest && c.last_guest == id) return;
-    if (info.ibpb) x86::wrmsr(MSR_PRED_CMD, PRED_CMD_IBPB);
+    if (info.ibpb) wrmsr(MSR_PRED_CMD, PRED_CMD_IBPB);
     c.last_guest = id;
     c.any_guest = true;
 }
@@ -72,7 +67,7 @@ paddr_t host_vmcb_pa() { return cpu_svm[arch::this_cpu().cpu_id].host_vmcb; }
 Status svm_detect() {
     if (x86::cpuid_max_ext() < 0x8000000a || !(x86::cpuid(0x80000001).ecx & (1u << 2)))
         return Err(Errno::XEN_ENODEV);
-    if (x86::rdmsr(MSR_VM_CR) & VM_CR_SVMDIS) return Err(Errno::XEN_EPERM);
+    if (rdmsr(MSR_K8_VM_CR) & K8_VMCR_SVME_DISABLE) return Err(Errno::XEN_EPERM);
     const auto leaf = x86::cpuid(0x8000000a);
     info.features = leaf.edx;
     info.nr_asids = leaf.ebx;
@@ -80,9 +75,8 @@ Status svm_detect() {
     iopm = TRY(alloc_zeroed(2, 0xff)); // 16 KiB block; the map uses 12 KiB
     msrpm = TRY(alloc_zeroed(1, 0xff));
     auto* map = static_cast<uint8_t*>(arch::maddr_to_virt(msrpm));
-    for (uint32_t msr : {0xc0000100u /* FS_BASE */, 0xc0000101u /* GS_BASE */, 0xc0000102u /* KERNEL_GS_BASE */,
-                         0xc0000081u /* STAR */, 0xc0000082u /* LSTAR */, 0xc0000083u /* CSTAR */,
-                         0xc0000084u /* SFMASK */, 0x174u, 0x175u, 0x176u /* SYSENTER_CS/ESP/EIP */})
+    for (uint32_t msr : {MSR_FS_BASE, MSR_GS_BASE, MSR_SHADOW_GS_BASE, MSR_STAR, MSR_LSTAR, MSR_CSTAR,
+                         MSR_SYSCALL_MASK, MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP})
         msrpm_allow(map, msr);
     // Speculation barriers (docs/domains.md): IBPB is CPUID 0x80000008
     // EBX[12] on AMD (or the Intel-style 7.EDX[26]); VERW flushes the
@@ -108,7 +102,7 @@ Status svm_cpu_init() {
         c.host_vmcb = TRY(alloc_zeroed(0, 0));
     }
     x86::wrmsr(x86::MSR_EFER, x86::rdmsr(x86::MSR_EFER) | EFER_SVME);
-    x86::wrmsr(MSR_VM_HSAVE_PA, c.hsave);
+    x86::wrmsr(MSR_K8_VM_HSAVE_PA, c.hsave);
     // Capture the host's FS/GS/TR/LDTR and syscall MSRs for after #VMEXIT.
     __asm__ volatile("vmsave %%rax" ::"a"(c.host_vmcb) : "memory");
     c.next_asid = 1; // ASID 0 is the host's

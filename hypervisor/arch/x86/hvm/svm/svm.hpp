@@ -7,6 +7,10 @@
 #include "common/lib/result.hpp"
 #include "common/lib/types.hpp"
 
+namespace cxen::arch::hvm {
+struct HvmFunctionTable;
+}
+
 namespace cxen::svm {
 
 /// Guest general registers that the VMCB does not hold (RAX and RSP live in
@@ -39,6 +43,8 @@ const SvmInfo& svm_info();
 [[nodiscard]] Status svm_detect();
 /// Enable SVM on this CPU: EFER.SVME, host save area, host VMLOAD image.
 [[nodiscard]] Status svm_cpu_init();
+/// svm_detect(), then the SVM backend of the HVM layer (Xen's start_svm()).
+[[nodiscard]] Result<const arch::hvm::HvmFunctionTable*> start_svm();
 
 /// Machine addresses of the shared all-ones I/O and MSR permission maps
 /// (every port and MSR access exits).

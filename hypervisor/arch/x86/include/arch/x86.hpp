@@ -3,22 +3,11 @@
 
 #include <cstdint>
 
+#include "arch/cpufeatureset.hpp"
+#include "arch/msr_index.hpp"
+#include "arch/x86_defns.hpp"
+
 namespace cxen::x86 {
-
-// Model-specific registers.
-constexpr uint32_t MSR_APIC_BASE = 0x0000001b;
-constexpr uint32_t MSR_TSC_DEADLINE = 0x000006e0;
-constexpr uint32_t MSR_X2APIC_BASE = 0x00000800; // x2APIC register r at 0x800 + (r >> 4)
-constexpr uint32_t MSR_EFER = 0xc0000080;
-constexpr uint32_t MSR_FS_BASE = 0xc0000100;
-constexpr uint32_t MSR_GS_BASE = 0xc0000101;
-
-constexpr uint64_t EFER_NXE = 1ull << 11;
-constexpr uint64_t APIC_BASE_BSP = 1ull << 8;
-constexpr uint64_t APIC_BASE_EXTD = 1ull << 10;
-constexpr uint64_t APIC_BASE_EN = 1ull << 11;
-
-constexpr uint64_t CR4_PGE = 1ull << 7;
 
 struct CpuidRegs {
     uint32_t eax, ebx, ecx, edx;

@@ -3,7 +3,7 @@
 // The hypervisor itself never touches these registers
 // (-mgeneral-regs-only), so a vCPU's state stays in the hardware across
 // exits and is saved and restored only around vcpu_run().
-#include "arch/x86/hvm/svm/vcpu_internal.hpp"
+#include "arch/x86/hvm/hvm.hpp"
 
 #include "arch/x86.hpp"
 #include "common/lib/string.hpp"
@@ -30,11 +30,11 @@ const FpuCaps& fpu() {
         // XSAVE only if every component the host has fits in the one-page
         // area (a guest XSETBV that is not intercepted, as under QEMU 7.2,
         // can enable all of them).
-        if ((l1.ecx & (1u << 26)) && x86::cpuid(0xd, 0).ecx <= page_size) {
+        if ((l1.ecx & CPUID_1C_XSAVE) && x86::cpuid(0xd, 0).ecx <= page_size) {
             fpu_caps.xsave = true;
             const uint64_t host = x86::cpuid(0xd, 0).eax;
-            fpu_caps.xcr0_mask = host & (xcr0_x87 | xcr0_sse | ((l1.ecx & (1u << 28)) ? xcr0_avx : 0));
-            fpu_caps.xsave_mask = host | xcr0_x87 | xcr0_sse;
+            fpu_caps.xcr0_mask = host & (XCR0_X87 | XCR0_SSE | ((l1.ecx & CPUID_1C_AVX) ? XCR0_AVX : 0));
+            fpu_caps.xsave_mask = host | XCR0_X87 | XCR0_SSE;
             fpu_caps.xsaveopt = x86::cpuid(0xd, 1).eax & 1;
         }
         fpu_probed = true;
@@ -44,11 +44,11 @@ const FpuCaps& fpu() {
 
 /// Standard-format XSAVE area size for the components in `mask` (legacy
 /// region + header = 576 bytes, AVX's YMM_Hi128 = 256 at offset 576).
-uint32_t xsave_size(uint64_t mask) { return 576 + ((mask & xcr0_avx) ? 256 : 0); }
+uint32_t xsave_size(uint64_t mask) { return 576 + ((mask & XCR0_AVX) ? 256 : 0); }
 
 
 /// QEMU 7.2 does not intercept XSETBV: the guest may have changed XCR0
-/// behind on_xsetbv(). Call on v's pCPU while its state is loaded.
+/// behind xsetbv(). Call on v's pCPU while its state is loaded.
 void sync_guest_xcr0(Vcpu& v) {
     if (fpu().xsave) v.arch.xcr0 = xgetbv0();
 }
@@ -62,7 +62,7 @@ void fpu_reset(Vcpu& v) {
     const uint32_t mxcsr = 0x1f80;
     memcpy(area + 0, &fcw, sizeof(fcw));
     memcpy(area + 24, &mxcsr, sizeof(mxcsr));
-    v.arch.xcr0 = xcr0_x87;
+    v.arch.xcr0 = XCR0_X87;
 }
 
 // Why every switch uses all components (fpu().xsave_mask), whatever the
@@ -107,21 +107,21 @@ void fpu_save(Vcpu& v) {
 
 /// XSETBV (0F 01 D1): the guest's XCR0, checked as the SDM's XSETBV
 /// (Vol. 2B) does, and loaded now since this pCPU holds v's FPU state.
-Exit on_xsetbv(Vcpu& v, Vmcb& vm) {
+Exit xsetbv(Vcpu& v, unsigned len) {
     const FpuCaps& f = fpu();
-    if (!f.xsave || !(vm.cr4() & CR4_OSXSAVE)) {
-        inject_exception(vm, 6);
+    if (!f.xsave || !(guest_cr4(v) & CR4_OSXSAVE)) {
+        inject_ud(v);
         return Exit::resume;
     }
-    const uint64_t value = (v.arch.regs.rdx << 32) | static_cast<uint32_t>(vm.rax);
-    if (vm.cpl() != 0 || static_cast<uint32_t>(v.arch.regs.rcx) != 0 || !(value & xcr0_x87) ||
-        (value & ~f.xcr0_mask) || ((value & xcr0_avx) && !(value & xcr0_sse))) {
-        inject_gp(vm);
+    const uint64_t value = (guest_gpr(v, Gpr::rdx) << 32) | static_cast<uint32_t>(guest_gpr(v, Gpr::rax));
+    if (hvm_funcs.get_cpl(v) != 0 || static_cast<uint32_t>(guest_gpr(v, Gpr::rcx)) != 0 || !(value & XCR0_X87) ||
+        (value & ~f.xcr0_mask) || ((value & XCR0_AVX) && !(value & XCR0_SSE))) {
+        inject_gp(v);
         return Exit::resume;
     }
     v.arch.xcr0 = value;
     xsetbv0(value);
-    advance(vm, 3);
+    advance(v, len);
     return Exit::resume;
 }
 

@@ -13,7 +13,7 @@
 // invalid encoding #UD. cxen's decoder knows the MOV family and BT, which
 // is what drivers and the XTF tests use on MMIO; the rest is #GP (see
 // docs/domains.md).
-#include "arch/x86/hvm/svm/vcpu_internal.hpp"
+#include "arch/x86/hvm/hvm.hpp"
 
 #include "arch/guest_access.hpp"
 #include "arch/layout.hpp"
@@ -22,25 +22,19 @@
 namespace cxen::arch::hvm {
 
 namespace {
-constexpr uint64_t rflags_cf = 1;
-// NPF EXITINFO1 (APM Vol. 2, 15.25.6): #PF-style bits 0-4, then where the
-// fault happened: bit 32 the final guest-physical address, bit 33 a
-// guest page-table access during the walk.
-constexpr uint64_t npf_write = 1ull << 1, npf_fetch = 1ull << 4, npf_in_walk = 1ull << 33;
-
-CpuMode guest_mode(const Vmcb& vm) {
-    if (!(vm.cr0() & CR0_PE)) return CpuMode::real16;
-    const uint16_t cs = vm.cs().attrib;
-    if ((vm.efer() & EFER_LMA) && (cs & (1u << 9))) return CpuMode::long64;
-    return (cs & (1u << 10)) ? CpuMode::prot32 : CpuMode::prot16;
+CpuMode guest_mode(const Vcpu& v) {
+    if (!(guest_cr0(v) & CR0_PE)) return CpuMode::real16;
+    const uint16_t cs = guest_segment(v, Seg::cs).attr;
+    if ((guest_efer(v) & EFER_LMA) && (cs & SEG_ATTR_L)) return CpuMode::long64;
+    return (cs & SEG_ATTR_DB) ? CpuMode::prot32 : CpuMode::prot16;
 }
 
 /// The instruction at CS:RIP. An instruction that cannot be read decodes
 /// as unsupported.
-Insn fetch_insn(Vcpu& v, Vmcb& vm) {
-    const CpuMode mode = guest_mode(vm);
-    uint64_t ip = vm.rip;
-    if (mode != CpuMode::long64) ip = (vm.cs().base + ip) & 0xffffffffull;
+Insn fetch_insn(Vcpu& v) {
+    const CpuMode mode = guest_mode(v);
+    uint64_t ip = guest_rip(v);
+    if (mode != CpuMode::long64) ip = (guest_segment(v, Seg::cs).base + ip) & 0xffffffffull;
     uint8_t bytes[insn_max_len];
     size_t n = insn_max_len;
     if (!copy_from_guest(v, ip, bytes, n)) {
@@ -51,24 +45,24 @@ Insn fetch_insn(Vcpu& v, Vmcb& vm) {
     return decode_insn(bytes, n, mode);
 }
 
-uint64_t segment_base(const Vmcb& vm, const MemOperand& m) {
+uint64_t segment_base(const Vcpu& v, const MemOperand& m) {
     int seg = m.segment;
     if (seg < 0) seg = (m.base == 4 || m.base == 5) ? 2 : 3; // SS for RSP/RBP, else DS
-    const bool long64 = guest_mode(vm) == CpuMode::long64;
+    const bool long64 = guest_mode(v) == CpuMode::long64;
     switch (seg) {
-    case 4: return vm.fs.base;
-    case 5: return vm.gs.base;
-    case 0: return long64 ? 0 : vm.es().base;
-    case 1: return long64 ? 0 : vm.cs().base;
-    case 2: return long64 ? 0 : vm.ss().base;
-    default: return long64 ? 0 : vm.ds().base;
+    case 4: return guest_segment(v, Seg::fs).base;
+    case 5: return guest_segment(v, Seg::gs).base;
+    case 0: return long64 ? 0 : guest_segment(v, Seg::es).base;
+    case 1: return long64 ? 0 : guest_segment(v, Seg::cs).base;
+    case 2: return long64 ? 0 : guest_segment(v, Seg::ss).base;
+    default: return long64 ? 0 : guest_segment(v, Seg::ds).base;
     }
 }
 
 /// Write `value` of `size` bytes to the register operand as a MOV would:
 /// 32-bit results zero-extend, 8/16-bit ones keep the other bits.
-void write_reg(Vcpu& v, Vmcb& vm, const Insn& insn, unsigned size, uint64_t value) {
-    uint64_t& r = guest_gpr(v, vm, insn.reg);
+void write_reg(Vcpu& v, const Insn& insn, unsigned size, uint64_t value) {
+    uint64_t r = guest_gpr(v, insn.reg);
     if (insn.reg_high8) r = (r & ~0xff00ull) | ((value & 0xff) << 8);
     else if (size == 8) r = value;
     else if (size == 4) r = value & 0xffffffffull;
@@ -76,6 +70,7 @@ void write_reg(Vcpu& v, Vmcb& vm, const Insn& insn, unsigned size, uint64_t valu
         const uint64_t mask = (1ull << (8 * size)) - 1;
         r = (r & ~mask) | (value & mask);
     }
+    set_guest_gpr(v, insn.reg, r);
 }
 /// xAPIC register at `offset` of the MMIO window, read as Xen's
 /// vlapic_mmio_read: the x2APIC register 0x800 + offset / 16, except what
@@ -119,7 +114,7 @@ void xapic_write(Vcpu& v, unsigned offset, uint32_t value) {
 
 /// An access to the xAPIC MMIO window while the vLAPIC is in xAPIC mode
 /// (Xen's vlapic_mmio_ops claim it then).
-Exit on_xapic_mmio(Vcpu& v, Vmcb& vm, const Insn& insn, unsigned offset, bool write) {
+Exit xapic_mmio(Vcpu& v, const Insn& insn, unsigned offset, bool write) {
     const unsigned in_reg = offset & 0xf;
     switch (insn.op) {
     case InsnOp::load:
@@ -133,113 +128,104 @@ Exit on_xapic_mmio(Vcpu& v, Vmcb& vm, const Insn& insn, unsigned offset, bool wr
                 const unsigned shift = 64 - 8 * insn.mem_size;
                 value = static_cast<uint64_t>(static_cast<int64_t>(value << shift) >> shift);
             }
-            write_reg(v, vm, insn, insn.reg_size, value);
+            write_reg(v, insn, insn.reg_size, value);
         } else {
-            const unsigned bitno = static_cast<unsigned>(insn.has_imm ? insn.imm : guest_gpr(v, vm, insn.reg)) &
+            const unsigned bitno = static_cast<unsigned>(insn.has_imm ? insn.imm : guest_gpr(v, insn.reg)) &
                                    (8u * insn.mem_size - 1);
-            vm.rflags = (vm.rflags & ~rflags_cf) | ((value >> bitno) & 1);
+            hvm_funcs.set_rflags(v, (guest_rflags(v) & ~RFLAGS_CF) | ((value >> bitno) & 1));
         }
-        advance(vm, insn.len);
+        advance(v, insn.len);
         return Exit::resume;
     }
     case InsnOp::store: {
-        const uint64_t value = insn.has_imm ? insn.imm : guest_gpr(v, vm, insn.reg) >> (insn.reg_high8 ? 8 : 0);
+        const uint64_t value = insn.has_imm ? insn.imm : guest_gpr(v, insn.reg) >> (insn.reg_high8 ? 8 : 0);
         if (insn.mem_size == 4 && in_reg == 0) xapic_write(v, offset, static_cast<uint32_t>(value));
-        advance(vm, insn.len);
+        advance(v, insn.len);
         return Exit::resume;
     }
-    case InsnOp::invalid: inject_exception(vm, 6); return Exit::resume;
+    case InsnOp::invalid: inject_ud(v); return Exit::resume;
     default: break;
     }
-    inject_gp(vm);
+    inject_gp(v);
     return Exit::resume;
 }
 } // namespace
 
-uint64_t& guest_gpr(Vcpu& v, Vmcb& vm, unsigned n) {
-    auto& g = v.arch.regs;
-    uint64_t* const regs[16] = {&vm.rax, &g.rcx, &g.rdx, &g.rbx, &vm.rsp, &g.rbp, &g.rsi, &g.rdi,
-                                &g.r8,   &g.r9,  &g.r10, &g.r11, &g.r12, &g.r13, &g.r14, &g.r15};
-    return *regs[n & 15];
-}
-
-Exit on_cr_write(Vcpu& v, Vmcb& vm) {
-    const unsigned cr = static_cast<unsigned>(vm.exitcode - svm::exit_cr0_write);
-    const Insn insn = fetch_insn(v, vm);
-    const bool long64 = guest_mode(vm) == CpuMode::long64;
+Exit cr_write(Vcpu& v, unsigned cr) {
+    const Insn insn = fetch_insn(v);
+    const bool long64 = guest_mode(v) == CpuMode::long64;
     uint64_t value = 0;
     bool ok;
     if (insn.op == InsnOp::mov_to_cr && insn.cr == cr) {
-        value = guest_gpr(v, vm, insn.rm);
+        value = guest_gpr(v, insn.rm);
         if (!long64) value &= 0xffffffffull;
-        ok = cr == 0 ? set_cr0(v, vm, value) : cr == 3 ? set_cr3(v, vm, value) : cr == 4 && set_cr4(v, vm, value);
+        ok = cr == 0 ? set_cr0(v, value) : cr == 3 ? set_cr3(v, value) : cr == 4 && set_cr4(v, value);
     } else if (insn.op == InsnOp::clts && cr == 0) {
-        ok = set_cr0(v, vm, vm.cr0() & ~CR0_TS);
+        ok = set_cr0(v, guest_cr0(v) & ~CR0_TS);
     } else if (insn.op == InsnOp::lmsw && cr == 0) {
         uint16_t msw = 0;
         if (insn.rm_is_reg) {
-            msw = static_cast<uint16_t>(guest_gpr(v, vm, insn.rm));
+            msw = static_cast<uint16_t>(guest_gpr(v, insn.rm));
         } else {
-            const uint64_t ea = segment_base(vm, insn.mem) +
-                                effective_address(insn.mem, vm.rip + insn.len,
-                                                  [&](unsigned n) { return guest_gpr(v, vm, n); });
+            const uint64_t ea = segment_base(v, insn.mem) +
+                                effective_address(insn.mem, guest_rip(v) + insn.len,
+                                                  [&](unsigned n) { return guest_gpr(v, n); });
             if (!copy_from_guest(v, ea, &msw, sizeof(msw))) {
-                inject_gp(vm);
+                inject_gp(v);
                 return Exit::resume;
             }
         }
         // LMSW loads PE, MP, EM, TS, and cannot clear PE.
-        const uint64_t old = vm.cr0();
-        ok = set_cr0(v, vm, (old & ~0xfull) | (msw & 0xf) | (old & CR0_PE));
+        const uint64_t old = guest_cr0(v);
+        ok = set_cr0(v, (old & ~0xfull) | (msw & 0xf) | (old & CR0_PE));
     } else {
         // Not the instruction the intercept names (the guest rewrote it
         // under another vCPU's feet, or it cannot be read): let it retry.
-        if (insn.op == InsnOp::invalid) inject_exception(vm, 6);
+        if (insn.op == InsnOp::invalid) inject_ud(v);
         return Exit::resume;
     }
     if (!ok) {
         guest_log(*v.domain, LogLevel::debug, "d%uv%u: bad write of CR%u (%#lx): #GP\n", v.domain->domid, v.vcpu_id, cr, value);
-        inject_gp(vm);
+        inject_gp(v);
         return Exit::resume;
     }
-    advance(vm, insn.len);
+    advance(v, insn.len);
     return Exit::resume;
 }
 
-Exit on_mmio_hole(Vcpu& v, Vmcb& vm) {
-    const uint64_t info = vm.exitinfo1;
-    if (info & (npf_fetch | npf_in_walk)) { // code or page tables outside RAM: nothing to complete
-        inject_gp(vm);
+Exit mmio_hole(Vcpu& v, uint64_t gpa, const NpfAccess& access) {
+    if (access.fetch || access.in_walk) { // code or page tables outside RAM: nothing to complete
+        inject_gp(v);
         return Exit::resume;
     }
-    const Insn insn = fetch_insn(v, vm);
-    const bool write = info & npf_write;
-    if (apic_xapic_mode(v) && (vm.exitinfo2 & ~0xfffull) == apic_default_base)
-        return on_xapic_mmio(v, vm, insn, static_cast<unsigned>(vm.exitinfo2 & 0xfff), write);
+    const Insn insn = fetch_insn(v);
+    const bool write = access.write;
+    if (apic_xapic_mode(v) && (gpa & ~0xfffull) == apic_default_base)
+        return xapic_mmio(v, insn, static_cast<unsigned>(gpa & 0xfff), write);
     switch (insn.op) {
     case InsnOp::load:
         if (write) break;
         {
             uint64_t value = insn.mem_size == 8 ? ~0ull : (1ull << (8 * insn.mem_size)) - 1; // all ones
             if (insn.sign_extend) value = ~0ull;
-            write_reg(v, vm, insn, insn.reg_size, value);
+            write_reg(v, insn, insn.reg_size, value);
         }
-        advance(vm, insn.len);
+        advance(v, insn.len);
         return Exit::resume;
     case InsnOp::store: // dropped
-        advance(vm, insn.len);
+        advance(v, insn.len);
         return Exit::resume;
     case InsnOp::bit_test: // every bit reads as set
         if (write) break;
-        vm.rflags |= rflags_cf;
-        advance(vm, insn.len);
+        hvm_funcs.set_rflags(v, guest_rflags(v) | RFLAGS_CF);
+        advance(v, insn.len);
         return Exit::resume;
-    case InsnOp::invalid: inject_exception(vm, 6); return Exit::resume;
+    case InsnOp::invalid: inject_ud(v); return Exit::resume;
     default: break;
     }
     guest_log(*v.domain, LogLevel::debug, "d%uv%u: %s of gpa %#lx without RAM by an instruction not emulated (rip %#lx): #GP\n",
-        v.domain->domid, v.vcpu_id, write ? "write" : "read", vm.exitinfo2, vm.rip);
-    inject_gp(vm);
+        v.domain->domid, v.vcpu_id, write ? "write" : "read", gpa, guest_rip(v));
+    inject_gp(v);
     return Exit::resume;
 }
 
