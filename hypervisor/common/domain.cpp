@@ -106,6 +106,37 @@ Domain* get_domain_by_id(Domid domid) {
     return nullptr;
 }
 
+// ---- the lookup of a domain an op names ----
+
+Status domain_ref_by_id(Domid domid, DomainRef& out) {
+    out.reset(get_domain_by_id(domid));
+    return out ? ok_status() : Status(Err(Errno::XEN_ESRCH));
+}
+
+Status domain_ref_by_any_id(Domain& cur, Domid domid, DomainRef& out) {
+    if (domid != DOMID_SELF) return domain_ref_by_id(domid, out);
+    out.reset(get_domain(cur) ? &cur : nullptr); // the caller's: always alive while it runs
+    return out ? ok_status() : Status(Err(Errno::XEN_ESRCH));
+}
+
+Status domain_ref_remote_by_id(Domain& cur, Domid domid, DomainRef& out) {
+    TRY(domain_ref_by_id(domid, out));
+    if (out.get() == &cur) {
+        out.reset();
+        return Err(Errno::XEN_EPERM);
+    }
+    return ok_status();
+}
+
+Status domain_ref_live_remote_by_id(Domain& cur, Domid domid, DomainRef& out) {
+    TRY(domain_ref_remote_by_id(cur, domid, out));
+    if (out.get()->is_dying.load()) {
+        out.reset();
+        return Err(Errno::XEN_EINVAL);
+    }
+    return ok_status();
+}
+
 namespace {
 void reap(void* data) {
     auto* r = static_cast<Reaper*>(data);

@@ -136,6 +136,16 @@ struct Domain {
     uint32_t max_evtchn_ports = 1023;    ///< xl.cfg max_event_channels
     uint32_t max_grant_frames = 64;      ///< xl.cfg max_grant_frames
     uint32_t max_maptrack_frames = 1024; ///< xl.cfg max_maptrack_frames
+
+    // ---- privilege, as the XSM hooks see it (common/xsm/xsm.hpp) ----
+    /// Xen's d->is_privileged: the control domain (is_control_domain()).
+    /// Set when the domain is created as such; nothing does yet (TODO(#12)).
+    bool is_privileged = false;
+    /// Xen's d->target: the domain d is the device model of; d may then do
+    /// what the XSM_DM_PRIV and XSM_TARGET hooks allow over it. Set by
+    /// XEN_DOMCTL_set_target (not yet: TODO(#12)), which takes a reference
+    /// on it that d drops when it is freed, as Xen's set_target.
+    Domain* target = nullptr;
 };
 
 /// Create a domain with room for max_vcpus vCPUs (none created yet) and
@@ -163,7 +173,7 @@ inline bool domain_is_paused(const Domain& d) { return d.pause_count.load() != 0
 void domain_crash(Domain& d, const char* why);
 /// The domain with this ID, unreferenced: only for a domain that cannot
 /// be destroyed meanwhile (the caller's own) or a pointer that is only
-/// compared. TODO(#11): rcu_lock_domain_by_id() for every op.
+/// compared. An op that names a domain uses domain_ref_by_any_id() & co.
 Domain* domain_by_id(Domid domid);
 /// The domain called `name`, or nullptr (names are unique when not empty, as libxl's).
 Domain* domain_by_name(const char* name);
@@ -196,6 +206,26 @@ class DomainRef {
   private:
     Domain* d_ = nullptr;
 };
+// ---- the lookup of a domain an op names (Xen's rcu_lock_*domain_by_*id) ----
+// Each takes a reference (held in `out` until it is reset or destroyed), so
+// the Domain stays allocated while the op uses it, dying or not: cxen has no
+// RCU read lock to keep it. A domain being shut down (is_dying) is found,
+// as in Xen, until domain_destroy() drops it from the table; the ops refuse
+// it where Xen does. The privilege check is the XSM hook's (common/xsm).
+
+/// Xen's rcu_lock_domain_by_id(): the domain with this ID. -ESRCH if there
+/// is none (DOMID_SELF and the other reserved IDs name none here).
+[[nodiscard]] Status domain_ref_by_id(Domid domid, DomainRef& out);
+/// Xen's rcu_lock_domain_by_any_id(): as domain_ref_by_id(), DOMID_SELF
+/// being the caller's own domain `cur`. -ESRCH.
+[[nodiscard]] Status domain_ref_by_any_id(Domain& cur, Domid domid, DomainRef& out);
+/// Xen's rcu_lock_remote_domain_by_id(): another domain than `cur`.
+/// -ESRCH no such domain (DOMID_SELF included), -EPERM it is `cur`.
+[[nodiscard]] Status domain_ref_remote_by_id(Domain& cur, Domid domid, DomainRef& out);
+/// Xen's rcu_lock_live_remote_domain_by_id(): as domain_ref_remote_by_id(),
+/// and -EINVAL if that domain is dying.
+[[nodiscard]] Status domain_ref_live_remote_by_id(Domain& cur, Domid domid, DomainRef& out);
+
 /// Return everything d holds now (vCPUs, ports, grants, RAM) and drop the
 /// table's reference; the Domain itself goes with the last reference. Only
 /// for domains none of whose vCPUs can be running: the reaper after
