@@ -202,6 +202,12 @@ class DomainRef {
         if (d_) put_domain(*d_);
         d_ = d;
     }
+    /// Hand the reference over to the caller (who put_domain()s it).
+    [[nodiscard]] Domain* release() {
+        Domain* d = d_;
+        d_ = nullptr;
+        return d;
+    }
 
   private:
     Domain* d_ = nullptr;
