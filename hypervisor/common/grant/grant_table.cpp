@@ -76,8 +76,10 @@ void free_table(GrantTable* gt) {
     xfree(gt->status);
     xfree(gt->status_gfn);
     xfree(gt->active);
+    Domain* held = gt->held;
     xdelete(gt);
     tables_alive.fetch_sub(1);
+    if (held) domain_unhold(*held); // the last of the owner's pages others mapped is gone
 }
 
 // Allocate status frames up to what `nr_frames` v2 frames need (Xen's
@@ -349,6 +351,10 @@ void gnttab_domain_destroy(Domain& d) {
     }
     d.gnttab = nullptr;
     gnttab_release_mappings(*gt);
+    // Other domains still map (or copy) d's grants: d stays listed, dying,
+    // until they let go (Xen: their page references keep d's pages, and the
+    // pages d). Nobody finds the table any more, so the count only falls.
+    if (gt->refs.load() > 1 && domain_hold(d)) gt->held = &d;
     gt_put(gt);
 }
 
