@@ -1,7 +1,7 @@
 // Locking: domain_lock protects `domains` and the count; a Domain's
 // console_lock its partial console line (taken before the global console
-// lock). A domain is
-// destroyed by the reaper timer on CPU 0 once none of its vCPUs is running.
+// lock). domain_kill() steps of one domain are serialised by its kill_busy
+// flag; what owns the domain (the boot-time reaper, a controller) calls it.
 #include "common/domain.hpp"
 
 #include "abi/xen/xen.hpp"
@@ -10,6 +10,7 @@
 #include "common/console/pv_console.hpp"
 #include "common/event/evtchn.hpp"
 #include "common/grant/grant_table.hpp"
+#include "common/hypercall/hypercall.hpp"
 #include "common/lib/format.hpp"
 #include "common/lib/spinlock.hpp"
 #include "common/lib/string.hpp"
@@ -33,54 +34,166 @@ unsigned domain_count;
 bool all_powered_off = true;
 AllDomainsGoneHook gone_hook;
 
-struct Reaper {
-    Domain* d;
-    Timer t;
-};
+/// Send VIRQ_DOM_EXC to the control domain (Xen's send_global_virq()):
+/// a domain shut down, died or went. Not to `d` itself.
+void notify_dom_exc(const Domain& d) {
+    Domain* ctl = get_control_domain();
+    if (!ctl) return;
+    if (ctl != &d) send_guest_global_virq(*ctl, VIRQ_DOM_EXC);
+    put_domain(*ctl);
+}
 
-/// `report`: count d towards the end of the run (the verdict hook); false
-/// for a domain whose build failed, which never ran.
-void destroy(Domain* d, bool report = true) {
-    pv_console_destroy(*d); // first: drains the last output while the ring is still mapped
-    evtchn_domain_destroy(*d); // first: closing ports notifies remote domains
-    for (unsigned i = 0; i < d->max_vcpus; ++i) {
-        if (Vcpu* v = d->vcpus[i]) {
-            sched_remove_vcpu(*v);
-            vcpu_timers_destroy(*v); // a queued Timer must not outlive its Vcpu
-            arch::vcpu_arch_destroy(*v);
-            if (v->vcpu_info_registered) arch::unmap_guest_ram_frame(v->vcpu_info); // its page reference
-            d->vcpus[i] = nullptr; // a referenced Domain outlives its vCPUs
-            xdelete(v);
-        }
-    }
-    // The p2m first, under its lock: other domains' grant maps and copies
-    // of d's frames then find nothing, d's frames that others still map are
-    // kept by their page references, and the references d's entries held
-    // on its grant frames are gone before the grant table frees them. d's
-    // own grant mappings of others' frames are released by the grant code.
-    p2m_teardown(*d);
-    gnttab_domain_destroy(*d);
-    if (d->shared_info) free_xenheap_pages(d->shared_info, 0);
+/// Leave the table (Xen's domain_destroy(), at the last hold): the ID is
+/// free again; the Domain goes with its last reference.
+void unlist(Domain& d) {
     bool last;
     {
         IrqSpinGuard g(domain_lock);
         for (auto& slot : domains)
-            if (slot == d) slot = nullptr;
+            if (slot == &d) slot = nullptr;
         last = --domain_count == 0;
     }
-    log(LogLevel::info, "d%u: destroyed, memory returned\n", d->domid);
-    put_domain(*d); // the table's reference
+    const bool report = d.report_gone;
+    notify_dom_exc(d);
+    put_domain(d); // the table's reference
     if (last && report && gone_hook) gone_hook(all_powered_off);
+}
+
+void drop_hold(Domain& d) {
+    const uint32_t before = d.holds.fetch_sub(1);
+    ASSERT(before > 0);
+    if (before == 1) unlist(d);
+}
+
+// domain_kill()'s steps, in order (Domain::kill_stage).
+enum KillStage : uint8_t { kill_alive, kill_vcpus_off, kill_ports, kill_vcpus, kill_memory, kill_grants, kill_dead };
+
+/// One step; false if it cannot be done yet (a vCPU still on a pCPU).
+bool kill_step(Domain& d, bool wait_for_vcpus) {
+    switch (d.kill_stage) {
+    case kill_alive:
+        domain_kill_begin(d);
+        break;
+    case kill_vcpus_off:
+        // Off the run queues (under each queue's lock): no pCPU can pick a
+        // vCPU after that, so one seen not running stays so.
+        for (unsigned i = 0; i < d.max_vcpus; ++i)
+            if (Vcpu* v = d.vcpus[i]) sched_remove_vcpu(*v);
+        if (wait_for_vcpus)
+            for (unsigned i = 0; i < d.max_vcpus; ++i)
+                if (Vcpu* v = d.vcpus[i]; v && sched_vcpu_running(*v)) return false;
+        break;
+    case kill_ports:
+        pv_console_destroy(d);     // first: drains the last output while the ring is still mapped
+        evtchn_domain_destroy(d);  // closing ports notifies remote domains
+        break;
+    case kill_vcpus:
+        for (unsigned i = 0; i < d.max_vcpus; ++i) {
+            if (Vcpu* v = d.vcpus[i]) {
+                vcpu_timers_destroy(*v); // a queued Timer must not outlive its Vcpu
+                arch::vcpu_arch_destroy(*v);
+                if (v->vcpu_info_registered) arch::unmap_guest_ram_frame(v->vcpu_info); // its page reference
+                d.vcpus[i] = nullptr; // a referenced Domain outlives its vCPUs
+                xdelete(v);
+            }
+        }
+        break;
+    case kill_memory:
+        // The p2m first, under its lock: other domains' grant maps and
+        // copies of d's frames then find nothing, d's frames that others
+        // still map are kept by their page references, and the references
+        // d's entries held on its grant frames are gone before the grant
+        // table frees them.
+        p2m_teardown(d);
+        break;
+    case kill_grants:
+        // d's own grant mappings of others' frames are released here; a
+        // table others still map holds d listed (domain_hold()).
+        gnttab_domain_destroy(d);
+        if (d.shared_info) free_xenheap_pages(d.shared_info, 0);
+        d.shared_info = nullptr;
+        break;
+    default:
+        return true;
+    }
+    ++d.kill_stage;
+    return true;
 }
 
 } // namespace
 
-void domain_destroy(Domain& d) { destroy(&d); }
+void domain_kill_begin(Domain& d) {
+    bool expected = false;
+    if (!d.is_dying.compare_exchange_strong(expected, true)) return;
+    domain_pause(d); // held for good (Xen's domain_kill)
+    // vCPUs not on a pCPU go offline now; sched_add_vcpu() of one that was
+    // offline looks at is_dying after its own change, so whichever comes
+    // second sees the other (both seq_cst) and none stays runnable. One on
+    // a pCPU is made offline by its scheduler when it leaves (is_dying).
+    for (unsigned i = 0; i < d.max_vcpus; ++i) {
+        if (Vcpu* v = d.vcpus[i]) {
+            VcpuState s = v->state.load();
+            while (s != VcpuState::running && !v->state.compare_exchange_weak(s, VcpuState::offline)) {
+            }
+        }
+    }
+}
+
+Status domain_kill(Domain& d, bool preemptible) {
+    if (d.is_dead.load()) return ok_status(); // Xen's DOMDYING_dead: nothing more
+    bool expected = false;
+    if (!d.kill_busy.compare_exchange_strong(expected, true)) return Err(Errno::XEN_ERESTART);
+    bool finished = false, stuck = false;
+    while (!finished && !stuck) {
+        if (d.kill_stage == kill_dead) {
+            finished = true;
+            break;
+        }
+        if (!kill_step(d, preemptible)) {
+            stuck = true;
+            break;
+        }
+        if (preemptible && d.kill_stage != kill_dead && d.kill_stage > kill_vcpus_off && hypercall_preempt_check())
+            break; // continue in the next call
+    }
+    if (!finished) {
+        d.kill_busy.store(false);
+        return Err(Errno::XEN_ERESTART);
+    }
+    d.is_dead.store(true);
+    log(LogLevel::info, "d%u: destroyed, memory returned\n", d.domid);
+    notify_dom_exc(d);
+    d.kill_busy.store(false);
+    drop_hold(d); // the table's hold: d leaves the table unless another domain still maps its pages
+    return ok_status();
+}
+
+void domain_destroy(Domain& d) {
+    const Status st = domain_kill(d, false);
+    ASSERT(st.ok()); // no vCPU is waited for, no step preempted: only a concurrent kill could say -ERESTART
+}
 
 void domain_destroy_failed_build(Domain& d) {
-    d.is_dying = true; // as a shutdown would: nothing binds or runs from here on
     log(LogLevel::info, "d%u: build failed; returning what it took\n", d.domid);
-    destroy(&d, false);
+    d.report_gone = false;
+    domain_destroy(d);
+}
+
+bool domain_hold(Domain& d) {
+    if (!get_domain(d)) return false;
+    uint32_t n = d.holds.load();
+    do {
+        if (n == 0) { // already left the table
+            put_domain(d);
+            return false;
+        }
+    } while (!d.holds.compare_exchange_weak(n, n + 1));
+    return true;
+}
+
+void domain_unhold(Domain& d) {
+    drop_hold(d);
+    put_domain(d); // domain_hold()'s reference, kept across a possible unlist()
 }
 
 bool get_domain(Domain& d) {
@@ -95,6 +208,7 @@ void put_domain(Domain& d) {
     const uint32_t before = d.refcnt.fetch_sub(1);
     ASSERT(before > 0);
     if (before != 1) return;
+    if (d.target) put_domain(*d.target); // XEN_DOMCTL_set_target's reference
     evtchn_domain_free(d); // closed at destroy; a holder could still lock it until now
     xdelete(&d);
 }
@@ -106,25 +220,36 @@ Domain* get_domain_by_id(Domid domid) {
     return nullptr;
 }
 
-namespace {
-void reap(void* data) {
-    auto* r = static_cast<Reaper*>(data);
-    // Off the run queues first (under each queue's lock): no pCPU can pick
-    // a vCPU after that, so one seen not running stays so.
-    for (unsigned i = 0; i < r->d->max_vcpus; ++i)
-        if (Vcpu* v = r->d->vcpus[i]) sched_remove_vcpu(*v);
-    for (unsigned i = 0; i < r->d->max_vcpus; ++i) {
-        Vcpu* v = r->d->vcpus[i];
-        if (v && sched_vcpu_running(*v)) { // still on a pCPU: look again soon
-            (void)set_timer(r->t, arch::now_ns() + 1'000'000);
-            return;
-        }
-    }
-    Domain* d = r->d;
-    xdelete(r);
-    destroy(d);
+// ---- the lookup of a domain an op names ----
+
+Status domain_ref_by_id(Domid domid, DomainRef& out) {
+    out.reset(get_domain_by_id(domid));
+    return out ? ok_status() : Status(Err(Errno::XEN_ESRCH));
 }
-} // namespace
+
+Status domain_ref_by_any_id(Domain& cur, Domid domid, DomainRef& out) {
+    if (domid != DOMID_SELF) return domain_ref_by_id(domid, out);
+    out.reset(get_domain(cur) ? &cur : nullptr); // the caller's: always alive while it runs
+    return out ? ok_status() : Status(Err(Errno::XEN_ESRCH));
+}
+
+Status domain_ref_remote_by_id(Domain& cur, Domid domid, DomainRef& out) {
+    TRY(domain_ref_by_id(domid, out));
+    if (out.get() == &cur) {
+        out.reset();
+        return Err(Errno::XEN_EPERM);
+    }
+    return ok_status();
+}
+
+Status domain_ref_live_remote_by_id(Domain& cur, Domid domid, DomainRef& out) {
+    TRY(domain_ref_remote_by_id(cur, domid, out));
+    if (out.get()->is_dying.load()) {
+        out.reset();
+        return Err(Errno::XEN_EINVAL);
+    }
+    return ok_status();
+}
 
 const char* shutdown_reason_name(ShutdownReason r) {
     switch (r) {
@@ -186,6 +311,7 @@ Result<Domain*> domain_create(Domid domid, const char* name, unsigned max_vcpus,
                 if (!slot) {
                     slot = d;
                     ++domain_count;
+                    d->listed = true;
                     return d;
                 }
         if (st) st = Err(Errno::XEN_ENOSPC); // every slot is taken
@@ -213,20 +339,12 @@ void domain_shutdown(Domain& d, ShutdownReason reason) {
     d.shutdown_reason = reason;
     if (reason != ShutdownReason::poweroff) all_powered_off = false;
     log(LogLevel::info, "d%u: shutdown: %s (%s)\n", d.domid, shutdown_reason_name(reason), d.name);
-    d.is_dying = true;
-    // Nothing restarts a domain yet (on_reboot/on_poweroff act as "destroy").
-    for (unsigned i = 0; i < d.max_vcpus; ++i) {
-        if (Vcpu* v = d.vcpus[i]) {
-            VcpuState s = v->state.load();
-            while (s != VcpuState::running && !v->state.compare_exchange_weak(s, VcpuState::offline)) {
-            }
-        }
-    }
-    auto r = xnew<Reaper>();
-    if (!r) return; // the domain stays as a zombie; its memory is lost, nothing else
-    r.value()->d = &d;
-    init_timer(r.value()->t, reap, r.value(), 0);
-    (void)set_timer(r.value()->t, arch::now_ns());
+    // Xen pauses each vCPU (vcpu_pause_nosync) and calls the domain shut
+    // down once all are: cxen's pause is the domain's, taken once, and the
+    // vCPUs on a pCPU leave at their next exit (they see is_shutdown).
+    domain_pause(d);
+    notify_dom_exc(d);
+    if (d.on_shutdown) d.on_shutdown(d);
 }
 
 void domain_pause(Domain& d) {
@@ -268,6 +386,13 @@ unsigned nr_domains() {
 }
 
 void set_all_domains_gone_hook(AllDomainsGoneHook hook) { gone_hook = hook; }
+
+Domain* get_control_domain() {
+    IrqSpinGuard g(domain_lock);
+    for (Domain* d : domains)
+        if (d && d->is_privileged && !d->is_dying.load() && get_domain(*d)) return d;
+    return nullptr;
+}
 
 void domain_console_write(Domain& d, const char* s, size_t len) {
     char prefix[16];

@@ -1,18 +1,29 @@
 // Domains and vCPUs: the objects every other part of the hypervisor hangs
-// state on. States follow Xen's: a domain runs, is shut down with a reason
-// (SHUTDOWN_* from public/sched.h) and is then destroyed, returning every
-// page; a vCPU is offline, runnable, running or blocked.
+// state on. A domain's life follows Xen's (xen/common/domain.c):
+//
+//   running --domain_shutdown()--> shut down --domain_kill()--> dying
+//     --(resources released)--> dead --(nothing references its pages)--> gone
+//
+// domain_shutdown() records the reason and pauses the vCPUs; the domain
+// keeps everything and stays "shut down" until whoever owns it decides
+// (Domain::on_shutdown: the boot-time builder destroys it, a controller
+// calls domain_kill()). domain_kill() releases what the domain holds, a
+// step at a time (-ERESTART: call again); a dead domain stays listed, and
+// its ID taken, while another domain still maps one of its pages (a grant
+// mapping holds it: domain_hold()), then leaves the table.
 //
 // Locking: domain_list_lock protects the domain table; a Domain's
 // shutdown state is atomic; vCPU scheduling state belongs to the scheduler
-// (common/sched).
+// (common/sched). domain_kill() steps of one domain are serialised by
+// Domain::kill_busy.
 //
 // Lifetime: a Domain is counted (Xen's get_domain/put_domain). The domain
-// table holds one reference until domain_destroy(); code that uses another
-// domain outside that domain's own locks takes one more (get_domain_by_id()
-// or DomainRef), so the Domain and its event-channel table stay allocated,
-// closed and dying, until the last put_domain(). Its vCPUs, RAM, grant table
-// and shared_info are returned at domain_destroy() whatever the count.
+// table holds one reference until the domain leaves it; code that uses
+// another domain outside that domain's own locks takes one more
+// (domain_ref_by_id() & co., get_domain_by_id() or DomainRef), so the
+// Domain and its event-channel table stay allocated, closed and dying,
+// until the last put_domain(). Its vCPUs, RAM, grant table and shared_info
+// are returned by domain_kill() whatever the count.
 #pragma once
 
 #include <atomic>
@@ -111,9 +122,27 @@ struct Domain {
     SpinLock p2m_lock;
     uint64_t max_pages = 0;
     std::atomic<unsigned> pause_count{0}; ///< > 0: no vCPU of the domain is scheduled (Xen's domain_pause)
+    /// Xen's is_shut_down: domain_shutdown() ran (the first call wins).
     std::atomic<bool> is_shutdown{false};
     ShutdownReason shutdown_reason = ShutdownReason::poweroff;
+    /// Xen's is_dying != DOMDYING_alive: domain_kill() started. Nothing
+    /// binds, runs or is created in the domain from then on.
     std::atomic<bool> is_dying{false};
+    /// Xen's DOMDYING_dead: domain_kill() finished; only the Domain is left.
+    std::atomic<bool> is_dead{false};
+    /// The owner's policy when the domain shuts down (called once, by
+    /// domain_shutdown(), after the domain is shut down): the boot-time
+    /// builder's reaper (common/boot/dom0less.hpp); nullptr for a domain a
+    /// controller destroys with domain_kill().
+    void (*on_shutdown)(Domain&) = nullptr;
+    // ---- domain_kill() progress ----
+    std::atomic<bool> kill_busy{false}; ///< a domain_kill() step is under way
+    uint8_t kill_stage = 0;             ///< the next step (domain.cpp)
+    /// What keeps a dead domain listed: the table's own (dropped by
+    /// domain_kill() at the end) + one per domain_hold().
+    std::atomic<uint32_t> holds{1};
+    bool listed = false;     ///< in the domain table (domain_create() succeeded)
+    bool report_gone = true; ///< counts for the verdict hook when it leaves (not a failed build)
     /// References (see "Lifetime" above); 1 is the domain table's.
     std::atomic<uint32_t> refcnt{1};
     SpinLock console_lock;       ///< console_line/len: console_io on any pCPU, the PV console timer
@@ -136,6 +165,16 @@ struct Domain {
     uint32_t max_evtchn_ports = 1023;    ///< xl.cfg max_event_channels
     uint32_t max_grant_frames = 64;      ///< xl.cfg max_grant_frames
     uint32_t max_maptrack_frames = 1024; ///< xl.cfg max_maptrack_frames
+
+    // ---- privilege, as the XSM hooks see it (common/xsm/xsm.hpp) ----
+    /// Xen's d->is_privileged: the control domain (is_control_domain()).
+    /// Set when the domain is created as such; nothing does yet (TODO(#12)).
+    bool is_privileged = false;
+    /// Xen's d->target: the domain d is the device model of; d may then do
+    /// what the XSM_DM_PRIV and XSM_TARGET hooks allow over it. Set by
+    /// XEN_DOMCTL_set_target (not yet: TODO(#12)), which takes a reference
+    /// on it that d drops when it is freed, as Xen's set_target.
+    Domain* target = nullptr;
 };
 
 /// Create a domain with room for max_vcpus vCPUs (none created yet) and
@@ -150,9 +189,33 @@ struct Domain {
                                             uint32_t max_maptrack_frames = 1024);
 /// Create vCPU `id` of d, pinned to pCPU `cpu`, in the offline state.
 [[nodiscard]] Result<Vcpu*> vcpu_create(Domain& d, unsigned id, unsigned cpu);
-/// Record the reason, log it, take every vCPU off its pCPU; then destroy d.
-/// The first shutdown wins; later calls do nothing (Xen's domain_shutdown).
+/// Xen's domain_shutdown(): record the reason, log it, pause every vCPU
+/// (those running stop at their next exit), mark d shut down, raise
+/// VIRQ_DOM_EXC in the control domain (if any), then d.on_shutdown(d). The
+/// first shutdown wins; later calls do nothing. d keeps all it has.
 void domain_shutdown(Domain& d, ShutdownReason reason);
+/// Xen's domain_kill(): destroy d, a step at a time. The first step pauses
+/// d, marks it dying and takes its vCPUs off the run queues; the next ones
+/// wait for no vCPU to be on a pCPU, then close its ports, free its vCPUs,
+/// its RAM (frames other domains still map are freed at their last unmap),
+/// its grant table and shared_info, mark it dead and raise VIRQ_DOM_EXC in
+/// the control domain. 0: dead (also when called again); -ERESTART: not
+/// finished (a vCPU still on a pCPU, another step of it under way, or work
+/// pending on this pCPU if `preemptible`): call again later. A dead domain
+/// stays listed (dying, its ID taken) while domain_hold()s remain, then
+/// leaves the table, raising VIRQ_DOM_EXC again. d may be shut down or not.
+/// Unlike Xen, no "current domain" check (-EINVAL): the caller is the
+/// hypervisor (the boot-time reaper) until a controller exists.
+[[nodiscard]] Status domain_kill(Domain& d, bool preemptible = true);
+/// The first step of domain_kill() alone: pause, mark dying, vCPUs off
+/// their run queues (those on a pCPU leave at their next exit). Cheap and
+/// safe from any context (a crash path, a hypercall of d itself).
+void domain_kill_begin(Domain& d);
+/// Something outside d references one of its pages (another domain's
+/// grant mapping of d's grants): keep d listed as dying once dead, with a
+/// reference, until domain_unhold(). False if d is already gone.
+[[nodiscard]] bool domain_hold(Domain& d);
+void domain_unhold(Domain& d);
 /// Stop scheduling d's vCPUs (nests: each pause needs an unpause), as Xen's
 /// domain_pause_nosync(): vCPUs running now stop at their next exit.
 void domain_pause(Domain& d);
@@ -163,7 +226,7 @@ inline bool domain_is_paused(const Domain& d) { return d.pause_count.load() != 0
 void domain_crash(Domain& d, const char* why);
 /// The domain with this ID, unreferenced: only for a domain that cannot
 /// be destroyed meanwhile (the caller's own) or a pointer that is only
-/// compared. TODO(#11): rcu_lock_domain_by_id() for every op.
+/// compared. An op that names a domain uses domain_ref_by_any_id() & co.
 Domain* domain_by_id(Domid domid);
 /// The domain called `name`, or nullptr (names are unique when not empty, as libxl's).
 Domain* domain_by_name(const char* name);
@@ -192,14 +255,39 @@ class DomainRef {
         if (d_) put_domain(*d_);
         d_ = d;
     }
+    /// Hand the reference over to the caller (who put_domain()s it).
+    [[nodiscard]] Domain* release() {
+        Domain* d = d_;
+        d_ = nullptr;
+        return d;
+    }
 
   private:
     Domain* d_ = nullptr;
 };
-/// Return everything d holds now (vCPUs, ports, grants, RAM) and drop the
-/// table's reference; the Domain itself goes with the last reference. Only
-/// for domains none of whose vCPUs can be running: the reaper after
-/// domain_shutdown(), a failed build, and host tests.
+// ---- the lookup of a domain an op names (Xen's rcu_lock_*domain_by_*id) ----
+// Each takes a reference (held in `out` until it is reset or destroyed), so
+// the Domain stays allocated while the op uses it, dying or not: cxen has no
+// RCU read lock to keep it. A domain being shut down (is_dying) is found,
+// as in Xen, until domain_destroy() drops it from the table; the ops refuse
+// it where Xen does. The privilege check is the XSM hook's (common/xsm).
+
+/// Xen's rcu_lock_domain_by_id(): the domain with this ID. -ESRCH if there
+/// is none (DOMID_SELF and the other reserved IDs name none here).
+[[nodiscard]] Status domain_ref_by_id(Domid domid, DomainRef& out);
+/// Xen's rcu_lock_domain_by_any_id(): as domain_ref_by_id(), DOMID_SELF
+/// being the caller's own domain `cur`. -ESRCH.
+[[nodiscard]] Status domain_ref_by_any_id(Domain& cur, Domid domid, DomainRef& out);
+/// Xen's rcu_lock_remote_domain_by_id(): another domain than `cur`.
+/// -ESRCH no such domain (DOMID_SELF included), -EPERM it is `cur`.
+[[nodiscard]] Status domain_ref_remote_by_id(Domain& cur, Domid domid, DomainRef& out);
+/// Xen's rcu_lock_live_remote_domain_by_id(): as domain_ref_remote_by_id(),
+/// and -EINVAL if that domain is dying.
+[[nodiscard]] Status domain_ref_live_remote_by_id(Domain& cur, Domid domid, DomainRef& out);
+
+/// domain_kill() to the end at once, without preemption and without
+/// waiting for vCPUs: only for domains none of whose vCPUs can be on a
+/// pCPU (host tests, a failed build). d leaves the table now unless held.
 void domain_destroy(Domain& d);
 /// Undo a domain whose build failed, at once: its RAM, vCPUs, ports and
 /// grant table are returned before the next domain is built (libxl
@@ -207,8 +295,11 @@ void domain_destroy(Domain& d);
 /// a shutdown: no shutdown is logged and the run's verdict hook is not
 /// called even if no domain is left (the builder reports the failure).
 void domain_destroy_failed_build(Domain& d);
-/// Number of domains that exist (not yet destroyed).
+/// Number of domains listed (alive, shut down, dying or dead but held).
 unsigned nr_domains();
+/// Xen's hardware/control domain for VIRQ_DOM_EXC: the first privileged
+/// domain listed and not dying, with a reference, or nullptr.
+[[nodiscard]] Domain* get_control_domain();
 
 /// Called when the last domain is gone: the verdict of a boot-module run.
 using AllDomainsGoneHook = void (*)(bool all_powered_off);

@@ -14,6 +14,7 @@
 #include "arch/smp.hpp"
 #include "arch/time.hpp"
 #include "arch/x86.hpp"
+#include "common/boot/dom0less.hpp"
 #include "common/console/printk.hpp"
 #include "common/lib/bitops.hpp"
 #include "common/lib/format.hpp"
@@ -243,6 +244,7 @@ bool test_svm() {
     auto d = domain_create(0x7000, "svm-selftest", 1);
     if (!d) return report("svm", false, "(no domain)");
     Domain& dom = *d.value();
+    dom.on_shutdown = dom0less_reap_on_shutdown; // destroyed once it shut down
     auto ram = page_allocator().alloc(9);
     bool ok = ram.ok() && dom.p2m.set_entry(Gfn{0}, ram.value(), 9, P2mType::ram_rw).ok() &&
               copy_to_gpa(dom, 0x1000, program, sizeof(program)).ok();

@@ -12,13 +12,14 @@
 // no lock of the receiving domain: close takes both ports' locks, so a
 // sender holding its own port's lock sees a live remote end.
 //
-// Another domain is used only with a reference held (get_domain_by_id(),
-// or get_domain() on a channel's remote end under our domain lock, which
+// Another domain is used only with a reference held (domain_ref_by_any_id(),
+// Xen's rcu_lock_domain_by_any_id(), for a domain an op names, or
+// get_domain() on a channel's remote end under our domain lock, which
 // its destruction must take to close the channel): its Domain and port
 // table outlive the reference, closed and dead if it was destroyed
 // meanwhile. evtchn_domain_destroy() closes every port first, so connected
-// channels never point at a destroyed domain. TODO(#11): the other ops'
-// unreferenced domain_by_id(), until rcu_lock_domain_by_id() covers them.
+// channels never point at a destroyed domain. Whether the caller may act
+// on a domain is the XSM hook's answer (common/xsm), asked where Xen asks.
 #include "common/event/evtchn.hpp"
 
 #include "abi/xen/xen.hpp"
@@ -27,6 +28,7 @@
 #include "common/mm/xmalloc.hpp"
 #include "common/sched/sched.hpp"
 #include "common/time/timer.hpp"
+#include "common/xsm/xsm.hpp"
 
 namespace cxen {
 
@@ -135,19 +137,6 @@ bool virq_is_global(uint32_t virq) {
     default:
         return true; // VIRQ_ARCH_* are global on x86 (VIRQ_MCA)
     }
-}
-
-/// DOMID_SELF or an existing domain. -ESRCH.
-Result<Domain*> domain_by_any_id(Domain& cur, domid_t dom) {
-    if (dom == DOMID_SELF) return &cur;
-    Domain* d = domain_by_id(dom);
-    if (!d) return Err(Errno::XEN_ESRCH);
-    return d;
-}
-
-/// Xen's dummy XSM_TARGET check. TODO(#9): a privileged control domain.
-Status may_control(const Domain& cur, const Domain& target) {
-    return &cur == &target ? ok_status() : Status(Err(Errno::XEN_EPERM));
 }
 
 /// Holds one domain's event lock, or two in ascending domid order.
@@ -275,11 +264,15 @@ void evtchn_domain_free(Domain& d) {
 // ---- EVTCHNOP cores ----
 
 Status evtchn_alloc_unbound(Domain& cur, evtchn_alloc_unbound_t& a) {
-    Domain* d = TRY(domain_by_any_id(cur, a.dom));
-    TRY(may_control(cur, *d));
+    DomainRef ref;
+    TRY(domain_ref_by_any_id(cur, a.dom, ref));
+    Domain* d = ref.get();
     EvtchnDomain& e = *d->evtchn;
     IrqSpinGuard g(e.lock);
+    // As Xen: a port is found first (-EINVAL in a dying domain, -ENOSPC),
+    // then the hook; a refused port stays free.
     const EvtchnPort port = TRY(get_free_port(*d, e));
+    TRY(xsm_evtchn_unbound(XSM_TARGET, cur, *d));
     const Domid remote = a.remote_dom == DOMID_SELF ? cur.domid : a.remote_dom;
     bind_port(*d, e, port, EvtchnState::unbound, [&](Evtchn& chn) {
         chn.unbound_remote = remote;
@@ -292,9 +285,9 @@ Status evtchn_alloc_unbound(Domain& cur, evtchn_alloc_unbound_t& a) {
 Status evtchn_bind_interdomain(Domain& cur, evtchn_bind_interdomain_t& b) {
     Domain& ld = cur;
     DomainRef remote; // held until we return: the remote may be destroyed meanwhile
-    if (b.remote_dom != DOMID_SELF) remote.reset(get_domain_by_id(b.remote_dom));
-    Domain* rd = b.remote_dom == DOMID_SELF ? &cur : remote.get();
-    if (!rd || !rd->evtchn) return Err(Errno::XEN_ESRCH);
+    TRY(domain_ref_by_any_id(cur, b.remote_dom, remote));
+    Domain* rd = remote.get();
+    if (!rd->evtchn) return Err(Errno::XEN_ESRCH);
     const EvtchnPort rport = b.remote_port;
     DomainLocks locks(ld, rd);
     EvtchnDomain& le = *ld.evtchn;
@@ -304,6 +297,7 @@ Status evtchn_bind_interdomain(Domain& cur, evtchn_bind_interdomain_t& b) {
     Evtchn& rchn = port_ref(re, rport);
     if (rchn.state.load() != EvtchnState::unbound || rchn.unbound_remote != ld.domid)
         return Err(Errno::XEN_EINVAL);
+    TRY(xsm_evtchn_interdomain(XSM_HOOK, ld, *rd));
     Evtchn& lchn = port_ref(le, lport);
     {
         PortPairLock pl(ld, lchn, *rd, rchn);
@@ -410,6 +404,7 @@ Status evtchn_send(Domain& ld, EvtchnPort lport) {
     EvtchnDomain* le = ld.evtchn;
     if (!le || !port_is_valid(*le, lport)) return Err(Errno::XEN_EINVAL);
     Evtchn& lchn = port_ref(*le, lport);
+    TRY(xsm_evtchn_send(XSM_HOOK, ld));
     void (*consumer)(Domain&, EvtchnPort) = nullptr;
     {
         IrqSpinGuard g(lchn.lock);
@@ -437,11 +432,13 @@ Status evtchn_send(Domain& ld, EvtchnPort lport) {
 }
 
 Status evtchn_status(Domain& cur, evtchn_status_t& s) {
-    Domain* d = TRY(domain_by_any_id(cur, s.dom));
-    TRY(may_control(cur, *d));
+    DomainRef ref;
+    TRY(domain_ref_by_any_id(cur, s.dom, ref));
+    Domain* d = ref.get();
     EvtchnDomain& e = *d->evtchn;
     IrqSpinGuard g(e.lock);
-    if (!port_is_valid(e, s.port)) return Err(Errno::XEN_EINVAL);
+    if (!port_is_valid(e, s.port)) return Err(Errno::XEN_EINVAL); // before the hook, as Xen
+    TRY(xsm_evtchn_status(XSM_TARGET, cur, *d));
     const Evtchn& chn = port_ref(e, s.port);
     memset(&s.u, 0, sizeof(s.u));
     switch (chn.state.load()) {
@@ -534,8 +531,10 @@ Status evtchn_set_priority(Domain& d, const evtchn_set_priority_t& p) {
 }
 
 Status evtchn_reset(Domain& cur, domid_t dom, bool resume, bool* preempted) {
-    Domain* d = TRY(domain_by_any_id(cur, dom));
-    TRY(may_control(cur, *d));
+    DomainRef ref;
+    TRY(domain_ref_by_any_id(cur, dom, ref));
+    Domain* d = ref.get();
+    TRY(xsm_evtchn_reset(XSM_TARGET, cur, *d));
     if (d != &cur) return Err(Errno::XEN_EINVAL); // Xen: unless a controller paused it
     EvtchnDomain& e = *d->evtchn;
     {

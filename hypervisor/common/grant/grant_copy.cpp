@@ -17,12 +17,14 @@
 #include "common/grant/grant_table_impl.hpp"
 #include "common/grant/page_ref.hpp"
 #include "common/lib/string.hpp"
+#include "common/xsm/xsm.hpp"
 
 namespace cxen {
 
 namespace {
 
 struct CopySide {
+    Domain* domain = nullptr; ///< the side's domain (DOMID_SELF: the caller), a reference held
     GrantTable* gt = nullptr; ///< table of a gref side, a reference held
     bool have_grant = false;
     bool have_page = false;
@@ -97,12 +99,18 @@ void release_side(CopySide& side, bool readonly) {
     }
     if (side.have_page) page_ref_put(side.mfn);
     gt_put(side.gt);
+    if (side.domain) put_domain(*side.domain);
     side = CopySide{};
 }
 
-// gnttab_copy_lock_domain(): only DOMID_SELF may name a frame directly.
+// gnttab_copy_lock_domain(): only DOMID_SELF may name a frame directly;
+// the domain named is found with a reference (Xen's
+// rcu_lock_domain_by_any_id()), GNTST_bad_domain if there is none.
 GrantStatus lock_side(Domain& ld, const gnttab_copy_t::gnttab_copy_ptr& p, bool is_gref, CopySide& side) {
     if (p.domid != DOMID_SELF && !is_gref) return GrantStatus::permission_denied;
+    DomainRef ref;
+    if (!domain_ref_by_any_id(ld, p.domid, ref)) return GrantStatus::bad_domain;
+    side.domain = ref.release(); // kept until release_side()
     if (!is_gref) return GrantStatus::okay; // the caller's own frame
     if (p.domid == DOMID_SELF) {
         if (!ld.gnttab) return GrantStatus::bad_domain;
@@ -129,6 +137,8 @@ GrantStatus copy_one(Domain& ld, const gnttab_copy_t& op, CopySide& src, CopySid
     const bool src_gref = op.flags & GNTCOPY_source_gref, dst_gref = op.flags & GNTCOPY_dest_gref;
     GrantStatus rc = lock_side(ld, op.source, src_gref, src);
     if (rc == GrantStatus::okay) rc = lock_side(ld, op.dest, dst_gref, dst);
+    if (rc == GrantStatus::okay && !xsm_grant_copy(XSM_HOOK, *src.domain, *dst.domain))
+        rc = GrantStatus::permission_denied;
     if (rc == GrantStatus::okay) rc = claim_side(ld, op.source, src_gref, true, src);
     if (rc == GrantStatus::okay) rc = claim_side(ld, op.dest, dst_gref, false, dst);
     if (rc != GrantStatus::okay) return rc;

@@ -19,6 +19,7 @@
 #include "arch/p2m.hpp"
 #include "common/grant/grant_table_impl.hpp"
 #include "common/grant/page_ref.hpp"
+#include "common/xsm/xsm.hpp"
 #include "common/mm/p2m.hpp"
 
 namespace cxen {
@@ -78,7 +79,19 @@ void gnttab_map_grant_ref(Domain& ld, gnttab_map_grant_ref_t& op) {
         op.status = raw(GrantStatus::general_error);
         return;
     }
-    GrantTable* rgt = gt_get_by_domid(op.dom); // DOMID_SELF is no domain here, as Xen
+    // Xen's rcu_lock_domain_by_id(): DOMID_SELF is no domain here. The
+    // granting domain is held for the op; its table has its own reference,
+    // which the mapping keeps.
+    DomainRef rd;
+    if (!domain_ref_by_id(op.dom, rd)) {
+        op.status = raw(GrantStatus::bad_domain);
+        return;
+    }
+    if (!xsm_grant_mapref(XSM_HOOK, ld, *rd.get())) {
+        op.status = raw(GrantStatus::permission_denied);
+        return;
+    }
+    GrantTable* rgt = gt_get_by_domid(op.dom);
     if (!rgt) {
         op.status = raw(GrantStatus::bad_domain);
         return;
@@ -184,6 +197,12 @@ GrantStatus unmap_one(Domain& ld, uint32_t handle, uint64_t host_addr, uint64_t 
     Mfn mfn{};
     {
         ReadGuard g(rgt->lock);
+        // Xen asks the hook of the granting domain; a destroyed one (no
+        // owner) still lets its mapping go, as its table is kept for that.
+        if (rgt->owner && !xsm_grant_unmapref(XSM_HOOK, ld, *rgt->owner)) {
+            mt.state.store(MaptrackState::used, std::memory_order_release);
+            return GrantStatus::permission_denied;
+        }
         ActiveGrant& act = gt_active(*rgt, ref);
         SpinGuard ag(act.lock);
         mfn = act.mfn;

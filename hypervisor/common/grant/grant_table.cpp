@@ -19,6 +19,7 @@
 #include "common/mm/p2m.hpp"
 #include "common/mm/xenheap.hpp"
 #include "common/mm/xmalloc.hpp"
+#include "common/xsm/xsm.hpp"
 
 namespace cxen {
 
@@ -28,30 +29,29 @@ RwLock registry_lock;
 GrantTable* registry[max_domains];
 std::atomic<uint32_t> tables_alive{0};
 
-// Domain lookup as Xen's rcu_lock_domain_by_any_id() + XSM_TARGET for the
-// table-management ops: DOMID_SELF is the caller; another domain is found
-// but refused (no domain is privileged over another until the control
-// domain exists). TODO(#5): the control domain may act on its guests.
+// The domain a table-management op names, as Xen's
+// rcu_lock_domain_by_any_id() then the op's XSM hook (xsm_grant_setup or
+// xsm_grant_query_size, XSM_TARGET): DOMID_SELF is the caller; another
+// domain is found with a reference (held in `ref`) and asked about before
+// anything of it is read.
 enum class Lookup { ok, no_domain, denied };
-Lookup lookup(Domain& cd, domid_t dom, Domain*& out) {
-    // A foreign domain is refused before anything of it is read.
-    out = dom == DOMID_SELF ? &cd : domain_by_id(dom);
-    if (!out) return Lookup::no_domain;
-    if (out != &cd) return Lookup::denied;
-    return out->gnttab ? Lookup::ok : Lookup::no_domain;
+using GrantHook = Status (*)(XsmAction<XsmDefault::target>, const Domain&, const Domain&);
+Lookup lookup(Domain& cd, domid_t dom, GrantHook hook, DomainRef& ref) {
+    if (!domain_ref_by_any_id(cd, dom, ref)) return Lookup::no_domain;
+    if (!hook(XSM_TARGET, cd, *ref.get())) return Lookup::denied;
+    return ref.get()->gnttab ? Lookup::ok : Lookup::no_domain;
 }
 
 /// lookup() for the ops that answer in a GNTST status: the domain (whose
-/// table exists), or nullptr with `status` set to _bad_domain or
-/// _permission_denied.
-Domain* lookup_for_status_op(Domain& cd, domid_t dom, int16_t& status) {
-    Domain* d = nullptr;
-    switch (lookup(cd, dom, d)) {
+/// table exists, held in `ref`), or nullptr with `status` set to
+/// _bad_domain or _permission_denied.
+Domain* lookup_for_status_op(Domain& cd, domid_t dom, GrantHook hook, DomainRef& ref, int16_t& status) {
+    switch (lookup(cd, dom, hook, ref)) {
     case Lookup::no_domain: status = raw(GrantStatus::bad_domain); return nullptr;
     case Lookup::denied: status = raw(GrantStatus::permission_denied); return nullptr;
     case Lookup::ok: break;
     }
-    return d;
+    return ref.get();
 }
 
 template <typename T> Result<T*> alloc_array(size_t n) {
@@ -76,8 +76,10 @@ void free_table(GrantTable* gt) {
     xfree(gt->status);
     xfree(gt->status_gfn);
     xfree(gt->active);
+    Domain* held = gt->held;
     xdelete(gt);
     tables_alive.fetch_sub(1);
+    if (held) domain_unhold(*held); // the last of the owner's pages others mapped is gone
 }
 
 // Allocate status frames up to what `nr_frames` v2 frames need (Xen's
@@ -349,6 +351,10 @@ void gnttab_domain_destroy(Domain& d) {
     }
     d.gnttab = nullptr;
     gnttab_release_mappings(*gt);
+    // Other domains still map (or copy) d's grants: d stays listed, dying,
+    // until they let go (Xen: their page references keep d's pages, and the
+    // pages d). Nobody finds the table any more, so the count only falls.
+    if (gt->refs.load() > 1 && domain_hold(d)) gt->held = &d;
     gt_put(gt);
 }
 
@@ -410,7 +416,8 @@ void gnttab_set_frame_gfn(Domain& d, uint64_t idx, bool status, Gfn gfn) {
 
 void gnttab_setup_table(Domain& cd, gnttab_setup_table_t& op,
                         bool (*put_frame)(void* ctx, uint32_t i, uint64_t gfn), void* ctx) {
-    Domain* d = lookup_for_status_op(cd, op.dom, op.status);
+    DomainRef ref;
+    Domain* d = lookup_for_status_op(cd, op.dom, xsm_grant_setup, ref, op.status);
     if (!d) return;
     GrantTable& gt = *d->gnttab;
     WriteGuard g(gt.lock);
@@ -429,7 +436,8 @@ void gnttab_setup_table(Domain& cd, gnttab_setup_table_t& op,
 }
 
 void gnttab_query_size(Domain& cd, gnttab_query_size_t& op) {
-    Domain* d = lookup_for_status_op(cd, op.dom, op.status);
+    DomainRef ref;
+    Domain* d = lookup_for_status_op(cd, op.dom, xsm_grant_query_size, ref, op.status);
     if (!d) return;
     GrantTable& gt = *d->gnttab;
     ReadGuard g(gt.lock);
@@ -532,20 +540,22 @@ void gnttab_swap_grant_ref(Domain& cd, gnttab_swap_grant_ref_t& op) {
 }
 
 Status gnttab_get_version(Domain& cd, gnttab_get_version_t& op) {
-    Domain* d = nullptr;
-    switch (lookup(cd, op.dom, d)) {
+    DomainRef ref;
+    switch (lookup(cd, op.dom, xsm_grant_query_size, ref)) {
     case Lookup::no_domain: return Err(Errno::XEN_ESRCH);
     case Lookup::denied: return Err(Errno::XEN_EPERM);
     case Lookup::ok: break;
     }
-    ReadGuard g(d->gnttab->lock);
-    op.version = d->gnttab->version;
+    GrantTable& gt = *ref.get()->gnttab;
+    ReadGuard g(gt.lock);
+    op.version = gt.version;
     return ok_status();
 }
 
 void gnttab_get_status_frames(Domain& cd, gnttab_get_status_frames_t& op,
                               bool (*put_frame)(void* ctx, uint32_t i, uint64_t gfn), void* ctx) {
-    Domain* d = lookup_for_status_op(cd, op.dom, op.status);
+    DomainRef ref;
+    Domain* d = lookup_for_status_op(cd, op.dom, xsm_grant_setup, ref, op.status);
     if (!d) return;
     GrantTable& gt = *d->gnttab;
     ReadGuard g(gt.lock);

@@ -41,6 +41,10 @@ struct GrantTable {
     RwLock lock;
     std::atomic<uint32_t> refs{1}; ///< the owner's, + one per mapping, copy in flight, lookup
     Domain* owner = nullptr;       ///< nullptr once detached by gnttab_domain_destroy()
+    /// The owner, held listed (domain_hold()) from its destruction until the
+    /// table goes: other domains still map or copy its grants, so its pages
+    /// are referenced. nullptr otherwise.
+    Domain* held = nullptr;
     Domid domid = 0;
     unsigned version = 1;          ///< gt_version
     unsigned max_version = 2;      ///< Xen's max_grant_version (x86 default 2)

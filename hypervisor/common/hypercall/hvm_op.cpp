@@ -13,6 +13,7 @@
 #include "arch/vcpu.hpp"
 #include "common/console/printk.hpp"
 #include "common/hypercall/hypercall.hpp"
+#include "common/xsm/xsm.hpp"
 
 namespace cxen {
 
@@ -20,18 +21,16 @@ namespace {
 constexpr long err(Errno e) { return -static_cast<long>(e); }
 static_assert(sizeof(Domain::hvm_params) / sizeof(uint64_t) == HVM_NR_PARAMS);
 
-// rcu_lock_domain_by_any_id() then XSM_TARGET for a domU caller.
-Result<Domain*> target_domain(Vcpu& cur, domid_t domid) {
-    if (domid == DOMID_SELF) return cur.domain;
-    Domain* d = domain_by_id(domid);
-    if (!d) return Err(Errno::XEN_ESRCH);
-    if (d != cur.domain) return Err(Errno::XEN_EPERM);
-    return d;
+// rcu_lock_domain_by_any_id(): the domain named, with a reference.
+Status named_domain(Vcpu& cur, domid_t domid, DomainRef& ref) {
+    return domain_ref_by_any_id(*cur.domain, domid, ref);
 }
 
-// hvm_allow_set_param(): the parameters a guest may set in itself, then
-// the write-once ones.
-Status allow_set_param(const Domain& d, bool self, uint32_t index, uint64_t value) {
+// hvm_allow_set_param(): the XSM hook, the parameters a guest may set in
+// itself, then the write-once ones.
+Status allow_set_param(const Domain& cur, const Domain& d, uint32_t index, uint64_t value) {
+    TRY(xsm_hvm_param(XSM_TARGET, cur, d));
+    const bool self = &cur == &d;
     switch (index) {
     case HVM_PARAM_CALLBACK_IRQ: case HVM_PARAM_VM86_TSS: case HVM_PARAM_VM86_TSS_SIZED:
     case HVM_PARAM_ACPI_IOPORTS_LOCATION: case HVM_PARAM_VM_GENERATION_ID_ADDR:
@@ -51,26 +50,29 @@ Status allow_set_param(const Domain& d, bool self, uint32_t index, uint64_t valu
     return ok_status();
 }
 
-bool allow_get_param(bool self, uint32_t index) {
+// hvm_allow_get_param(): the XSM hook, then what a guest may read of itself.
+Status allow_get_param(const Domain& cur, const Domain& d, uint32_t index) {
+    TRY(xsm_hvm_param(XSM_TARGET, cur, d));
+    const bool self = &cur == &d;
     switch (index) {
     case HVM_PARAM_CALLBACK_IRQ: case HVM_PARAM_VM86_TSS: case HVM_PARAM_VM86_TSS_SIZED:
     case HVM_PARAM_ACPI_IOPORTS_LOCATION: case HVM_PARAM_VM_GENERATION_ID_ADDR:
     case HVM_PARAM_STORE_PFN: case HVM_PARAM_STORE_EVTCHN: case HVM_PARAM_CONSOLE_PFN:
     case HVM_PARAM_CONSOLE_EVTCHN: case HVM_PARAM_ALTP2M: case HVM_PARAM_X87_FIP_WIDTH:
-        return true;
+        return ok_status();
     default:
-        return !self;
+        return self ? Status(Err(Errno::XEN_EPERM)) : ok_status();
     }
 }
 
 long set_param(Vcpu& cur, uint64_t arg) {
     xen_hvm_param a;
     if (!arch::copy_from_guest(cur, arg, a)) return err(Errno::XEN_EFAULT);
-    auto target = target_domain(cur, a.domid);
-    if (!target) return err(target.error());
-    Domain& d = *target.value();
-    if (a.index >= HVM_NR_PARAMS) return err(Errno::XEN_EINVAL);
-    if (auto st = allow_set_param(d, &d == cur.domain, a.index, a.value); !st) return err(st.error());
+    if (a.index >= HVM_NR_PARAMS) return err(Errno::XEN_EINVAL); // before the lookup, as Xen
+    DomainRef ref;
+    if (auto st = named_domain(cur, a.domid, ref); !st) return err(st.error());
+    Domain& d = *ref.get();
+    if (auto st = allow_set_param(*cur.domain, d, a.index, a.value); !st) return err(st.error());
     switch (a.index) {
     case HVM_PARAM_CALLBACK_IRQ:
         // hvm_set_callback_via(): the type is bits 63:56; a PVH domain has
@@ -101,11 +103,11 @@ long set_param(Vcpu& cur, uint64_t arg) {
 long get_param(Vcpu& cur, uint64_t arg) {
     xen_hvm_param a;
     if (!arch::copy_from_guest(cur, arg, a)) return err(Errno::XEN_EFAULT);
-    auto target = target_domain(cur, a.domid);
-    if (!target) return err(target.error());
-    Domain& d = *target.value();
-    if (a.index >= HVM_NR_PARAMS) return err(Errno::XEN_EINVAL);
-    if (!allow_get_param(&d == cur.domain, a.index)) return err(Errno::XEN_EPERM);
+    if (a.index >= HVM_NR_PARAMS) return err(Errno::XEN_EINVAL); // before the lookup, as Xen
+    DomainRef ref;
+    if (auto st = named_domain(cur, a.domid, ref); !st) return err(st.error());
+    const Domain& d = *ref.get();
+    if (auto st = allow_get_param(*cur.domain, d, a.index); !st) return err(st.error());
     switch (a.index) {
     case HVM_PARAM_VM86_TSS: a.value = static_cast<uint32_t>(d.hvm_params[HVM_PARAM_VM86_TSS_SIZED]); break;
     case HVM_PARAM_ACPI_S_STATE: a.value = 0; break; // never S3-suspended
@@ -146,9 +148,11 @@ long do_hvm_op(Vcpu& cur, const HypercallArgs& args) {
         // Only shadow-paged guests use it; with nested paging Xen says -EINVAL.
         xen_hvm_pagetable_dying a;
         if (!arch::copy_from_guest(cur, arg, a)) return err(Errno::XEN_EFAULT);
-        auto target = target_domain(cur, a.domid);
-        if (!target && target.error() == Errno::XEN_ESRCH) return err(Errno::XEN_ESRCH);
-        return err(Errno::XEN_EINVAL);
+        // Another domain's is -EOPNOTSUPP; the hook is asked only for a
+        // shadow-paged one, so never here.
+        DomainRef ref;
+        if (auto st = named_domain(cur, a.domid, ref); !st) return err(st.error());
+        return err(ref.get() != cur.domain ? Errno::XEN_EOPNOTSUPP : Errno::XEN_EINVAL);
     }
     default:
         return err(Errno::XEN_ENOSYS);

@@ -6,9 +6,10 @@
 // Xen's conventions, kept here: the reservation ops (populate_physmap,
 // decrease_reservation, increase_reservation) return the number of extents
 // done, never a negative errno (a bad domid, order or array stops at
-// start_extent); the others return 0 or -errno. A domain may act on itself
-// (DOMID_SELF or its own domid); any other existing domain is -EPERM (XSM
-// dummy policy XSM_TARGET for a domU), a missing one -ESRCH.
+// start_extent); the others return 0 or -errno. The domain an op names is
+// found with a reference (domain_ref_by_any_id(): DOMID_SELF or a domid,
+// -ESRCH if none) and the op's XSM hook decides (XSM_TARGET: itself, its
+// device model, the control domain; anyone else -EPERM).
 //
 // Locking: none here. Every p2m change goes through the one writer
 // (common/mm/p2m.hpp), under the domain's p2m_lock, with the flush before
@@ -24,6 +25,7 @@
 #include "common/mm/page_alloc.hpp"
 #include "common/mm/xenheap.hpp"
 #include "common/time/pvclock.hpp"
+#include "common/xsm/xsm.hpp"
 
 namespace cxen {
 
@@ -42,20 +44,22 @@ struct E820Wire { // struct e820entry of XENMEM_memory_map: 20 bytes, packed
 } __attribute__((packed));
 static_assert(sizeof(E820Wire) == 20);
 
-// rcu_lock_domain_by_any_id() + xsm XSM_TARGET for a domU caller.
-Result<Domain*> target_domain(Vcpu& cur, domid_t domid) {
-    if (domid == DOMID_SELF) return cur.domain;
-    Domain* d = domain_by_id(domid);
-    if (!d) return Err(Errno::XEN_ESRCH);
-    if (d != cur.domain) return Err(Errno::XEN_EPERM);
-    return d;
+// Xen's rcu_lock_domain_by_any_id(), then the op's XSM_TARGET hook.
+using MemHook = Status (*)(XsmAction<XsmDefault::target>, const Domain&, const Domain&);
+Status target_domain(Vcpu& cur, domid_t domid, MemHook hook, DomainRef& ref) {
+    TRY(domain_ref_by_any_id(*cur.domain, domid, ref));
+    return hook(XSM_TARGET, *cur.domain, *ref.get());
 }
 
 long add_to_physmap(Vcpu& cur, const xen_add_to_physmap& xatp) {
     if (xatp.space == XENMAPSPACE_gmfn_foreign) return err(Errno::XEN_ENOSYS); // only via the _batch form
-    auto target = target_domain(cur, xatp.domid);
-    if (!target) return err(target.error());
-    Domain& d = *target.value();
+    DomainRef ref;
+    if (auto st = domain_ref_by_any_id(*cur.domain, xatp.domid, ref); !st) return err(st.error());
+    Domain& d = *ref.get();
+    // xatp_permission_check(): XENMAPSPACE_dev_mmio is the hardware
+    // domain's into itself only (there is none), then the hook.
+    if (xatp.space == XENMAPSPACE_dev_mmio) return err(Errno::XEN_EACCES);
+    if (auto st = xsm_add_to_physmap(XSM_TARGET, *cur.domain, d); !st) return err(st.error());
     const uint64_t gpfn = xatp.gpfn;
     switch (xatp.space) {
     case XENMAPSPACE_shared_info: {
@@ -104,9 +108,9 @@ long memory_map(Vcpu& cur, uint64_t arg) {
 long reservation_stat(Vcpu& cur, unsigned op, uint64_t arg) {
     domid_t domid;
     if (!arch::copy_from_guest(cur, arg, domid)) return err(Errno::XEN_EFAULT);
-    auto target = target_domain(cur, domid);
-    if (!target) return err(target.error());
-    const Domain& d = *target.value();
+    DomainRef ref;
+    if (auto st = target_domain(cur, domid, xsm_memory_stat_reservation, ref); !st) return err(st.error());
+    const Domain& d = *ref.get();
     return static_cast<long>(op == XENMEM_current_reservation ? d.p2m.ram_pages() : d.max_pages);
 }
 
@@ -124,9 +128,9 @@ long reservation(Vcpu& cur, unsigned op, uint64_t start_extent, uint64_t arg) {
     if (!arch::copy_from_guest(cur, arg, r)) return static_cast<long>(start_extent);
     if (r.nr_extents > (UINT32_MAX >> memop_extent_shift)) return static_cast<long>(start_extent);
     if (start_extent >= r.nr_extents) return static_cast<long>(start_extent);
-    auto target = target_domain(cur, r.domid);
-    if (!target) return static_cast<long>(start_extent);
-    Domain& d = *target.value();
+    DomainRef ref;
+    if (!target_domain(cur, r.domid, xsm_memory_adjust_reservation, ref)) return static_cast<long>(start_extent);
+    Domain& d = *ref.get();
     const unsigned addr_bits = XENMEMF_get_address_bits(r.mem_flags);
     if (addr_bits != 0 && addr_bits <= page_shift) return static_cast<long>(start_extent);
     if (r.extent_order > domu_max_order) return static_cast<long>(start_extent);

@@ -5,6 +5,7 @@
 #include "common/hypercall/hypercall.hpp"
 #include "common/sched/sched.hpp"
 #include "common/softirq.hpp"
+#include "common/xsm/xsm.hpp"
 
 namespace cxen {
 
@@ -35,11 +36,19 @@ long do_sched_op(Vcpu& v, const HypercallArgs& args) {
         return 0;
     }
     case SCHEDOP_remote_shutdown: {
-        // Only a privileged domain may shut another down (XSM_DM_PRIV).
+        // Xen: rcu_lock_domain_by_id() (DOMID_SELF names none: -ESRCH),
+        // then xsm_schedop_shutdown(XSM_DM_PRIV): the target's device
+        // model or the control domain, not the domain itself.
         sched_remote_shutdown rs;
         if (!arch::copy_from_guest(v, arg, rs)) return -static_cast<long>(Errno::XEN_EFAULT);
-        if (!domain_by_id(rs.domain_id)) return -static_cast<long>(Errno::XEN_ESRCH);
-        return -static_cast<long>(Errno::XEN_EPERM);
+        DomainRef d;
+        if (auto st = domain_ref_by_id(rs.domain_id, d); !st) return -static_cast<long>(st.error());
+        if (auto st = xsm_schedop_shutdown(XSM_DM_PRIV, *v.domain, *d.get()); !st)
+            return -static_cast<long>(st.error());
+        // As SCHEDOP_shutdown: cxen knows SHUTDOWN_poweroff..soft_reset.
+        if (rs.reason > SHUTDOWN_soft_reset) return -static_cast<long>(Errno::XEN_EINVAL);
+        domain_shutdown(*d.get(), static_cast<ShutdownReason>(rs.reason));
+        return 0;
     }
     case SCHEDOP_poll: {
         // Xen's do_poll(): the port list is read one port at a time, after

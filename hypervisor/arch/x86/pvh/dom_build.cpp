@@ -13,6 +13,7 @@
 #include "arch/smp.hpp"
 #include "arch/x86.hpp"
 #include "common/boot/boot_info.hpp"
+#include "common/boot/dom0less.hpp"
 #include "common/cfg/domain_config.hpp"
 #include "common/cfg/xl_cfg.hpp"
 #include "common/console/printk.hpp"
@@ -167,6 +168,7 @@ bool build_one(const BootInfo& bi, size_t cfg_idx, size_t kernel_idx, long ramdi
         return false;
     }
     Domain& d = *created.value();
+    d.on_shutdown = dom0less_reap_on_shutdown; // nothing else owns it: a shutdown destroys it
     domain_pause(d);
     // libxl adds LIBXL_MAXMEM_CONSTANT (1 MiB) to maxmem for the domain's
     // max_pages (libxl__build_pre), room for the ACPI and special pages.

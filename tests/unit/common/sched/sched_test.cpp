@@ -10,6 +10,7 @@
 #include "arch/cpu.hpp"
 #include "arch/time.hpp"
 #include "arch/vcpu.hpp"
+#include "common/boot/dom0less.hpp"
 #include "common/hypercall/hypercall.hpp"
 #include "common/mm/heap.hpp"
 #include "common/mm/xmalloc.hpp"
@@ -32,6 +33,7 @@ class SchedTest : public ::testing::Test {
         auto created = domain_create(9, "sched", 2);
         ASSERT_TRUE(created.ok());
         d = created.value();
+        d->on_shutdown = dom0less_reap_on_shutdown; // a boot-built domain: reaped once shut down
         ASSERT_TRUE(vcpu_create(*d, 0, 2).ok());
         ASSERT_TRUE(vcpu_create(*d, 1, 3).ok());
         sched_add_vcpu(*d->vcpus[0]);

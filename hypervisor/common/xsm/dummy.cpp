@@ -1,0 +1,82 @@
+// The dummy XSM policy (Xen 4.17 xen/include/xsm/dummy.h): each hook is
+// xsm_default_action() of its action. See xsm.hpp.
+#include "common/xsm/xsm.hpp"
+
+namespace cxen {
+
+Status xsm_default_action(XsmDefault action, const Domain& src, const Domain* target) {
+    switch (action) {
+    case XsmDefault::hook:
+        return ok_status();
+    case XsmDefault::target:
+        if (&src == target) return ok_status();
+        [[fallthrough]];
+    case XsmDefault::xs_priv:
+        // Xen's XSM_XS_PRIV label sits inside XSM_TARGET's `src == target`
+        // block, after its return: XSM_TARGET never grants through it.
+        if (action == XsmDefault::xs_priv && is_xenstore_domain(src)) return ok_status();
+        [[fallthrough]];
+    case XsmDefault::dm_priv:
+        if (target && src.target == target) return ok_status();
+        [[fallthrough]];
+    case XsmDefault::priv:
+        if (is_control_domain(src)) return ok_status();
+        return Err(Errno::XEN_EPERM);
+    }
+    return Err(Errno::XEN_EPERM);
+}
+
+Status xsm_evtchn_unbound(XsmAction<XsmDefault::target> a, const Domain& cur, const Domain& d) {
+    return xsm_default_action(a.value, cur, &d);
+}
+Status xsm_evtchn_interdomain(XsmAction<XsmDefault::hook> a, const Domain& ld, const Domain& rd) {
+    return xsm_default_action(a.value, ld, &rd);
+}
+Status xsm_evtchn_send(XsmAction<XsmDefault::hook> a, const Domain& ld) {
+    return xsm_default_action(a.value, ld, nullptr);
+}
+Status xsm_evtchn_status(XsmAction<XsmDefault::target> a, const Domain& cur, const Domain& d) {
+    return xsm_default_action(a.value, cur, &d);
+}
+Status xsm_evtchn_reset(XsmAction<XsmDefault::target> a, const Domain& cur, const Domain& d) {
+    return xsm_default_action(a.value, cur, &d);
+}
+
+Status xsm_grant_mapref(XsmAction<XsmDefault::hook> a, const Domain& ld, const Domain& rd) {
+    return xsm_default_action(a.value, ld, &rd);
+}
+Status xsm_grant_unmapref(XsmAction<XsmDefault::hook> a, const Domain& ld, const Domain& rd) {
+    return xsm_default_action(a.value, ld, &rd);
+}
+Status xsm_grant_copy(XsmAction<XsmDefault::hook> a, const Domain& src, const Domain& dest) {
+    return xsm_default_action(a.value, src, &dest);
+}
+Status xsm_grant_setup(XsmAction<XsmDefault::target> a, const Domain& cur, const Domain& d) {
+    return xsm_default_action(a.value, cur, &d);
+}
+Status xsm_grant_query_size(XsmAction<XsmDefault::target> a, const Domain& cur, const Domain& d) {
+    return xsm_default_action(a.value, cur, &d);
+}
+
+Status xsm_memory_adjust_reservation(XsmAction<XsmDefault::target> a, const Domain& cur, const Domain& d) {
+    return xsm_default_action(a.value, cur, &d);
+}
+Status xsm_memory_stat_reservation(XsmAction<XsmDefault::target> a, const Domain& cur, const Domain& d) {
+    return xsm_default_action(a.value, cur, &d);
+}
+Status xsm_add_to_physmap(XsmAction<XsmDefault::target> a, const Domain& cur, const Domain& d) {
+    return xsm_default_action(a.value, cur, &d);
+}
+
+Status xsm_hvm_param(XsmAction<XsmDefault::target> a, const Domain& cur, const Domain& d) {
+    return xsm_default_action(a.value, cur, &d);
+}
+
+Status xsm_schedop_shutdown(XsmAction<XsmDefault::dm_priv> a, const Domain& d1, const Domain& d2) {
+    return xsm_default_action(a.value, d1, &d2);
+}
+Status xsm_sysctl(XsmAction<XsmDefault::priv> a, const Domain& cur) {
+    return xsm_default_action(a.value, cur, nullptr);
+}
+
+} // namespace cxen
