@@ -493,13 +493,21 @@ void resolve_overlap(BootInfo& bi, size_t i) {
     } else { // a loses the middle: keep [a.base, b.base) and [b_end, a_end)
         bool head = b.base > a.base, tail = a_end > b_end;
         if (head && tail) {
-            a.len = b.base - a.base;
             if (bi.nr_mem < array_size(bi.mem)) {
+                a.len = b.base - a.base;
                 bi.mem[bi.nr_mem++] = MemRegion{b_end, a_end - b_end, a.type};
             } else {
+                // Drop the head, not the tail: every range sorted after b
+                // starts at or above b.base, so one of a lower rank may
+                // still lie under a's tail (say RAM under reserved) and
+                // would show through if the tail went; nothing but a
+                // covers the head, which becomes a true hole.
                 log(LogLevel::warning,
                     "e820: no room to split a range, dropping [%#lx, %#lx) type %u\n",
-                    static_cast<unsigned long>(b_end), static_cast<unsigned long>(a_end), a.type);
+                    static_cast<unsigned long>(a.base), static_cast<unsigned long>(b.base),
+                    a.type);
+                a.base = b_end;
+                a.len = a_end - b_end;
             }
         } else if (head) {
             a.len = b.base - a.base;

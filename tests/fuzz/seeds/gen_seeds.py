@@ -105,6 +105,13 @@ def mb_seeds():
                (0x300000, 0, 1), (0x1100000, 0x100000, 1)]
     write("multiboot", "e820-overlaps.bin",
           b"\x02" + b"".join(struct.pack("<QQI", *r) for r in regions))
+    # Regression: a full map where splitting the reserved range leaves no
+    # slot; RAM under its upper piece must not show through (unit test
+    # MemoryMap.SplitWithNoRoomNeverTurnsReservedIntoRam).
+    full = [(0x100000000 + i * 0x20000, 0x10000, 1) for i in range(125)]
+    full += [(0x1000, 0x8000, 2), (0x3000, 0x1000, 4), (0x5000, 0x2000, 1)]
+    write("multiboot", "e820-split-no-room-showthrough.bin",
+          b"\x02" + b"".join(struct.pack("<QQI", *r) for r in full))
 
 
 # --------------------------------------------------------------------- ACPI

@@ -733,9 +733,34 @@ TEST_F(MemoryMap, SplitWithNoRoomDropsThePieceAndWarns) {
     in[1] = {0x4000, 0x1000, E820_UNUSABLE}; // inside in[0], and [0x10000, 0x20000) is a hole
     auto out = sanitize(in);
     EXPECT_EQ(out.size(), 128u);
-    EXPECT_EQ(out[0], (MemRegion{0x0, 0x4000, E820_RAM}));
-    EXPECT_EQ(out[1], (MemRegion{0x4000, 0x1000, E820_UNUSABLE}));
-    EXPECT_NE(arch::fake_console().find("dropping"), std::string::npos);
+    // The piece below the split is the one dropped (a hole).
+    EXPECT_EQ(out[0], (MemRegion{0x4000, 0x1000, E820_UNUSABLE}));
+    EXPECT_EQ(out[1], (MemRegion{0x5000, 0xb000, E820_RAM}));
+    EXPECT_NE(arch::fake_console().find(", 0x4000) type 1"), std::string::npos);
+}
+
+// Found by tests/fuzz/multiboot_fuzz (seed e820-split-no-room-showthrough):
+// when the map was full, the split dropped the piece *above* the splitting
+// range, and a RAM range lying under that piece then came out as RAM,
+// although the firmware had marked it reserved. Dropping the piece below
+// keeps it reserved.
+TEST_F(MemoryMap, SplitWithNoRoomNeverTurnsReservedIntoRam) {
+    std::vector<MemRegion> in;
+    for (uint64_t i = 0; i < 125; ++i) // fill the map with distinct ranges far above
+        in.push_back({0x100000000 + i * 0x20000, 0x10000, E820_RAM});
+    in.push_back({0x1000, 0x8000, E820_RESERVED}); // split by the NVS range below
+    in.push_back({0x3000, 0x1000, E820_NVS});
+    in.push_back({0x5000, 0x2000, E820_RAM}); // under the reserved range's upper piece
+    ASSERT_EQ(in.size(), 128u);
+    auto out = sanitize(in);
+    for (const MemRegion& r : out) {
+        if (r.type != E820_RAM) continue;
+        EXPECT_TRUE(r.base + r.len <= 0x1000 || r.base >= 0x9000)
+            << "RAM at [" << std::hex << r.base << ", " << r.base + r.len << ")";
+    }
+    EXPECT_NE(std::find(out.begin(), out.end(), MemRegion{0x4000, 0x5000, E820_RESERVED}),
+              out.end());
+    EXPECT_NE(arch::fake_console().find("dropping [0x1000, 0x3000) type 2"), std::string::npos);
 }
 
 TEST_F(MemoryMap, FullMapOfNestedOverlapsIsResolved) {
