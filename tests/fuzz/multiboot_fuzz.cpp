@@ -13,6 +13,8 @@
 //
 // Properties: a parse fails with -EFAULT or -EINVAL and never crashes; on
 // success the counts fit their arrays, every string is NUL-terminated,
+// (Multiboot 1) no address of a non-RAM range of the loader's mmap comes
+// out as RAM, even when the map overflows,
 // every module ends at or after its start, and info_start is the address
 // given. For every map (parsed or raw), sanitize_memory_map() leaves it
 // sorted, without overlaps, zero-length ranges or touching ranges of one
@@ -133,6 +135,50 @@ void check_parsed(const BootInfo& bi, paddr_t mbi) {
     check(bi.rsdp == 0, "multiboot never gives an RSDP address");
 }
 
+// Multiboot 1: the loader's own mmap entries, read from the image the way
+// the specification lays them out (flags bit 6; each entry preceded by its
+// size), to check the parsed map against.
+std::vector<MemRegion> mb1_loader_map(const uint8_t* img, size_t size) {
+    std::vector<MemRegion> out;
+    auto u32 = [&](uint64_t off, uint32_t& v) {
+        if (off > size || size - off < 4) return false;
+        std::memcpy(&v, img + off, 4);
+        return true;
+    };
+    uint32_t flags, length, addr;
+    if (!u32(0, flags) || !(flags & (1u << 6)) || !u32(0x2c, length) || !u32(0x30, addr))
+        return out;
+    for (uint64_t off = 0; off + 4 <= length;) {
+        uint32_t sz;
+        uint64_t at = uint64_t{addr} + off - image_base;
+        if (addr < image_base || !u32(at, sz) || at + 24 > size) break;
+        MemRegion r;
+        std::memcpy(&r.base, img + at + 4, 8);
+        std::memcpy(&r.len, img + at + 12, 8);
+        std::memcpy(&r.type, img + at + 20, 4);
+        out.push_back(r);
+        off += uint64_t{sz} + 4;
+    }
+    return out;
+}
+
+// Whatever was dropped or merged, no address the loader marked as anything
+// but RAM comes out as RAM.
+void check_no_ram_over_non_ram(const BootInfo& bi, const std::vector<MemRegion>& loader) {
+    static BootInfo s;
+    s = bi;
+    sanitize_memory_map(s);
+    for (const MemRegion& l : loader) {
+        if (l.type == E820_RAM || l.len == 0) continue;
+        uint64_t l_end = cut_end(l);
+        for (size_t i = 0; i < s.nr_mem; ++i) {
+            const MemRegion& r = s.mem[i];
+            check(r.type != E820_RAM || r.base + r.len <= l.base || r.base >= l_end,
+                  "no RAM where the loader's map says otherwise");
+        }
+    }
+}
+
 BootInfo info; // ~13 KiB: static, as in the hypervisor
 
 } // namespace
@@ -171,6 +217,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         return 0;
     }
     check_parsed(info, image_base);
+    if (mode == 0) check_no_ram_over_non_ram(info, mb1_loader_map(data, size));
     if (mode == 1) check(info.info_end - info.info_start <= 1024 * 1024, "mb2 total_size bound");
     check_sanitize(info);
     return 0;

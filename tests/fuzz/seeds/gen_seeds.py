@@ -47,15 +47,15 @@ class Image:
 MB_BASE = 0x10000  # multiboot_fuzz.cpp image_base
 
 
-def mb1(flags_extra=0, nmods=1, with_mmap=True, cmdline=b"console=com1 loglvl=all"):
-    img = Image(MB_BASE, 0x400)
+def mb1(flags_extra=0, nmods=1, with_mmap=True, cmdline=b"console=com1 loglvl=all",
+        e820=((0, 0x9fc00, 1), (0x9fc00, 0x400, 2), (0xf0000, 0x10000, 2),
+              (0x100000, 0x7ee0000, 1), (0x7fe0000, 0x20000, 2), (0xfffc0000, 0x40000, 2))):
+    img = Image(MB_BASE, 0x200 + 24 * len(e820))
     flags = 1 | 4 | 8 | (1 << 9) | flags_extra  # mem, cmdline, mods, loader name
     mmap = b""
     if with_mmap:
         flags |= 1 << 6
-        for base, length, typ in [(0, 0x9fc00, 1), (0x9fc00, 0x400, 2), (0xf0000, 0x10000, 2),
-                                  (0x100000, 0x7ee0000, 1), (0x7fe0000, 0x20000, 2),
-                                  (0xfffc0000, 0x40000, 2)]:
+        for base, length, typ in e820:
             mmap += struct.pack("<IQQI", 20, base, length, typ)
     info = struct.pack("<IIIIIII", flags, 639, 130048, 0, MB_BASE + 0x100, nmods, MB_BASE + 0x180)
     info += b"\0" * 16  # syms
@@ -98,6 +98,11 @@ def mb2(acpi_new=True):
 def mb_seeds():
     write("multiboot", "mb1-qemu.bin", b"\x00" + mb1())
     write("multiboot", "mb1-nommap.bin", b"\x00" + mb1(with_mmap=False, nmods=2))
+    # Regression: more ranges than fit, the dropped ones over kept RAM (unit
+    # test Multiboot1.RangesDroppedFromAFullMapNeverLeaveRamUnderReserved).
+    full = [(0x100000 + i * 0x20000, 0x10000, 1) for i in range(128)]
+    full += [(0x104000, 0x1000, 2), (0x140000, 0x10000, 4), (0x140000, 0x8000, 1)]
+    write("multiboot", "mb1-full-map-drops-reserved.bin", b"\x00" + mb1(e820=full))
     write("multiboot", "mb2-grub.bin", b"\x01" + mb2())
     write("multiboot", "mb2-acpi-old.bin", b"\x01" + mb2(acpi_new=False))
     regions = [(0, 0x9fc00, 1), (0x9f000, 0x2000, 2), (0x100000, 0x1000000, 1),

@@ -350,6 +350,31 @@ TEST_F(Multiboot1, TooManyDistinctEntriesKeepsWhatFitsAndWarns) {
     EXPECT_NE(arch::fake_console().find("more than 128 ranges"), std::string::npos);
 }
 
+// A loader map with more distinct ranges than mem[] holds: the ranges that
+// do not fit are dropped, but one that outranks a range already kept (here
+// reserved over RAM) must not leave that RAM showing through: the RAM is
+// cut back (a hole), and no later range is added over a dropped one.
+TEST_F(Multiboot1, RangesDroppedFromAFullMapNeverLeaveRamUnderReserved) {
+    write_qemu_info();
+    std::vector<MemRegion> many;
+    for (uint64_t i = 0; i < 128; ++i) // RAM with gaps: nothing merges
+        many.push_back({0x100000 + i * 0x20000, 0x10000, E820_RAM});
+    many.push_back({0x104000, 0x1000, E820_RESERVED}); // inside the first RAM range
+    many.push_back({0x140000, 0x10000, E820_NVS});     // exactly over the third
+    many.push_back({0x140000, 0x8000, E820_RAM});      // RAM again under the NVS range
+    write_mmap(0x10000, many);
+    ASSERT_TRUE(parse_multiboot1(mem, mb1_info, *bi).ok());
+    sanitize_memory_map(*bi);
+    for (size_t i = 0; i < bi->nr_mem; ++i) {
+        const MemRegion& r = bi->mem[i];
+        if (r.type != E820_RAM) continue;
+        uint64_t end = r.base + r.len;
+        EXPECT_TRUE(end <= 0x104000 || r.base >= 0x105000) << std::hex << r.base;
+        EXPECT_TRUE(end <= 0x140000 || r.base >= 0x150000) << std::hex << r.base;
+    }
+    EXPECT_NE(arch::fake_console().find("more than 128 ranges"), std::string::npos);
+}
+
 // Random info structures whose pointers land in a page of random bytes:
 // whatever the parse returns, it stays in bounds, terminates and leaves
 // the counts and strings well-formed.
