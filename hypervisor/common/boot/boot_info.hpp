@@ -55,8 +55,10 @@ struct BootInfo {
 /// E820_RAM loses to E820_ACPI, which loses to every other type; between two
 /// other types the higher number wins. A range that wraps past 2^64 is cut at
 /// 2^64 - 1. Splitting a range around a smaller one can need more slots than
-/// `mem` has: the piece that does not fit is dropped with a warning, which
-/// only ever turns memory into a hole (a hole is never used as RAM).
+/// `mem` has: then the piece below the smaller range is dropped with a
+/// warning, which only ever turns memory into a hole (a hole is never used
+/// as RAM); the piece above is kept, since a range of a type that loses to
+/// it (RAM under reserved, say) may lie under it and must not show through.
 /// Defined in multiboot.cpp (the multiboot parsers use it when mem[] fills).
 void sanitize_memory_map(BootInfo& bi);
 

@@ -144,21 +144,53 @@ struct Ctx {
     const PhysReader& mem;
     BootInfo& bi;
     const char* who; // log prefix
-    bool warned_map_full = false;
+    bool map_full = false; // a range was dropped: no more are added
     bool warned_mods_full = false;
 };
+
+uint64_t type_rank(uint32_t type); // with the sanitiser below
+
+// [base, base + len) of `type` is dropped: cut every range that it outranks
+// (RAM under reserved, say) out of its way, so that none shows through
+// where the loader said otherwise. Needs no slot: a range starting below
+// keeps only its part below `base`, one starting inside only its part above
+// the end; what is cut off becomes a hole.
+void shadow_dropped(BootInfo& bi, uint64_t base, uint64_t len, uint32_t type) {
+    uint64_t end = base + (len > ~uint64_t{0} - base ? ~uint64_t{0} - base : len);
+    for (size_t i = 0; i < bi.nr_mem;) {
+        MemRegion& r = bi.mem[i];
+        uint64_t r_end = r.base + (r.len > ~uint64_t{0} - r.base ? ~uint64_t{0} - r.base : r.len);
+        if (type_rank(r.type) >= type_rank(type) || r_end <= base || r.base >= end) {
+            ++i;
+        } else if (r.base < base) {
+            r.len = base - r.base;
+            ++i;
+        } else if (r_end > end) {
+            r.base = end;
+            r.len = r_end - end;
+            ++i;
+        } else { // wholly under it: remove, keeping the loader's order
+            for (size_t j = i + 1; j < bi.nr_mem; ++j)
+                bi.mem[j - 1] = bi.mem[j];
+            --bi.nr_mem;
+        }
+    }
+}
 
 Status add_region(Ctx& c, uint64_t base, uint64_t len, uint32_t type) {
     if (len == 0) return ok_status();
     BootInfo& bi = c.bi;
     // Out of slots: canonicalise (merges neighbours) and hope for room.
-    if (bi.nr_mem == array_size(bi.mem)) sanitize_memory_map(bi);
-    if (bi.nr_mem == array_size(bi.mem)) {
-        if (!c.warned_map_full) {
-            log(LogLevel::warning, "%s: memory map has more than %zu ranges, dropping the rest\n",
-                c.who, array_size(bi.mem));
-            c.warned_map_full = true;
-        }
+    if (!c.map_full && bi.nr_mem == array_size(bi.mem)) sanitize_memory_map(bi);
+    if (!c.map_full && bi.nr_mem == array_size(bi.mem)) {
+        log(LogLevel::warning, "%s: memory map has more than %zu ranges, dropping the rest\n",
+            c.who, array_size(bi.mem));
+        c.map_full = true;
+    }
+    // Once one range is dropped none is added, even where shadow_dropped()
+    // freed a slot: a later range could land under a dropped one.
+    if (c.map_full) {
+        shadow_dropped(bi, base, len, type);
         return ok_status();
     }
     bi.mem[bi.nr_mem++] = MemRegion{base, len, type};
@@ -493,13 +525,21 @@ void resolve_overlap(BootInfo& bi, size_t i) {
     } else { // a loses the middle: keep [a.base, b.base) and [b_end, a_end)
         bool head = b.base > a.base, tail = a_end > b_end;
         if (head && tail) {
-            a.len = b.base - a.base;
             if (bi.nr_mem < array_size(bi.mem)) {
+                a.len = b.base - a.base;
                 bi.mem[bi.nr_mem++] = MemRegion{b_end, a_end - b_end, a.type};
             } else {
+                // Drop the head, not the tail: every range sorted after b
+                // starts at or above b.base, so one of a lower rank may
+                // still lie under a's tail (say RAM under reserved) and
+                // would show through if the tail went; nothing but a
+                // covers the head, which becomes a true hole.
                 log(LogLevel::warning,
                     "e820: no room to split a range, dropping [%#lx, %#lx) type %u\n",
-                    static_cast<unsigned long>(b_end), static_cast<unsigned long>(a_end), a.type);
+                    static_cast<unsigned long>(a.base), static_cast<unsigned long>(b.base),
+                    a.type);
+                a.base = b_end;
+                a.len = a_end - b_end;
             }
         } else if (head) {
             a.len = b.base - a.base;

@@ -21,7 +21,10 @@ constexpr uint32_t MULTIBOOT2_BOOTLOADER_MAGIC = 0x36d76289;
 /// boot_loader_name (bit 9); without a usable mmap, synthesises one from
 /// mem_lower/mem_upper (RAM at [0, mem_lower KiB) and [1 MiB, 1 MiB +
 /// mem_upper KiB)); with neither, nr_mem is 0 and the caller decides.
-/// More than 32 modules: the first 32 are kept, with a warning. Over-long
+/// More than 128 memory ranges even after merging (sanitize_memory_map()):
+/// the rest are dropped, with a warning, each cutting back the kept ranges
+/// it outranks (RAM under a dropped reserved range becomes a hole, never
+/// RAM). More than 32 modules: the first 32 are kept, with a warning. Over-long
 /// strings are truncated (NUL-terminated) with a warning. info_start/end
 /// cover the fixed 116-byte structure; mmap, module list and strings live
 /// elsewhere and are copied, so only the modules' contents need keeping.
@@ -38,7 +41,8 @@ constexpr uint32_t MULTIBOOT2_BOOTLOADER_MAGIC = 0x36d76289;
 /// loader name), 3 (module), 4 (basic meminfo; used only to synthesise a
 /// memory map when there is no tag 6), 6 (memory map), 14/15 (copy of the
 /// ACPI RSDP, revision 0 / 2; a tag 15 wins over a tag 14 in either order;
-/// the bytes go to rsdp_copy) and 0 (end); others are skipped. More than 32
+/// the bytes go to rsdp_copy) and 0 (end); others are skipped. Memory
+/// ranges beyond 128 are dropped as for Multiboot 1. More than 32
 /// modules: the first 32 are kept, with a warning. A string without a NUL
 /// inside its tag, or longer than its field, is truncated with a warning.
 /// info_start/end cover [mbi, mbi + total_size).

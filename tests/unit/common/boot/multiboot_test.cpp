@@ -350,6 +350,31 @@ TEST_F(Multiboot1, TooManyDistinctEntriesKeepsWhatFitsAndWarns) {
     EXPECT_NE(arch::fake_console().find("more than 128 ranges"), std::string::npos);
 }
 
+// A loader map with more distinct ranges than mem[] holds: the ranges that
+// do not fit are dropped, but one that outranks a range already kept (here
+// reserved over RAM) must not leave that RAM showing through: the RAM is
+// cut back (a hole), and no later range is added over a dropped one.
+TEST_F(Multiboot1, RangesDroppedFromAFullMapNeverLeaveRamUnderReserved) {
+    write_qemu_info();
+    std::vector<MemRegion> many;
+    for (uint64_t i = 0; i < 128; ++i) // RAM with gaps: nothing merges
+        many.push_back({0x100000 + i * 0x20000, 0x10000, E820_RAM});
+    many.push_back({0x104000, 0x1000, E820_RESERVED}); // inside the first RAM range
+    many.push_back({0x140000, 0x10000, E820_NVS});     // exactly over the third
+    many.push_back({0x140000, 0x8000, E820_RAM});      // RAM again under the NVS range
+    write_mmap(0x10000, many);
+    ASSERT_TRUE(parse_multiboot1(mem, mb1_info, *bi).ok());
+    sanitize_memory_map(*bi);
+    for (size_t i = 0; i < bi->nr_mem; ++i) {
+        const MemRegion& r = bi->mem[i];
+        if (r.type != E820_RAM) continue;
+        uint64_t end = r.base + r.len;
+        EXPECT_TRUE(end <= 0x104000 || r.base >= 0x105000) << std::hex << r.base;
+        EXPECT_TRUE(end <= 0x140000 || r.base >= 0x150000) << std::hex << r.base;
+    }
+    EXPECT_NE(arch::fake_console().find("more than 128 ranges"), std::string::npos);
+}
+
 // Random info structures whose pointers land in a page of random bytes:
 // whatever the parse returns, it stays in bounds, terminates and leaves
 // the counts and strings well-formed.
@@ -733,9 +758,34 @@ TEST_F(MemoryMap, SplitWithNoRoomDropsThePieceAndWarns) {
     in[1] = {0x4000, 0x1000, E820_UNUSABLE}; // inside in[0], and [0x10000, 0x20000) is a hole
     auto out = sanitize(in);
     EXPECT_EQ(out.size(), 128u);
-    EXPECT_EQ(out[0], (MemRegion{0x0, 0x4000, E820_RAM}));
-    EXPECT_EQ(out[1], (MemRegion{0x4000, 0x1000, E820_UNUSABLE}));
-    EXPECT_NE(arch::fake_console().find("dropping"), std::string::npos);
+    // The piece below the split is the one dropped (a hole).
+    EXPECT_EQ(out[0], (MemRegion{0x4000, 0x1000, E820_UNUSABLE}));
+    EXPECT_EQ(out[1], (MemRegion{0x5000, 0xb000, E820_RAM}));
+    EXPECT_NE(arch::fake_console().find(", 0x4000) type 1"), std::string::npos);
+}
+
+// Found by tests/fuzz/multiboot_fuzz (seed e820-split-no-room-showthrough):
+// when the map was full, the split dropped the piece *above* the splitting
+// range, and a RAM range lying under that piece then came out as RAM,
+// although the firmware had marked it reserved. Dropping the piece below
+// keeps it reserved.
+TEST_F(MemoryMap, SplitWithNoRoomNeverTurnsReservedIntoRam) {
+    std::vector<MemRegion> in;
+    for (uint64_t i = 0; i < 125; ++i) // fill the map with distinct ranges far above
+        in.push_back({0x100000000 + i * 0x20000, 0x10000, E820_RAM});
+    in.push_back({0x1000, 0x8000, E820_RESERVED}); // split by the NVS range below
+    in.push_back({0x3000, 0x1000, E820_NVS});
+    in.push_back({0x5000, 0x2000, E820_RAM}); // under the reserved range's upper piece
+    ASSERT_EQ(in.size(), 128u);
+    auto out = sanitize(in);
+    for (const MemRegion& r : out) {
+        if (r.type != E820_RAM) continue;
+        EXPECT_TRUE(r.base + r.len <= 0x1000 || r.base >= 0x9000)
+            << "RAM at [" << std::hex << r.base << ", " << r.base + r.len << ")";
+    }
+    EXPECT_NE(std::find(out.begin(), out.end(), MemRegion{0x4000, 0x5000, E820_RESERVED}),
+              out.end());
+    EXPECT_NE(arch::fake_console().find("dropping [0x1000, 0x3000) type 2"), std::string::npos);
 }
 
 TEST_F(MemoryMap, FullMapOfNestedOverlapsIsResolved) {
