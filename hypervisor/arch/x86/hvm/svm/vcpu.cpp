@@ -769,6 +769,8 @@ void vcpu_arch_destroy(Vcpu& v) {
     v.arch.fpu_area = nullptr;
 }
 
+void vcpu_migrate_timers(Vcpu& v, unsigned cpu) { migrate_timer(v.arch.lapic_timer, cpu); }
+
 void domain_arch_set_tsc_offset(Domain& d, uint64_t offset) {
     for (unsigned i = 0; i < d.max_vcpus; ++i)
         if (Vcpu* v = d.vcpus[i]; v && v->arch.vmcb) v->arch.vmcb->set_tsc_offset(offset);
