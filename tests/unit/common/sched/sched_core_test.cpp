@@ -236,6 +236,19 @@ TEST_F(SchedCoreTest, HardAffinityChangedWhileRunningMovesItWhenTakenOff) {
     EXPECT_EQ(ran_on[0].load(), (uint64_t{1} << 1) | (uint64_t{1} << 3));
 }
 
+// Between vcpu_set_hard_affinity() taking a not-running vCPU's pCPU out of
+// its affinity and the move (Xen's _VPF_migrating window), that pCPU must
+// not pick it: it would run outside its new affinity.
+TEST_F(SchedCoreTest, AVcpuWaitingToMoveIsNotPickedOnThePcpuItLeaves) {
+    Vcpu& v = add(0, 1);
+    sched_add_vcpu(v);
+    v.sched.migrating.store(true); // as the core leaves it in that window
+    EXPECT_FALSE(schedule_on(1));
+    EXPECT_EQ(runs[0].load(), 0u);
+    v.sched.migrating.store(false);
+    EXPECT_TRUE(schedule_on(1));
+}
+
 TEST_F(SchedCoreTest, AffinityWithoutAnOnlinePcpuIsRefused) {
     Vcpu& v = add(0, 0);
     CpuMask offline;
