@@ -90,6 +90,7 @@ bool kill_step(Domain& d, bool wait_for_vcpus) {
     case kill_vcpus:
         for (unsigned i = 0; i < d.max_vcpus; ++i) {
             if (Vcpu* v = d.vcpus[i]) {
+                sched_destroy_vcpu(*v);  // the policy's data freed (already off its queue)
                 vcpu_timers_destroy(*v); // a queued Timer must not outlive its Vcpu
                 arch::vcpu_arch_destroy(*v);
                 if (v->vcpu_info_registered) arch::unmap_guest_ram_frame(v->vcpu_info); // its page reference
@@ -110,6 +111,7 @@ bool kill_step(Domain& d, bool wait_for_vcpus) {
         // d's own grant mappings of others' frames are released here; a
         // table others still map holds d listed (domain_hold()).
         gnttab_domain_destroy(d);
+        sched_destroy_domain(d);
         if (d.shared_info) free_xenheap_pages(d.shared_info, 0);
         d.shared_info = nullptr;
         break;
@@ -270,6 +272,7 @@ void free_partial_domain(Domain* d) {
     p2m_teardown(*d);
     if (d->gnttab) gnttab_domain_destroy(*d);
     if (d->evtchn) evtchn_domain_destroy(*d);
+    sched_destroy_domain(*d);
     if (d->shared_info) free_xenheap_pages(d->shared_info, 0);
     put_domain(*d); // never in the table: nobody else has a reference
 }
@@ -301,6 +304,7 @@ Result<Domain*> domain_create(Domid domid, const char* name, unsigned max_vcpus,
     }
     if (st) st = evtchn_domain_init(*d, d->max_evtchn_ports);
     if (st) st = gnttab_domain_init(*d);
+    if (st) st = sched_init_domain(*d);
     if (st) {
         IrqSpinGuard g(domain_lock);
         bool exists = false;
@@ -329,6 +333,10 @@ Result<Vcpu*> vcpu_create(Domain& d, unsigned id, unsigned cpu) {
     // Until VCPUOP_register_vcpu_info moves it, vcpu_info lives in
     // shared_info for the first XEN_LEGACY_MAX_VCPUS vCPUs.
     if (id < XEN_LEGACY_MAX_VCPUS) v->vcpu_info = &d.shared_info->vcpu_info[id];
+    if (Status st = sched_init_vcpu(*v); !st) {
+        xdelete(v);
+        return Err(st.error());
+    }
     d.vcpus[id] = v;
     return v;
 }

@@ -34,6 +34,7 @@
 #include "common/console/guest_log.hpp"
 #include "common/lib/result.hpp"
 #include "common/lib/spinlock.hpp"
+#include "common/sched/sched_unit.hpp"
 #include "common/time/timer_queue.hpp"
 
 // Xen's public structures (abi/xen/xen.hpp), at global scope as in the headers.
@@ -79,7 +80,9 @@ struct PvConsole;    // common/console/pv_console
 struct Vcpu {
     Domain* domain = nullptr;
     unsigned vcpu_id = 0;
-    unsigned processor = 0; ///< pCPU it runs on
+    /// pCPU whose scheduler holds it; changes only under the old and new
+    /// pCPUs' scheduler locks while it is not running (common/sched).
+    std::atomic<unsigned> processor{0};
     /// Only the scheduler of v's pCPU moves v out of `running`, after
     /// vcpu_run() returned: so a vCPU seen not running is not in use.
     std::atomic<VcpuState> state{VcpuState::offline};
@@ -92,7 +95,7 @@ struct Vcpu {
     unsigned continuation_nargs = 0; ///< how many of continuation_args to write back
     uint64_t continuation_args[5] = {};
 
-    Vcpu* runq_next = nullptr; ///< scheduler's queue link
+    SchedUnit sched; ///< the scheduler's (common/sched/sched_unit.hpp)
     arch::ArchVcpu arch;
 
     // ---- guest-shared areas and timers (vcpu_op, hvm_op) ----
@@ -122,6 +125,7 @@ struct Domain {
     SpinLock p2m_lock;
     uint64_t max_pages = 0;
     std::atomic<unsigned> pause_count{0}; ///< > 0: no vCPU of the domain is scheduled (Xen's domain_pause)
+    void* sched_priv = nullptr; ///< the scheduler policy's per-domain data (common/sched)
     /// Xen's is_shut_down: domain_shutdown() ran (the first call wins).
     std::atomic<bool> is_shutdown{false};
     ShutdownReason shutdown_reason = ShutdownReason::poweroff;
@@ -187,7 +191,9 @@ struct Domain {
 [[nodiscard]] Result<Domain*> domain_create(Domid domid, const char* name, unsigned max_vcpus,
                                             uint32_t max_evtchn_ports = 1023, uint32_t max_grant_frames = 64,
                                             uint32_t max_maptrack_frames = 1024);
-/// Create vCPU `id` of d, pinned to pCPU `cpu`, in the offline state.
+/// Create vCPU `id` of d on pCPU `cpu`, in the offline state. Its hard
+/// and soft affinity are every pCPU; the scheduler keeps it on `cpu`
+/// unless its affinity or the policy moves it. Errors: -EINVAL, -ENOMEM.
 [[nodiscard]] Result<Vcpu*> vcpu_create(Domain& d, unsigned id, unsigned cpu);
 /// Xen's domain_shutdown(): record the reason, log it, pause every vCPU
 /// (those running stop at their next exit), mark d shut down, raise

@@ -73,6 +73,12 @@ def domain_cfg(name, kernel="hello.elf", cmdline="require_xen", vcpus=1, memory=
             f'kernel = "{{guests}}/{kernel}"\ncmdline = "{cmdline}"\n{extra}')
 
 
+def sched_unknown(log):
+    yield r"sched=credit2: no such scheduler; using rr", "an unknown sched= is reported"
+    yield r"Using scheduler: Round-robin scheduler \(rr\)", "the default policy is kept"
+    yield from one_domain(log)
+
+
 def one_domain(log):
     yield r"d1: 'hello': PVH, 32 MiB, 1 vCPU\(s\)", "domain built from the boot modules"
     yield r"\(d1\) PASS smoke.xen_version_bad_pointer", "a bad hypercall pointer gives -EFAULT in the guest"
@@ -121,6 +127,8 @@ CASES = {
                                expect=boot_module),
     "domain_hello": dict(args=["--smp", "2"], configs={"hello.cfg": domain_cfg("hello")}, rc=0,
                          expect=one_domain),
+    "sched_unknown_keeps_rr": dict(args=["--smp", "2", "--cmdline", "sched=credit2"],
+                                   configs={"hello.cfg": domain_cfg("hello")}, rc=0, expect=sched_unknown),
     "two_domains_at_once": dict(args=["--smp", "2"], configs={"a.cfg": domain_cfg("a"), "b.cfg": domain_cfg("b")},
                                 rc=0, expect=two_domains),
     "bad_config_others_start": dict(args=["--smp", "2"],

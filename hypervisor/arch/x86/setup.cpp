@@ -50,6 +50,7 @@ char opt_selftest[128] = "";
 uint64_t opt_qemu_debug_exit = 0;
 uint64_t opt_maxcpus = max_cpus;
 bool opt_nosmp = false;
+char opt_sched[16] = "rr"; // Xen's default is credit2; cxen has rr only so far
 
 const Param options[] = {
     {"console", ParamType::string, opt_console, sizeof(opt_console), nullptr},
@@ -59,6 +60,7 @@ const Param options[] = {
     {"console_timestamps", ParamType::string, opt_console_timestamps, sizeof(opt_console_timestamps), nullptr},
     {"maxcpus", ParamType::integer, &opt_maxcpus, 0, nullptr},
     {"nosmp", ParamType::boolean, &opt_nosmp, 0, nullptr},
+    {"sched", ParamType::string, opt_sched, sizeof(opt_sched), nullptr},
     // cxen's own: the isa-debug-exit port QEMU gives us, and built-in self-tests.
     {"qemu_debug_exit", ParamType::integer, &opt_qemu_debug_exit, 0, nullptr},
     {"selftest", ParamType::string, opt_selftest, sizeof(opt_selftest), nullptr},
@@ -215,6 +217,7 @@ extern "C" [[noreturn]] void cxen_start(uint32_t magic, uint32_t info_pa) {
             errno_name(st.error()));
     else if (auto st2 = arch::hvm::hvm_cpu_up(); !st2)
         panic("%s: cannot enable on CPU0 (%s)", arch::hvm::hvm_funcs.name, errno_name(st2.error()));
+    (void)sched_select(opt_sched); // warns and keeps the default if unknown
     sched_init_cpu(0);
 
     unsigned online = 1;

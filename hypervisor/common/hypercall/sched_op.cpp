@@ -13,7 +13,7 @@ long do_sched_op(Vcpu& v, const HypercallArgs& args) {
     const uint64_t cmd = args.a[0], arg = args.a[1];
     switch (cmd) {
     case SCHEDOP_yield:
-        raise_softirq(SCHEDULE_SOFTIRQ);
+        vcpu_yield(v);
         return 0;
     case SCHEDOP_block:
         vcpu_block_check_events(v);

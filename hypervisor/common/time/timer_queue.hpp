@@ -24,7 +24,11 @@ struct Timer {
     void (*fn)(void* data) = nullptr; ///< run by the owner after pop_expired()
     void* data = nullptr;
     int32_t heap_index = -1; ///< slot in its queue's heap; -1: not queued
-    uint16_t cpu = 0;        ///< pCPU whose queue it goes on (common/time/timer.cpp)
+    /// pCPU whose queue it goes on (common/time/timer.cpp). Changed only by
+    /// migrate_timer() under both pCPUs' queue locks; read once without a
+    /// lock to find which lock to take, then again under it, both with
+    /// atomic accesses (timer_cpu()).
+    uint16_t cpu = 0;
     bool killed = false;     ///< kill_timer() done: set_timer() ignores it (timer.cpp; under the queue lock)
 };
 

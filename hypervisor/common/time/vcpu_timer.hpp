@@ -4,9 +4,10 @@
 // vcpu_singleshot_timer_fn() / vcpu_periodic_timer_fn() (xen/common/sched/core.c).
 // Deadlines are in guest system time, which is the hypervisor's (now_ns()).
 //
-// Locking: the Timers are queued on v's pCPU (vCPUs are pinned) and armed
-// only by v itself (its hypercalls run on that pCPU) or stopped when the
-// domain is destroyed; timer.cpp's per-pCPU lock covers the queue.
+// Locking: the Timers are queued on v's pCPU and follow v when the
+// scheduler moves it (migrate_timer, common/sched); they are armed only by
+// v itself (its hypercalls run on its pCPU) and killed when the domain is
+// destroyed; timer.cpp's per-pCPU lock covers the queue.
 #pragma once
 
 #include <cstdint>

@@ -76,7 +76,10 @@ void unmap_guest_ram_frame(const void* page) {
 }
 Status vcpu_arch_init(Vcpu&, uint64_t, uint64_t) { return ok_status(); }
 void vcpu_arch_destroy(Vcpu&) {}
-void vcpu_run(Vcpu&) {}
+void vcpu_run(Vcpu& v) {
+    if (fake_vcpu_run_hook) fake_vcpu_run_hook(v);
+}
+void vcpu_migrate_timers(Vcpu&, unsigned) { ++fake_arch_timer_migrations; }
 void domain_arch_set_tsc_offset(Domain&, uint64_t) {}
 void vcpu_pend_upcall(Vcpu&) { ++fake_upcalls; }
 void vcpu_kick(Vcpu&) { ++fake_kicks; }

@@ -73,6 +73,8 @@ void vcpu_arch_destroy(Vcpu& v) {
     v.arch.fpu_area = nullptr;
 }
 
+void vcpu_migrate_timers(Vcpu& v, unsigned cpu) { migrate_timer(v.arch.lapic_timer, cpu); }
+
 void domain_arch_set_tsc_offset(Domain& d, uint64_t offset) {
     if (!hvm_enabled()) return; // no vCPU can have a control block
     for (unsigned i = 0; i < d.max_vcpus; ++i)

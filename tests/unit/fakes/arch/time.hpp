@@ -6,7 +6,8 @@
 
 namespace cxen::arch {
 inline uint64_t fake_now_ns = 0;
-inline uint64_t fake_programmed_deadline = UINT64_MAX;
+/// Per thread, as the hardware timer is per pCPU (pCPUs are threads in tests).
+inline thread_local uint64_t fake_programmed_deadline = UINT64_MAX;
 inline uint64_t now_ns() { return fake_now_ns; }
 inline void timer_program(uint64_t deadline_ns) { fake_programmed_deadline = deadline_ns; }
 /// pvclock inputs (common/time/pvclock.cpp): host TSC, its rate, the wallclock.

@@ -1,6 +1,7 @@
 // Host fake of the x86 vCPU state: common code only stores it.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 
 #include "common/lib/result.hpp"
@@ -16,7 +17,12 @@ struct ArchVcpu {
 };
 [[nodiscard]] Status vcpu_arch_init(Vcpu& v, uint64_t entry, uint64_t start_info_gpa);
 void vcpu_arch_destroy(Vcpu& v);
+/// Runs fake_vcpu_run_hook(v) if a test set one (the "guest"), else nothing.
 void vcpu_run(Vcpu& v);
+inline void (*fake_vcpu_run_hook)(Vcpu&) = nullptr;
+/// Counts calls; the fake vCPU has no arch timers to move.
+void vcpu_migrate_timers(Vcpu& v, unsigned cpu);
+inline std::atomic<unsigned> fake_arch_timer_migrations{0};
 void domain_arch_set_tsc_offset(Domain& d, uint64_t offset);
 inline thread_local uint64_t fake_tsc_offset = 0;
 inline uint64_t vcpu_tsc_offset(const Vcpu&) { return fake_tsc_offset; }

@@ -77,6 +77,10 @@ struct ArchVcpu {
 /// VCPUOP_initialise + VCPUOP_up. -ENOMEM.
 [[nodiscard]] Status vcpu_arch_init(Vcpu& v, uint64_t entry, uint64_t start_info_gpa);
 void vcpu_arch_destroy(Vcpu& v);
+/// The scheduler moved not-running v to pCPU `cpu`: its arch timers (the
+/// vLAPIC timer) follow it (Xen's arch_move_irqs). Both pCPUs' scheduler
+/// locks are held.
+void vcpu_migrate_timers(Vcpu& v, unsigned cpu);
 
 /// Run v on this pCPU until it blocks, yields, dies or the pCPU must
 /// reschedule. Called by the scheduler with interrupts enabled.
