@@ -5,6 +5,7 @@
 #include "arch/time.hpp"
 #include "arch/x86.hpp"
 #include "common/console/printk.hpp"
+#include "common/lib/assert.hpp"
 #include "common/lib/panic.hpp"
 
 namespace cxen::arch {
@@ -34,12 +35,14 @@ struct PitWindow {
     uint64_t uncertainty;
 };
 PitWindow tsc_over_pit_once(unsigned ms) {
+    // The 16-bit counter holds at most 54 ms at 1.193182 MHz.
+    ASSERT(pit_hz * ms / 1000 <= 0xffff);
     const uint16_t count = static_cast<uint16_t>(pit_hz * ms / 1000);
     x86::outb(PIT_GATE, (x86::inb(PIT_GATE) & ~0x02) | 0x01);
     x86::outb(PIT_CMD, 0xb0);
-    x86::outb(PIT_CH2, count & 0xff);
+    x86::outb(PIT_CH2, static_cast<uint8_t>(count & 0xff));
     const uint64_t s0 = x86::rdtsc_ordered();
-    x86::outb(PIT_CH2, count >> 8); // counting starts with this write
+    x86::outb(PIT_CH2, static_cast<uint8_t>(count >> 8)); // counting starts with this write
     const uint64_t s1 = x86::rdtsc_ordered();
     uint64_t before = s1, after;
     for (;;) {
