@@ -303,7 +303,8 @@ Status mb1_parse_mmap(Ctx& c, paddr_t addr, uint32_t length) {
         Mb1MmapEntry e;
         if (!phys_read(c.mem, addr + off, e)) return Err(Errno::XEN_EFAULT);
         TRY(add_region(c, e.base_addr, e.length, e.type));
-        off += size + sizeof(uint32_t);
+        // size <= length - off - 4 (checked above): the sum stays <= length.
+        off += size + static_cast<uint32_t>(sizeof(uint32_t));
     }
     return ok_status();
 }
@@ -333,7 +334,8 @@ Status mb2_parse_mmap(Ctx& c, paddr_t tag, uint32_t size) {
         log(LogLevel::warning, "multiboot2: mmap entry_size %u is too small\n", t.entry_size);
         return Err(Errno::XEN_EINVAL);
     }
-    uint32_t n = (size - sizeof(t)) / t.entry_size; // <= total_size / 24
+    // size >= sizeof(t) (checked above): n <= size / 24.
+    const uint32_t n = (size - static_cast<uint32_t>(sizeof(t))) / t.entry_size;
     for (uint32_t i = 0; i < n; ++i) {
         Mb2MmapEntry e;
         if (!phys_read(c.mem, tag + sizeof(t) + uint64_t{i} * t.entry_size, e))
