@@ -493,7 +493,8 @@ Status gnttab_set_version(Domain& cd, gnttab_set_version_t& op) {
             for (uint32_t i = 0; i < GNTTAB_NR_RESERVED_ENTRIES; ++i) {
                 grant_entry_v2_t* e = entry_v2(*gt, i);
                 *status_entry(*gt, i) = reserved[i].flags & (GTF_reading | GTF_writing);
-                e->hdr.flags = reserved[i].flags & ~(GTF_reading | GTF_writing);
+                e->hdr.flags =
+                    static_cast<uint16_t>(reserved[i].flags & ~(GTF_reading | GTF_writing));
                 e->hdr.domid = reserved[i].domid;
                 e->full_page.frame = reserved[i].frame;
             }
