@@ -5,7 +5,7 @@
 //   clang++ -std=gnu++20 -g -O1 -fsanitize=fuzzer,address,undefined \
 //     -DCXEN_HOST_TEST -I. -Ihypervisor -Itests/unit/fakes \
 //     tests/fuzz/xl_cfg_fuzz.cpp hypervisor/common/cfg/xl_cfg.cpp \
-//     hypervisor/common/cfg/domain_config.cpp hypervisor/common/lib/format.cpp \
+//     hypervisor/common/cfg/domain_config.cpp lib/base/format.cpp \
 //     -o xl_cfg_fuzz && ./xl_cfg_fuzz -max_len=4096
 //
 // Every input must parse or fail with a message; a crash, a sanitizer report

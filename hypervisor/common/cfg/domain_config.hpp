@@ -14,7 +14,7 @@
 #include <cstdint>
 
 #include "common/cfg/xl_cfg.hpp"
-#include "common/lib/result.hpp"
+#include "lib/base/result.hpp"
 
 namespace cxen {
 

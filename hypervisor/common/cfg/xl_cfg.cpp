@@ -6,9 +6,9 @@
 
 #include <cstdarg>
 
-#include "common/lib/assert.hpp"
-#include "common/lib/format.hpp"
-#include "common/lib/string.hpp"
+#include "lib/base/assert.hpp"
+#include "lib/base/format.hpp"
+#include "lib/base/string.hpp"
 
 namespace cxen {
 

@@ -6,8 +6,8 @@
 
 #include <cstdarg>
 
-#include "common/lib/format.hpp"
-#include "common/lib/string.hpp"
+#include "lib/base/format.hpp"
+#include "lib/base/string.hpp"
 
 namespace cxen {
 

@@ -59,8 +59,8 @@
 #pragma once
 
 #include "abi/xen/start_info.hpp"
-#include "common/lib/result.hpp"
-#include "common/lib/types.hpp"
+#include "lib/base/result.hpp"
+#include "lib/base/types.hpp"
 #include "common/loader/elf_image.hpp"
 
 namespace cxen {
