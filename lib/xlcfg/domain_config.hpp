@@ -13,7 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "common/cfg/xl_cfg.hpp"
+#include "lib/xlcfg/xl_cfg.hpp"
 #include "lib/base/result.hpp"
 
 namespace cxen {
