@@ -61,7 +61,7 @@
 #include "abi/xen/start_info.hpp"
 #include "lib/base/result.hpp"
 #include "lib/base/types.hpp"
-#include "common/loader/elf_image.hpp"
+#include "lib/loader/elf_image.hpp"
 
 namespace cxen {
 

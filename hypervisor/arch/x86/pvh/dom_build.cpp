@@ -23,7 +23,7 @@
 #include "common/lib/bitops.hpp"
 #include "lib/base/format.hpp"
 #include "lib/base/string.hpp"
-#include "common/loader/elf_image.hpp"
+#include "lib/loader/elf_image.hpp"
 #include "common/loader/guest_acpi.hpp"
 #include "common/loader/pvh_layout.hpp"
 #include "common/mm/p2m.hpp"

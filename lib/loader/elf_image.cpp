@@ -2,7 +2,7 @@
 // for the contract. Every structure is copied out of the image with memcpy
 // after its bounds were checked (the image may be unaligned), and every sum
 // of two untrusted 64-bit values is checked for wrap-around before use.
-#include "common/loader/elf_image.hpp"
+#include "lib/loader/elf_image.hpp"
 
 #include <cstdarg>
 
