@@ -4,7 +4,7 @@
 #include "string.hpp"
 #include "x86.hpp"
 
-#include "hypervisor/common/lib/format.hpp"
+#include "lib/base/format.hpp"
 
 namespace cxen::guest {
 

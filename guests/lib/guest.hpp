@@ -13,4 +13,4 @@
 #include "x86.hpp"
 #include "xen.hpp"
 
-#include "hypervisor/common/lib/format.hpp" // cxen::snprintf
+#include "lib/base/format.hpp" // cxen::snprintf

@@ -8,7 +8,7 @@
 #include "string.hpp"
 #include "trap.hpp"
 
-#include "hypervisor/common/lib/format.hpp"
+#include "lib/base/format.hpp"
 
 // Bounds of the guest_tests section (linker.ld).
 extern "C" const cxen::guest::TestCase __start_guest_tests[];

@@ -32,7 +32,7 @@
 #include "arch/p2m.hpp"
 #include "arch/vcpu.hpp"
 #include "common/console/guest_log.hpp"
-#include "common/lib/result.hpp"
+#include "lib/base/result.hpp"
 #include "common/lib/spinlock.hpp"
 #include "common/sched/sched_unit.hpp"
 #include "common/time/timer_queue.hpp"

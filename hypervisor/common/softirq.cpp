@@ -5,7 +5,7 @@
 #include <atomic>
 
 #include "arch/cpu.hpp"
-#include "common/lib/assert.hpp"
+#include "lib/base/assert.hpp"
 
 namespace cxen {
 

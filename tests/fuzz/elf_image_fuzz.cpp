@@ -1,5 +1,5 @@
 // libFuzzer target: the guest kernel ELF loader of the PVH domain builder
-// (hypervisor/common/loader/elf_image.cpp: ELF headers, PT_LOAD segments,
+// (lib/loader/elf_image.cpp: ELF headers, PT_LOAD segments,
 // Xen ELF notes in PT_NOTE segments and SHT_NOTE sections) on arbitrary
 // bytes, then elf_load() of what it accepted into a recording guest memory.
 // Built and run briefly by tests/fuzz/CMakeLists.txt.
@@ -18,7 +18,7 @@
 #include <cstdint>
 #include <cstring>
 
-#include "common/loader/elf_image.hpp"
+#include "lib/loader/elf_image.hpp"
 #include "fuzz_support.hpp"
 
 using namespace cxen;

@@ -9,7 +9,7 @@
 #include <cstdlib>
 
 #include "common/console/printk.hpp"
-#include "common/lib/format.hpp"
+#include "lib/base/format.hpp"
 
 namespace cxen {
 

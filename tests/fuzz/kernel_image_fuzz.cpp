@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "tools/loader/kernel_image.hpp"
+#include "lib/loader/kernel_image.hpp"
 
 namespace cxen {
 // Normally from the host fakes; defined here so the target links alone.

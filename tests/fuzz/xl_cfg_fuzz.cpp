@@ -3,9 +3,9 @@
 // tree (the fake arch only supplies assert_failed() here):
 //
 //   clang++ -std=gnu++20 -g -O1 -fsanitize=fuzzer,address,undefined \
-//     -DCXEN_HOST_TEST -I. -Ihypervisor -Itests/unit/fakes \
-//     tests/fuzz/xl_cfg_fuzz.cpp hypervisor/common/cfg/xl_cfg.cpp \
-//     hypervisor/common/cfg/domain_config.cpp hypervisor/common/lib/format.cpp \
+//     -DCXEN_HOST_TEST -I. \
+//     tests/fuzz/xl_cfg_fuzz.cpp lib/xlcfg/xl_cfg.cpp \
+//     lib/xlcfg/domain_config.cpp lib/base/format.cpp \
 //     -o xl_cfg_fuzz && ./xl_cfg_fuzz -max_len=4096
 //
 // Every input must parse or fail with a message; a crash, a sanitizer report
@@ -16,8 +16,8 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "common/cfg/domain_config.hpp"
-#include "common/cfg/xl_cfg.hpp"
+#include "lib/xlcfg/domain_config.hpp"
+#include "lib/xlcfg/xl_cfg.hpp"
 
 namespace cxen {
 // Normally from the host fakes; defined here so the target links alone.

@@ -6,7 +6,7 @@
 #include <fstream>
 #include <iterator>
 
-#include "tools/loader/kernel_image.hpp"
+#include "lib/loader/kernel_image.hpp"
 
 int main(int argc, char** argv) {
     CLI::App app{"Unpack a Linux bzImage (gzip, xz or zstd payload) into the ELF a PVH domain boots"};

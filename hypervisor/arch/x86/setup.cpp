@@ -22,7 +22,7 @@
 #include "common/console/guest_log.hpp"
 #include "common/console/printk.hpp"
 #include "common/lib/panic.hpp"
-#include "common/lib/string.hpp"
+#include "lib/base/string.hpp"
 #include "common/domain.hpp"
 #include "common/mm/page_alloc.hpp"
 #include "common/mm/xenheap.hpp"

@@ -5,7 +5,7 @@
 #include "common/acpi/acpi.hpp"
 
 #include "common/console/printk.hpp"
-#include "common/lib/string.hpp"
+#include "lib/base/string.hpp"
 
 namespace cxen {
 

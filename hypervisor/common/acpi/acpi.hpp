@@ -10,7 +10,7 @@
 #pragma once
 
 #include "common/boot/phys_reader.hpp"
-#include "common/lib/result.hpp"
+#include "lib/base/result.hpp"
 
 namespace cxen {
 

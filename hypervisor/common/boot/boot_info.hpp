@@ -7,7 +7,7 @@
 // A BootInfo is ~13 KiB: keep it in static storage, never on a stack.
 #pragma once
 
-#include "common/lib/types.hpp"
+#include "lib/base/types.hpp"
 
 namespace cxen {
 

@@ -6,7 +6,7 @@
 #include <limits>
 
 #include "common/console/printk.hpp"
-#include "common/lib/string.hpp"
+#include "lib/base/string.hpp"
 
 namespace cxen {
 

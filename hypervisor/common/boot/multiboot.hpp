@@ -6,7 +6,7 @@
 
 #include "common/boot/boot_info.hpp"
 #include "common/boot/phys_reader.hpp"
-#include "common/lib/result.hpp"
+#include "lib/base/result.hpp"
 
 namespace cxen {
 

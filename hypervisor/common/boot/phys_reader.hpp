@@ -6,7 +6,7 @@
 
 #include <type_traits>
 
-#include "common/lib/types.hpp"
+#include "lib/base/types.hpp"
 
 namespace cxen {
 

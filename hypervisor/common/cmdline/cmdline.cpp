@@ -5,8 +5,8 @@
 #include <limits>
 
 #include "common/console/printk.hpp"
-#include "common/lib/assert.hpp"
-#include "common/lib/string.hpp"
+#include "lib/base/assert.hpp"
+#include "lib/base/string.hpp"
 
 namespace cxen {
 

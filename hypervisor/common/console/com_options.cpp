@@ -1,6 +1,6 @@
 #include "common/console/com_options.hpp"
 
-#include "common/lib/string.hpp"
+#include "lib/base/string.hpp"
 
 namespace cxen {
 

@@ -8,7 +8,7 @@
 #include <cstdint>
 
 #include "common/domain.hpp"
-#include "common/lib/result.hpp"
+#include "lib/base/result.hpp"
 
 namespace cxen {
 

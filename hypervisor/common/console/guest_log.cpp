@@ -5,7 +5,7 @@
 
 #include "arch/time.hpp"
 #include "common/domain.hpp"
-#include "common/lib/string.hpp"
+#include "lib/base/string.hpp"
 
 namespace cxen {
 

@@ -6,9 +6,9 @@
 
 #include "arch/console.hpp"
 #include "arch/time.hpp"
-#include "common/lib/format.hpp"
+#include "lib/base/format.hpp"
 #include "common/lib/spinlock.hpp"
-#include "common/lib/string.hpp"
+#include "lib/base/string.hpp"
 
 namespace cxen {
 

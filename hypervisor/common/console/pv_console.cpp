@@ -13,7 +13,7 @@
 #include "common/console/console_ring.hpp"
 #include "common/console/printk.hpp"
 #include "common/event/evtchn.hpp"
-#include "common/lib/format.hpp"
+#include "lib/base/format.hpp"
 #include "common/mm/xmalloc.hpp"
 #include "common/time/timer.hpp"
 

@@ -8,8 +8,8 @@
 #pragma once
 
 #include "common/domain.hpp"
-#include "common/lib/result.hpp"
-#include "common/lib/types.hpp"
+#include "lib/base/result.hpp"
+#include "lib/base/types.hpp"
 
 namespace cxen {
 

@@ -11,7 +11,7 @@
 
 #include "abi/xen/xen.hpp"
 #include "common/domain.hpp"
-#include "common/lib/result.hpp"
+#include "lib/base/result.hpp"
 
 namespace cxen {
 

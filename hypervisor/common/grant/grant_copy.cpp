@@ -16,7 +16,7 @@
 #include "arch/p2m.hpp"
 #include "common/grant/grant_table_impl.hpp"
 #include "common/grant/page_ref.hpp"
-#include "common/lib/string.hpp"
+#include "lib/base/string.hpp"
 #include "common/xsm/xsm.hpp"
 
 namespace cxen {

@@ -15,7 +15,7 @@
 #include "common/grant/grant_table_impl.hpp"
 #include "common/grant/page_ref.hpp"
 #include "common/lib/spinlock.hpp"
-#include "common/lib/string.hpp"
+#include "lib/base/string.hpp"
 #include "common/mm/p2m.hpp"
 #include "common/mm/xenheap.hpp"
 #include "common/mm/xmalloc.hpp"

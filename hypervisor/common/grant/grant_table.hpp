@@ -36,8 +36,8 @@
 
 #include "abi/xen/grant_table.hpp"
 #include "common/domain.hpp"
-#include "common/lib/result.hpp"
-#include "common/lib/types.hpp"
+#include "lib/base/result.hpp"
+#include "lib/base/types.hpp"
 
 namespace cxen {
 

@@ -1,7 +1,7 @@
 // See page_ref.hpp.
 #include "common/grant/page_ref.hpp"
 
-#include "common/lib/assert.hpp"
+#include "lib/base/assert.hpp"
 #include "common/mm/domain_ram.hpp"
 #include "common/mm/page_alloc.hpp"
 #include "common/mm/xenheap.hpp"

@@ -25,7 +25,7 @@
 
 #include <cstdint>
 
-#include "common/lib/types.hpp"
+#include "lib/base/types.hpp"
 
 namespace cxen {
 

@@ -11,7 +11,7 @@
 #include "arch/time.hpp"
 #include "arch/vcpu.hpp"
 #include "common/hypercall/hypercall.hpp"
-#include "common/lib/string.hpp"
+#include "lib/base/string.hpp"
 #include "common/time/pvclock.hpp"
 #include "common/time/runstate.hpp"
 #include "common/time/vcpu_timer.hpp"

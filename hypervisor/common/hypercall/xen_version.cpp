@@ -20,7 +20,7 @@
 #include "abi/xen/xen.hpp"
 #include "arch/guest_access.hpp"
 #include "common/hypercall/hypercall.hpp"
-#include "common/lib/string.hpp"
+#include "lib/base/string.hpp"
 
 namespace cxen {
 

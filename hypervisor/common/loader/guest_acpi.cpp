@@ -5,7 +5,7 @@
 #include "common/loader/guest_acpi.hpp"
 
 #include "common/acpi/acpi.hpp"
-#include "common/lib/string.hpp"
+#include "lib/base/string.hpp"
 
 namespace cxen {
 

@@ -29,8 +29,8 @@
 // places it for kernels with XENFEAT_linux_rsdp_unrestricted.
 #pragma once
 
-#include "common/lib/result.hpp"
-#include "common/lib/types.hpp"
+#include "lib/base/result.hpp"
+#include "lib/base/types.hpp"
 
 namespace cxen {
 

@@ -5,8 +5,8 @@
 
 #include <cstdarg>
 
-#include "common/lib/format.hpp"
-#include "common/lib/string.hpp"
+#include "lib/base/format.hpp"
+#include "lib/base/string.hpp"
 #include "common/loader/guest_acpi.hpp"
 
 namespace cxen {

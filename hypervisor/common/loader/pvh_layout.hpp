@@ -59,9 +59,9 @@
 #pragma once
 
 #include "abi/xen/start_info.hpp"
-#include "common/lib/result.hpp"
-#include "common/lib/types.hpp"
-#include "common/loader/elf_image.hpp"
+#include "lib/base/result.hpp"
+#include "lib/base/types.hpp"
+#include "lib/loader/elf_image.hpp"
 
 namespace cxen {
 

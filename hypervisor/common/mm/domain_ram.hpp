@@ -9,7 +9,7 @@
 // Locking: only the page allocator's own lock (leaf).
 #pragma once
 
-#include "common/lib/types.hpp"
+#include "lib/base/types.hpp"
 
 namespace cxen {
 

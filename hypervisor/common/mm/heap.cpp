@@ -15,7 +15,7 @@
 
 #include <new>
 
-#include "common/lib/assert.hpp"
+#include "lib/base/assert.hpp"
 #include "common/mm/page_alloc.hpp"
 
 namespace cxen {

@@ -15,9 +15,9 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "common/lib/result.hpp"
+#include "lib/base/result.hpp"
 #include "common/lib/spinlock.hpp"
-#include "common/lib/types.hpp"
+#include "lib/base/types.hpp"
 
 namespace cxen {
 

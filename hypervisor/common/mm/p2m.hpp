@@ -31,8 +31,8 @@
 #include <cstdint>
 
 #include "arch/p2m.hpp"
-#include "common/lib/result.hpp"
-#include "common/lib/types.hpp"
+#include "lib/base/result.hpp"
+#include "lib/base/types.hpp"
 
 namespace cxen {
 

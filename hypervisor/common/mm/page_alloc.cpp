@@ -10,7 +10,7 @@
 // - a free head is on free_head_[order]'s list and nowhere else.
 #include "common/mm/page_alloc.hpp"
 
-#include "common/lib/assert.hpp"
+#include "lib/base/assert.hpp"
 
 namespace cxen {
 

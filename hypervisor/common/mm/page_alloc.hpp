@@ -12,9 +12,9 @@
 
 #include <cstdint>
 
-#include "common/lib/result.hpp"
+#include "lib/base/result.hpp"
 #include "common/lib/spinlock.hpp"
-#include "common/lib/types.hpp"
+#include "lib/base/types.hpp"
 #include "common/mm/page_info.hpp"
 
 namespace cxen {

@@ -2,8 +2,8 @@
 // (Xen's alloc_xenheap_pages). Backed by the machine-wide PageAllocator.
 #pragma once
 
-#include "common/lib/result.hpp"
-#include "common/lib/types.hpp"
+#include "lib/base/result.hpp"
+#include "lib/base/types.hpp"
 
 namespace cxen {
 

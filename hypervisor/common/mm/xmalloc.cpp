@@ -4,7 +4,7 @@
 // other access goes through the Heap, which has its own lock.
 #include "common/mm/xmalloc.hpp"
 
-#include "common/lib/assert.hpp"
+#include "lib/base/assert.hpp"
 
 namespace cxen {
 

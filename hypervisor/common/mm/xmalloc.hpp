@@ -9,9 +9,9 @@
 #include <type_traits>
 #include <utility>
 
-#include "common/lib/result.hpp"
-#include "common/lib/string.hpp"
-#include "common/lib/types.hpp"
+#include "lib/base/result.hpp"
+#include "lib/base/string.hpp"
+#include "lib/base/types.hpp"
 #include "common/mm/heap.hpp"
 
 namespace cxen {

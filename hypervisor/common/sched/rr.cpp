@@ -11,7 +11,7 @@
 #include <atomic>
 
 #include "common/domain.hpp"
-#include "common/lib/string.hpp"
+#include "lib/base/string.hpp"
 #include "common/mm/xmalloc.hpp"
 #include "common/sched/sched.hpp"
 #include "common/sched/scheduler.hpp"

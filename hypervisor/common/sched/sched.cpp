@@ -6,7 +6,7 @@
 #include "arch/cpu.hpp"
 #include "arch/time.hpp"
 #include "common/console/printk.hpp"
-#include "common/lib/assert.hpp"
+#include "lib/base/assert.hpp"
 #include "common/lib/panic.hpp"
 #include "common/lib/spinlock.hpp"
 #include "common/softirq.hpp"

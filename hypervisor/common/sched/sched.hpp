@@ -23,7 +23,7 @@
 
 #include "arch/vcpu.hpp"
 #include "common/domain.hpp"
-#include "common/lib/result.hpp"
+#include "lib/base/result.hpp"
 #include "common/sched/cpumask.hpp"
 #include "common/sched/scheduler.hpp"
 

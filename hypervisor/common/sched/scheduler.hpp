@@ -21,7 +21,7 @@
 
 #include <cstdint>
 
-#include "common/lib/result.hpp"
+#include "lib/base/result.hpp"
 #include "common/sched/cpumask.hpp"
 
 namespace cxen {

@@ -11,7 +11,7 @@
 
 #include "arch/cpu.hpp"
 #include "arch/time.hpp"
-#include "common/lib/assert.hpp"
+#include "lib/base/assert.hpp"
 #include "common/lib/panic.hpp"
 #include "common/lib/spinlock.hpp"
 #include "common/mm/xmalloc.hpp"

@@ -9,7 +9,7 @@
 
 #include <cstdint>
 
-#include "common/lib/result.hpp"
+#include "lib/base/result.hpp"
 #include "common/time/timer_queue.hpp"
 
 namespace cxen {

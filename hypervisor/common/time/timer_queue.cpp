@@ -4,7 +4,7 @@
 
 #include <limits>
 
-#include "common/lib/assert.hpp"
+#include "lib/base/assert.hpp"
 
 namespace cxen {
 

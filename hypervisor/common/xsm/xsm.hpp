@@ -24,7 +24,7 @@
 #pragma once
 
 #include "common/domain.hpp"
-#include "common/lib/result.hpp"
+#include "lib/base/result.hpp"
 
 namespace cxen {
 

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "arch/console.hpp"
-#include "common/lib/assert.hpp"
+#include "lib/base/assert.hpp"
 
 namespace cxen {
 [[noreturn]] void assert_failed(const char* expr, const char* file, int line) {

@@ -4,7 +4,7 @@
 
 #include <cstdlib>
 
-#include "common/lib/types.hpp"
+#include "lib/base/types.hpp"
 #include "common/mm/heap.hpp"
 
 namespace cxen::test {

@@ -9,8 +9,8 @@
 #include "arch/traps.hpp"
 #include "arch/x86.hpp"
 #include "common/console/printk.hpp"
-#include "common/lib/assert.hpp"
-#include "common/lib/format.hpp"
+#include "lib/base/assert.hpp"
+#include "lib/base/format.hpp"
 #include "common/lib/panic.hpp"
 
 namespace cxen::arch {

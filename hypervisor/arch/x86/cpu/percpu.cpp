@@ -3,7 +3,7 @@
 
 #include "arch/cpu.hpp"
 #include "arch/x86.hpp"
-#include "common/lib/string.hpp"
+#include "lib/base/string.hpp"
 
 extern "C" char trap_stubs[];
 

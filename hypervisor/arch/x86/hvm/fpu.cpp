@@ -6,7 +6,7 @@
 #include "arch/x86/hvm/hvm.hpp"
 
 #include "arch/x86.hpp"
-#include "common/lib/string.hpp"
+#include "lib/base/string.hpp"
 
 namespace cxen::arch::hvm {
 

@@ -10,7 +10,7 @@
 #include "arch/x86.hpp"
 #include "arch/x86/hvm/hvm_ops.hpp"
 #include "common/domain.hpp"
-#include "common/lib/string.hpp"
+#include "lib/base/string.hpp"
 #include "common/mm/p2m.hpp"
 
 namespace cxen::arch {

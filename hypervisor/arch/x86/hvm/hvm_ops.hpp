@@ -19,7 +19,7 @@
 
 #include <cstdint>
 
-#include "common/lib/result.hpp"
+#include "lib/base/result.hpp"
 
 namespace cxen {
 struct Vcpu;

@@ -7,7 +7,7 @@
 #include "arch/layout.hpp"
 #include "common/console/printk.hpp"
 #include "common/domain.hpp"
-#include "common/lib/format.hpp"
+#include "lib/base/format.hpp"
 
 namespace cxen::arch::hvm {
 

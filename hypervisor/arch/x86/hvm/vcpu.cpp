@@ -13,7 +13,7 @@
 #include "arch/smp.hpp"
 #include "arch/x86.hpp"
 #include "common/domain.hpp"
-#include "common/lib/string.hpp"
+#include "lib/base/string.hpp"
 #include "common/mm/xenheap.hpp"
 #include "common/sched/sched.hpp"
 #include "common/softirq.hpp"

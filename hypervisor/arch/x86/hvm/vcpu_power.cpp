@@ -15,7 +15,7 @@
 #include "abi/xen/hvm_vcpu.hpp"
 #include "arch/guest_access.hpp"
 #include "common/domain.hpp"
-#include "common/lib/string.hpp"
+#include "lib/base/string.hpp"
 #include "common/sched/sched.hpp"
 #include "common/time/timer.hpp"
 

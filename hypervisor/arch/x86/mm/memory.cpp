@@ -8,7 +8,7 @@
 #include "common/boot/boot_info.hpp"
 #include "common/console/printk.hpp"
 #include "common/lib/panic.hpp"
-#include "common/lib/string.hpp"
+#include "lib/base/string.hpp"
 #include "common/mm/heap.hpp"
 #include "common/mm/page_alloc.hpp"
 #include "common/mm/page_info.hpp"

@@ -7,7 +7,7 @@
 #include "arch/p2m.hpp"
 
 #include "arch/layout.hpp"
-#include "common/lib/string.hpp"
+#include "lib/base/string.hpp"
 #include "common/mm/xenheap.hpp"
 
 namespace cxen::arch {

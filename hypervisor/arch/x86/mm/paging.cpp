@@ -7,7 +7,7 @@
 #include "common/console/printk.hpp"
 #include "common/lib/panic.hpp"
 #include "common/lib/spinlock.hpp"
-#include "common/lib/string.hpp"
+#include "lib/base/string.hpp"
 
 namespace cxen::arch {
 

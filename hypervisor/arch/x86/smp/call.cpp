@@ -8,7 +8,7 @@
 #include "arch/smp.hpp"
 #include "arch/traps.hpp"
 #include "arch/x86.hpp"
-#include "common/lib/assert.hpp"
+#include "lib/base/assert.hpp"
 #include "common/lib/bitops.hpp"
 #include "common/lib/spinlock.hpp"
 #include "common/softirq.hpp"

@@ -10,7 +10,7 @@
 #include "arch/x86.hpp"
 #include "common/acpi/acpi.hpp"
 #include "common/console/printk.hpp"
-#include "common/lib/string.hpp"
+#include "lib/base/string.hpp"
 #include "common/mm/xenheap.hpp"
 #include "common/lib/panic.hpp"
 #include "common/sched/sched.hpp"

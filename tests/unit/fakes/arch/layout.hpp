@@ -5,7 +5,7 @@
 
 #include <cstdint>
 
-#include "common/lib/types.hpp"
+#include "lib/base/types.hpp"
 
 namespace cxen::arch {
 inline void* maddr_to_virt(paddr_t pa) { return reinterpret_cast<void*>(pa); }

@@ -7,8 +7,8 @@
 #include <map>
 #include <set>
 
-#include "common/lib/result.hpp"
-#include "common/lib/types.hpp"
+#include "lib/base/result.hpp"
+#include "lib/base/types.hpp"
 
 namespace cxen {
 struct Domain;

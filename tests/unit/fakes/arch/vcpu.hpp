@@ -4,7 +4,7 @@
 #include <atomic>
 #include <cstdint>
 
-#include "common/lib/result.hpp"
+#include "lib/base/result.hpp"
 
 namespace cxen {
 struct Vcpu;

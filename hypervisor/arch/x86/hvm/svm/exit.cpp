@@ -8,7 +8,7 @@
 #include "arch/x86/hvm/svm/vcpu_internal.hpp"
 
 #include "arch/x86/hvm/hvm.hpp"
-#include "common/lib/format.hpp"
+#include "lib/base/format.hpp"
 
 namespace cxen::svm {
 

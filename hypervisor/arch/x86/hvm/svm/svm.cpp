@@ -6,7 +6,7 @@
 #include "arch/percpu.hpp"
 #include "arch/x86.hpp"
 #include "common/console/printk.hpp"
-#include "common/lib/string.hpp"
+#include "lib/base/string.hpp"
 #include "common/mm/xenheap.hpp"
 
 /// Read by entry.S before VMRUN.

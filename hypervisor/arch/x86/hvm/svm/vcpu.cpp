@@ -12,7 +12,7 @@
 #include "arch/layout.hpp"
 #include "arch/x86.hpp"
 #include "arch/x86/hvm/svm/svm.hpp"
-#include "common/lib/string.hpp"
+#include "lib/base/string.hpp"
 #include "common/mm/xenheap.hpp"
 
 namespace cxen::svm {

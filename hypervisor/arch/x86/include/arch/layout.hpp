@@ -4,7 +4,7 @@
 
 #include <cstdint>
 
-#include "common/lib/types.hpp"
+#include "lib/base/types.hpp"
 
 namespace cxen::arch {
 

@@ -5,8 +5,8 @@
 
 #include <cstdint>
 
-#include "common/lib/result.hpp"
-#include "common/lib/types.hpp"
+#include "lib/base/result.hpp"
+#include "lib/base/types.hpp"
 
 namespace cxen {
 struct Domain;

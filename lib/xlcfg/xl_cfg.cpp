@@ -2,13 +2,13 @@
 // xl_cfg.hpp. A hand-written recursive-descent parser over (pointer, length):
 // it never reads past `len`, never relies on a NUL, and stores everything in
 // the CfgFile's fixed arrays. Pure data: no locks, no console.
-#include "common/cfg/xl_cfg.hpp"
+#include "lib/xlcfg/xl_cfg.hpp"
 
 #include <cstdarg>
 
-#include "common/lib/assert.hpp"
-#include "common/lib/format.hpp"
-#include "common/lib/string.hpp"
+#include "lib/base/assert.hpp"
+#include "lib/base/format.hpp"
+#include "lib/base/string.hpp"
 
 namespace cxen {
 

@@ -1,4 +1,4 @@
-#include "common/cfg/xl_cfg.hpp"
+#include "lib/xlcfg/xl_cfg.hpp"
 
 // Taken before the standard headers below: their <cerrno> makes EINVAL and
 // friends macros, which would rewrite `Errno::XEN_EINVAL`.

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "common/lib/result.hpp"
+#include "lib/base/result.hpp"
 
 namespace cxen::tools {
 

@@ -13,8 +13,8 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "common/cfg/xl_cfg.hpp"
-#include "common/lib/result.hpp"
+#include "lib/xlcfg/xl_cfg.hpp"
+#include "lib/base/result.hpp"
 
 namespace cxen {
 

@@ -7,7 +7,7 @@
 #include <utility>
 
 #include "abi/xen/errno.hpp"
-#include "common/lib/assert.hpp"
+#include "lib/base/assert.hpp"
 
 namespace cxen {
 

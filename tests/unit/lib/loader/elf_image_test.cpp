@@ -1,7 +1,7 @@
 // ELF parsing and loading over synthetic ELF32/ELF64 images built here: good
 // PVH kernels, and images broken one way at a time (every rejection checks
 // the reason), plus a mutation test that must never crash (run under ASan).
-#include "common/loader/elf_image.hpp"
+#include "lib/loader/elf_image.hpp"
 
 #include <cstring>
 #include <elf.h>

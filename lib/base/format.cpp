@@ -1,4 +1,4 @@
-#include "common/lib/format.hpp"
+#include "lib/base/format.hpp"
 
 #include <cstdint>
 

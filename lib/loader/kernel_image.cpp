@@ -1,4 +1,4 @@
-#include "tools/loader/kernel_image.hpp"
+#include "lib/loader/kernel_image.hpp"
 
 #include <cstring>
 #include <lzma.h>

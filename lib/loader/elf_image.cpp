@@ -2,12 +2,12 @@
 // for the contract. Every structure is copied out of the image with memcpy
 // after its bounds were checked (the image may be unaligned), and every sum
 // of two untrusted 64-bit values is checked for wrap-around before use.
-#include "common/loader/elf_image.hpp"
+#include "lib/loader/elf_image.hpp"
 
 #include <cstdarg>
 
-#include "common/lib/format.hpp"
-#include "common/lib/string.hpp"
+#include "lib/base/format.hpp"
+#include "lib/base/string.hpp"
 
 namespace cxen {
 

@@ -1,4 +1,4 @@
-#include "common/cfg/domain_config.hpp"
+#include "lib/xlcfg/domain_config.hpp"
 
 // Taken before the standard headers below: their <cerrno> makes EINVAL and
 // friends macros, which would rewrite `Errno::XEN_EINVAL`.

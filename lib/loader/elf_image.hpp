@@ -16,8 +16,8 @@
 #pragma once
 
 #include "abi/xen/elfnote.hpp"
-#include "common/lib/result.hpp"
-#include "common/lib/types.hpp"
+#include "lib/base/result.hpp"
+#include "lib/base/types.hpp"
 
 namespace cxen {
 

@@ -2,12 +2,12 @@
 // in domain_config.hpp. One row per key in `key_table`; the checks that
 // involve two keys (maxmem/memory, maxvcpus/vcpus, cmdline/root/extra) run
 // after every row has been applied.
-#include "common/cfg/domain_config.hpp"
+#include "lib/xlcfg/domain_config.hpp"
 
 #include <new>
 
-#include "common/lib/format.hpp"
-#include "common/lib/string.hpp"
+#include "lib/base/format.hpp"
+#include "lib/base/string.hpp"
 
 namespace cxen {
 
