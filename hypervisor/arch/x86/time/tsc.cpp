@@ -5,8 +5,8 @@
 #include "arch/time.hpp"
 #include "arch/x86.hpp"
 #include "common/console/printk.hpp"
-#include "common/lib/assert.hpp"
 #include "common/lib/panic.hpp"
+#include "lib/base/assert.hpp"
 
 namespace cxen::arch {
 
