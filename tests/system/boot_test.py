@@ -35,6 +35,10 @@ def boot_case(smp, mem, high_memory=False):
         yield r"Xen-e820 RAM map:", "memory map printed"
         yield rf"Brought up {smp} CPU\(s\)", f"{smp} CPU(s) brought up"
         yield from all_selftests_pass(log)
+        # QEMU's APIC timer counts at 1 GHz with divide-by-1; reading its
+        # count once after the wait counted host delays as ticks (up to 3x).
+        m = re.search(r"LAPIC timer: (\d+) kHz", log)
+        assert m and 990000 <= int(m.group(1)) <= 1010000, f"LAPIC timer calibrated to QEMU's 1 GHz ({m and m.group(0)})"
         if high_memory:  # pages above 4 GiB were allocated and written
             m = re.search(r"highest mfn (0x[0-9a-f]+)", log)
             assert m and int(m.group(1), 16) >= 0x100000, "memory test reached RAM above 4 GiB"
@@ -209,6 +213,11 @@ def run_case(name, image, guests):
         cmd += case.get("config_paths", [])  # configs a prepare() wrote itself
         proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         log = open(log_path, encoding="utf-8", errors="replace").read() if os.path.exists(log_path) else ""
+        keep = os.environ.get("CXEN_TEST_LOG_DIR")  # whole serial logs, for a failure the last lines do not explain
+        if keep:
+            os.makedirs(keep, exist_ok=True)
+            with open(os.path.join(keep, name + ".log"), "w") as f:
+                f.write(log)
         failures = []
         if proc.returncode != case["rc"]:
             failures.append(f"cxen-run exited {proc.returncode}, expected {case['rc']}: {proc.stdout.strip()[-300:]}")

@@ -130,17 +130,51 @@ void lapic_set_tsc_deadline(uint64_t tsc) {
     x86::wrmsr(x86::MSR_TSC_DEADLINE, tsc);
 }
 
+namespace {
+// A (TSC, LAPIC current count) pair read as close together as a few tries
+// allow: under emulation the CPU can be descheduled between any two reads,
+// so keep the try whose TSC reads bracket the LAPIC read tightest.
+struct LapicSample {
+    uint64_t tsc;
+    uint32_t count;
+};
+LapicSample lapic_sample() {
+    LapicSample best{0, 0};
+    uint64_t best_gap = UINT64_MAX;
+    for (int i = 0; i < 8; ++i) {
+        const uint64_t t0 = x86::rdtsc_ordered();
+        const uint32_t c = read(REG_TIMER_CUR);
+        const uint64_t t1 = x86::rdtsc_ordered();
+        if (t1 - t0 < best_gap) {
+            best_gap = t1 - t0;
+            best = {t0 + (t1 - t0) / 2, c};
+        }
+    }
+    return best;
+}
+} // namespace
+
 uint64_t lapic_timer_calibrate() {
-    // Count LAPIC ticks over 10 ms of TSC time, with the timer masked.
+    // LAPIC ticks per second from paired (TSC, count) samples at both ends
+    // of a >= 10 ms window, timer masked: a deschedule anywhere between the
+    // samples moves both clocks alike, so only the pairing limits precision
+    // (reading the count once after the wait counted any delay after the
+    // wait as LAPIC time: up to 3x too fast on a loaded host).
     write(REG_LVT_TIMER, LVT_MASKED | vector_timer);
     write(REG_TIMER_DIV, 0xb);
-    write(REG_TIMER_INIT, 0xffffffff);
-    const uint64_t start = x86::rdtsc_ordered();
-    const uint64_t span = tsc_khz() * 10;
-    while (x86::rdtsc_ordered() - start < span) cpu_relax();
-    const uint32_t elapsed = 0xffffffff - read(REG_TIMER_CUR);
-    write(REG_TIMER_INIT, 0);
-    return uint64_t{elapsed} * 100;
+    for (;;) {
+        write(REG_TIMER_INIT, 0xffffffff);
+        const LapicSample a = lapic_sample();
+        const uint64_t span = tsc_khz() * 10;
+        while (x86::rdtsc_ordered() - a.tsc < span) cpu_relax();
+        const LapicSample b = lapic_sample();
+        // A window stretched past 2^30 ticks (a deschedule of a second or
+        // more) could overflow below, or have run the count out: again.
+        const uint64_t ticks = a.count - b.count;
+        if (b.count == 0 || b.count >= a.count || b.tsc <= a.tsc || ticks > (1u << 30)) continue;
+        write(REG_TIMER_INIT, 0);
+        return ticks * tsc_khz() * 1000 / (b.tsc - a.tsc); // < 2^30 * 2^23 * 2^10
+    }
 }
 
 } // namespace cxen::arch
