@@ -23,6 +23,7 @@
 #include "common/event/evtchn.hpp"
 
 #include "abi/xen/xen.hpp"
+#include "arch/vcpu.hpp"
 #include "common/event/evtchn_port_ops.hpp"
 #include "common/hypercall/hypercall.hpp"
 #include "common/mm/xmalloc.hpp"
@@ -679,7 +680,11 @@ Status evtchn_poll(Vcpu& v, uint32_t nr_ports, uint64_t timeout_ns, EvtchnPortRe
         vcpu_wake(v); // cancels the block requested above
         return st;
     };
-    if (evtchn_vcpu_has_pending(v)) return stop_polling(ok_status());
+    // Xen's local_events_need_delivery(): an upcall the guest cannot take
+    // now (interrupts off: Linux's PV spinlock waits in IRQ context) does
+    // not end the poll, or the waiter would spin through the hypervisor
+    // instead of sleeping until its port's kick.
+    if (arch::local_events_need_delivery(v)) return stop_polling(ok_status());
     EvtchnPort port = 0;
     for (uint32_t i = 0; i < nr_ports; ++i) {
         auto p = read_port(ctx, i);

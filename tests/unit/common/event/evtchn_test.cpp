@@ -570,12 +570,33 @@ TEST_F(EvtchnTest, PollErrors) {
     EXPECT_TRUE(evtchn_poll(v, 1, 0, PortList::read, &quiet).ok());
 }
 
-TEST_F(EvtchnTest, PollReturnsAtOnceWhenAnUpcallIsPending) {
+TEST_F(EvtchnTest, PollReturnsAtOnceWhenAnUpcallCanBeDelivered) {
     Vcpu& v = *d1->vcpus[0];
     d1->shared_info->vcpu_info[0].evtchn_upcall_pending = 1;
+    arch::fake_events_need_delivery = true; // pending, and the guest's interrupts are on
     PortList bad{{1}, true}; // not even read, as in Xen
     EXPECT_TRUE(evtchn_poll(v, 1, 0, PortList::read, &bad).ok());
+    arch::fake_events_need_delivery = false;
     EXPECT_EQ(v.poll_port.load(), 0u);
+}
+
+// Xen's do_poll() asks local_events_need_delivery(), which for HVM is
+// false while the guest has interrupts off: Linux's PV spinlock polls its
+// kick port from IRQ context with an upcall already pending, and must
+// sleep until the kick rather than return at once and spin.
+TEST_F(EvtchnTest, PollSleepsWhenThePendingUpcallCannotBeDelivered) {
+    auto [l, r] = connect(*d2, *d1);
+    set_bit(d1->shared_info->evtchn_mask, r);
+    Vcpu& v = *d1->vcpus[0];
+    d1->shared_info->vcpu_info[0].evtchn_upcall_pending = 1;
+    v.wake_pending = false;
+    PortList list{{r}};
+    ASSERT_TRUE(evtchn_poll(v, 1, 0, PortList::read, &list).ok());
+    EXPECT_TRUE(v.block_requested.load());
+    EXPECT_EQ(v.poll_port.load(), r);
+    ASSERT_TRUE(evtchn_send(*d2, l).ok()); // the kick
+    EXPECT_EQ(v.poll_port.load(), 0u);
+    EXPECT_TRUE(v.wake_pending.load());
 }
 
 // ---- races ----
