@@ -88,6 +88,12 @@ struct Vcpu {
     std::atomic<VcpuState> state{VcpuState::offline};
     std::atomic<bool> block_requested{false}; ///< vcpu_block() while running
     std::atomic<bool> wake_pending{false};    ///< a wake-up arrived since
+    // ---- power state, as Xen's VPF_down and v->is_initialised; driven by
+    // the HVM layer (INIT/SIPI, VCPUOP_initialise/up/down, HLT with IF=0:
+    // arch/x86/hvm/vcpu_power.cpp) ----
+    std::atomic<bool> down{false};        ///< HLT with IF=0, INIT, VCPUOP_down, or never started
+    std::atomic<bool> initialised{false}; ///< has a register state (SIPI / VCPUOP_initialise / boot)
+    std::atomic<bool> on_runq{false};     ///< sched_add_vcpu() done (once per vCPU)
 
     /// Set by hypercall_create_continuation(): the current hypercall stopped
     /// part-way; the arch code re-executes it with these arguments.

@@ -85,14 +85,14 @@ void vcpu_pend_upcall(Vcpu&) { ++fake_upcalls; }
 void vcpu_kick(Vcpu&) { ++fake_kicks; }
 Status vcpu_initialise(Vcpu&, Vcpu&, uint64_t) { return ok_status(); }
 Status vcpu_up(Vcpu& v) {
-    v.arch.down = false;
+    v.down = false;
     return ok_status();
 }
 Status vcpu_down(Vcpu&, Vcpu& v) {
-    v.arch.down = true;
+    v.down = true;
     return ok_status();
 }
-bool vcpu_is_up(const Vcpu& v) { return !v.arch.down; }
+bool vcpu_is_up(const Vcpu& v) { return !v.down; }
 } // namespace cxen::arch
 
 // ---- panic: common code's last resort (common/lib/panic.hpp) ----

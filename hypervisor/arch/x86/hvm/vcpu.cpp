@@ -58,9 +58,9 @@ Status vcpu_arch_init(Vcpu& v, uint64_t entry, uint64_t start_info_gpa) {
     init_timer(v.arch.lapic_timer, lapic_timer_fn, &v, v.processor);
     // vCPU 0 starts at the PVH entry; APs wait for INIT-SIPI or VCPUOP_up.
     const bool bsp = bsp_vcpu;
-    v.arch.initialised.store(bsp);
-    v.arch.down.store(!bsp);
-    v.arch.on_runq.store(bsp);
+    v.initialised.store(bsp);
+    v.down.store(!bsp);
+    v.on_runq.store(bsp);
     return ok_status();
 }
 
@@ -126,7 +126,7 @@ void p2m_flush_guest_tlbs(Domain& d) {
 void vcpu_run(Vcpu& v) {
     const unsigned cpu = this_cpu().cpu_id;
     apply_start(v);
-    if (v.arch.down.load()) { // woken while down (a stray wake-up): nothing to run
+    if (v.down.load()) { // woken while down (a stray wake-up): nothing to run
         vcpu_block(v);
         return;
     }
@@ -139,7 +139,7 @@ void vcpu_run(Vcpu& v) {
     x86::wrmsr(MSR_TSC_AUX, v.arch.tsc_aux);
     for (;;) {
         if (v.domain->is_shutdown.load() || v.block_requested.load() || domain_is_paused(*v.domain)) break;
-        if (v.arch.down.load()) { // INIT or VCPUOP_down from another vCPU
+        if (v.down.load()) { // INIT or VCPUOP_down from another vCPU
             vcpu_block(v);
             break;
         }

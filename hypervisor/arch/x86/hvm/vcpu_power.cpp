@@ -32,10 +32,10 @@ constexpr uint64_t rflags_defined = 0x3f7fd5;
 /// Xen's hvm_vcpu_down(): v is down; when no vCPU of the domain is left
 /// up, the domain has powered off.
 void vcpu_went_down(Vcpu& v) {
-    v.arch.down.store(true);
+    v.down.store(true);
     Domain& d = *v.domain;
     for (unsigned i = 0; i < d.max_vcpus; ++i)
-        if (d.vcpus[i] && !d.vcpus[i]->arch.down.load()) return;
+        if (d.vcpus[i] && !d.vcpus[i]->down.load()) return;
     domain_shutdown(d, ShutdownReason::poweroff);
 }
 
@@ -43,7 +43,7 @@ void vcpu_went_down(Vcpu& v) {
 /// its pCPU's scheduler; later, wake it.
 void bring_online(Vcpu& t) {
     if (t.domain->is_dying.load()) return;
-    if (!t.arch.on_runq.exchange(true)) {
+    if (!t.on_runq.exchange(true)) {
         sched_add_vcpu(t);
         return;
     }
@@ -217,9 +217,9 @@ void load_hvm_context(Vcpu& v, const vcpu_hvm_context& c) {
 void hvm::deliver_init(Vcpu& t) {
     {
         IrqSpinGuard g(t.arch.lock);
-        if (!t.arch.initialised.load()) return;
-        t.arch.down.store(true);
-        t.arch.initialised.store(false);
+        if (!t.initialised.load()) return;
+        t.down.store(true);
+        t.initialised.store(false);
         t.arch.start.kind = VcpuStart::none;
         t.arch.vlapic.reset(t.arch.vlapic.id());
         t.arch.nmi_pending.store(false);
@@ -234,11 +234,11 @@ void hvm::deliver_init(Vcpu& t) {
 void hvm::deliver_startup(Vcpu& t, uint8_t vector) {
     {
         IrqSpinGuard g(t.arch.lock);
-        if (t.arch.initialised.load()) return;
+        if (t.initialised.load()) return;
         t.arch.start.kind = VcpuStart::real_mode;
         t.arch.start.sipi_vector = vector;
-        t.arch.initialised.store(true);
-        t.arch.down.store(false);
+        t.initialised.store(true);
+        t.down.store(false);
     }
     bring_online(t);
 }
@@ -281,17 +281,17 @@ Status vcpu_initialise(Vcpu& caller, Vcpu& target, uint64_t ctx_gva) {
     vcpu_hvm_context ctx;
     TRY(copy_from_guest(caller, ctx_gva, ctx));
     IrqSpinGuard g(target.arch.lock);
-    if (target.arch.initialised.load()) return Err(Errno::XEN_EEXIST);
+    if (target.initialised.load()) return Err(Errno::XEN_EEXIST);
     if (!hvm_context_valid(target, ctx)) return Err(Errno::XEN_EINVAL);
     target.arch.start.kind = VcpuStart::hvm_context;
     memcpy(target.arch.start.ctx, &ctx, sizeof(ctx));
-    target.arch.initialised.store(true); // still down until VCPUOP_up
+    target.initialised.store(true); // still down until VCPUOP_up
     return ok_status();
 }
 
 Status vcpu_up(Vcpu& target) {
-    if (!target.arch.initialised.load()) return Err(Errno::XEN_EINVAL);
-    if (target.arch.down.exchange(false)) bring_online(target);
+    if (!target.initialised.load()) return Err(Errno::XEN_EINVAL);
+    if (target.down.exchange(false)) bring_online(target);
     return ok_status();
 }
 
@@ -299,17 +299,17 @@ Status vcpu_down(Vcpu& caller, Vcpu& target) {
     Domain& d = *target.domain;
     bool others_up = false;
     for (unsigned i = 0; i < d.max_vcpus; ++i)
-        if (d.vcpus[i] && d.vcpus[i] != &target && !d.vcpus[i]->arch.down.load()) others_up = true;
+        if (d.vcpus[i] && d.vcpus[i] != &target && !d.vcpus[i]->down.load()) others_up = true;
     if (!others_up) { // the last vCPU going down: Xen's common_vcpu_op powers off
         domain_shutdown(d, ShutdownReason::poweroff);
         return ok_status();
     }
-    target.arch.down.store(true);
+    target.down.store(true);
     if (&target == &caller) vcpu_block(caller);
     else vcpu_kick(target);
     return ok_status();
 }
 
-bool vcpu_is_up(const Vcpu& v) { return !v.arch.down.load(); }
+bool vcpu_is_up(const Vcpu& v) { return !v.down.load(); }
 
 } // namespace cxen::arch

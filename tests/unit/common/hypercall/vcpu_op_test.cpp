@@ -76,7 +76,7 @@ struct VcpuOpTest : ::testing::Test {
 };
 
 TEST_F(VcpuOpTest, IsUpFollowsTheArchDownFlag) {
-    v1.arch.down = true; // never started (the arch code's VPF_down)
+    v1.down = true; // never started (the arch code's VPF_down)
     EXPECT_EQ(vcpu_op(VCPUOP_is_up, 0), 1);
     EXPECT_EQ(vcpu_op(VCPUOP_is_up, 1), 0);
     EXPECT_EQ(vcpu_op(VCPUOP_is_up, 2), enoent);
@@ -160,7 +160,7 @@ TEST_F(VcpuOpTest, RegisterVcpuInfoCopiesMarksPendingAndRefreshesTime) {
     EXPECT_NE(vi.time.tsc_to_system_mul, 0u);
     EXPECT_EQ(arch::fake_upcalls, upcalls + 1);
     // Once only; a vCPU that is down may be set up by another.
-    v1.arch.down = true;
+    v1.down = true;
     EXPECT_EQ(vcpu_op(VCPUOP_register_vcpu_info, 0), einval);
     info.offset = 128;
     put(args_gva, info);

@@ -12,9 +12,7 @@ struct Domain;
 } // namespace cxen
 
 namespace cxen::arch {
-struct ArchVcpu {
-    bool down = false;
-};
+struct ArchVcpu {};
 [[nodiscard]] Status vcpu_arch_init(Vcpu& v, uint64_t entry, uint64_t start_info_gpa);
 void vcpu_arch_destroy(Vcpu& v);
 /// Runs fake_vcpu_run_hook(v) if a test set one (the "guest"), else nothing.

@@ -37,10 +37,6 @@ struct ArchVcpu {
     uint64_t asid_generation = 0; ///< of the pCPU it was allocated on
     int last_cpu = -1;
 
-    // ---- power state, as Xen's VPF_down and v->is_initialised (hvm/vcpu_power.cpp) ----
-    std::atomic<bool> down{false};        ///< HLT with IF=0, INIT, VCPUOP_down, or never started
-    std::atomic<bool> initialised{false}; ///< has a register state (SIPI / VCPUOP_initialise / boot)
-    std::atomic<bool> on_runq{false};     ///< sched_add_vcpu() done (once per vCPU)
     std::atomic<bool> tlb_stale{false};   ///< p2m_flush_guest_tlbs(): new ASID before the next VMRUN
 
     // ---- interrupts (hvm/interrupt.cpp, hvm/ipi.cpp) ----
