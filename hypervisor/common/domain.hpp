@@ -33,6 +33,7 @@
 #include "arch/vcpu.hpp"
 #include "common/console/guest_log.hpp"
 #include "lib/base/result.hpp"
+#include "common/lib/rwlock.hpp"
 #include "common/lib/spinlock.hpp"
 #include "common/sched/sched_unit.hpp"
 #include "common/time/timer_queue.hpp"
@@ -128,7 +129,7 @@ struct Domain {
     /// Serialises every change of `p2m` (the one writer, common/mm/p2m.hpp)
     /// and the lookups other pCPUs make (guest copies, granted frames).
     /// A leaf lock.
-    SpinLock p2m_lock;
+    RwLock p2m_lock;
     uint64_t max_pages = 0;
     std::atomic<unsigned> pause_count{0}; ///< > 0: no vCPU of the domain is scheduled (Xen's domain_pause)
     void* sched_priv = nullptr; ///< the scheduler policy's per-domain data (common/sched)

@@ -129,7 +129,7 @@ Status grow(GrantTable& gt, uint32_t want) {
 // unmapped.
 uint64_t checked_gfn(Domain& d, uint64_t gfn, const void* page) {
     if (gfn == gnttab_invalid_gfn) return gnttab_invalid_gfn;
-    SpinGuard g(d.p2m_lock);
+    ReadGuard g(d.p2m_lock);
     const auto e = d.p2m.lookup(Gfn{gfn});
     return e.type != arch::P2mType::invalid && e.mfn == arch::virt_to_mfn(page) ? gfn : gnttab_invalid_gfn;
 }
@@ -271,7 +271,7 @@ GrantStatus gt_get_paged_frame(Domain& owner, uint64_t gfn, bool readonly, Mfn& 
     auto usable = [&](const arch::P2mEntry& e) {
         return e.type == arch::P2mType::ram_rw || (readonly && e.type == arch::P2mType::ram_ro);
     };
-    SpinGuard g(owner.p2m_lock);
+    ReadGuard g(owner.p2m_lock);
     const arch::P2mEntry e = owner.p2m.lookup(Gfn{gfn});
     if (!usable(e) || !page_ref_get(e.mfn)) return GrantStatus::bad_page;
     // The owner may have freed the frame between the lookup and the

@@ -8,7 +8,7 @@
 #include <cstdint>
 
 #include "common/grant/grant_table.hpp"
-#include "common/grant/rwlock.hpp"
+#include "common/lib/rwlock.hpp"
 #include "common/lib/spinlock.hpp"
 
 namespace cxen {

@@ -59,7 +59,7 @@ void release(Domain& d, Taken& t) {
         else if (t.e[i].type == P2mType::xen_page) page_ref_put(t.e[i].mfn);
     }
     if (t.tables.table) {
-        SpinGuard g(d.p2m_lock); // the pool's count
+        WriteGuard g(d.p2m_lock); // the pool's count
         d.p2m.free_detached(t.tables);
     }
     t = Taken{};
@@ -78,7 +78,7 @@ uint64_t p2m_pool_pages(unsigned max_vcpus, uint64_t max_pages) {
 }
 
 void p2m_set_pool(Domain& d) {
-    SpinGuard g(d.p2m_lock);
+    WriteGuard g(d.p2m_lock);
     d.p2m.set_table_limit(p2m_pool_pages(d.max_vcpus, d.max_pages));
 }
 
@@ -95,7 +95,7 @@ Status p2m_populate(Domain& d, Gfn gfn, unsigned order) {
         Status st = ok_status();
         bool done = false;
         {
-            SpinGuard g(d.p2m_lock);
+            WriteGuard g(d.p2m_lock);
             uint64_t replaced = 0;
             for (uint64_t i = 0; i < n; ++i) replaced += is_ram(d.p2m.lookup(gfn + i).type);
             if (d.p2m.ram_pages() - replaced + n > d.max_pages) st = Err(Errno::XEN_ENOMEM); // over-allocation
@@ -136,7 +136,7 @@ Status p2m_remove_page(Domain& d, Gfn gfn) {
     Taken t;
     Status st = ok_status();
     {
-        SpinGuard g(d.p2m_lock);
+        WriteGuard g(d.p2m_lock);
         const P2mEntry e = d.p2m.lookup(gfn);
         if (e.type == P2mType::invalid) st = Err(Errno::XEN_ENOENT);
         // Another domain's frame, grant-mapped: not d's to free (Xen's
@@ -155,7 +155,7 @@ Status p2m_add_xen_frame(Domain& d, Gfn gfn, Mfn mfn, uint64_t& record) {
     Status st = ok_status();
     bool mapped = false;
     {
-        SpinGuard g(d.p2m_lock);
+        WriteGuard g(d.p2m_lock);
         const P2mEntry prev = d.p2m.lookup(gfn);
         if (prev.type == P2mType::xen_page && prev.mfn == mfn) {
             record = raw(gfn); // already there: nothing changes
@@ -184,7 +184,7 @@ Status p2m_add_xen_frame(Domain& d, Gfn gfn, Mfn mfn, uint64_t& record) {
 void p2m_remove_xen_frame(Domain& d, Mfn mfn, uint64_t& record) {
     Taken t;
     {
-        SpinGuard g(d.p2m_lock);
+        WriteGuard g(d.p2m_lock);
         if (record != ~0ull) {
             const P2mEntry e = d.p2m.lookup(Gfn{record});
             if (e.type == P2mType::xen_page && e.mfn == mfn) (void)take_locked(d, Gfn{record}, e, t);
@@ -199,7 +199,7 @@ Status p2m_add_grant(Domain& d, Gfn gfn, Mfn mfn, bool readonly) {
     Taken t;
     Status st = ok_status();
     {
-        SpinGuard g(d.p2m_lock);
+        WriteGuard g(d.p2m_lock);
         const P2mEntry prev = d.p2m.lookup(gfn);
         if (is_grant(prev.type)) st = Err(Errno::XEN_EBUSY); // Xen refuses to replace one this way
         else if (prev.type != P2mType::invalid) st = take_locked(d, gfn, prev, t);
@@ -214,7 +214,7 @@ Status p2m_remove_grant(Domain& d, Gfn gfn, Mfn mfn) {
     Taken t;
     Status st = ok_status();
     {
-        SpinGuard g(d.p2m_lock);
+        WriteGuard g(d.p2m_lock);
         const P2mEntry e = d.p2m.lookup(gfn);
         if (!is_grant(e.type) || e.mfn != mfn) st = Err(Errno::XEN_EINVAL);
         else st = take_locked(d, gfn, e, t); // a 4 KiB entry: cannot fail
@@ -224,18 +224,18 @@ Status p2m_remove_grant(Domain& d, Gfn gfn, Mfn mfn) {
 }
 
 Status p2m_build_map(Domain& d, Gfn gfn, Mfn mfn, unsigned order, P2mType type) {
-    SpinGuard g(d.p2m_lock);
+    WriteGuard g(d.p2m_lock);
     return d.p2m.set_entry(gfn, mfn, order, type); // nothing ran: no flush, no detached table in use
 }
 
 void p2m_teardown(Domain& d) {
-    SpinGuard g(d.p2m_lock);
+    WriteGuard g(d.p2m_lock);
     d.p2m.teardown(release_at_teardown, nullptr);
     d.shared_info_gfn = ~0ull;
 }
 
 Result<Mfn> p2m_get_page(Domain& d, Gfn gfn, P2mAccess access) {
-    SpinGuard g(d.p2m_lock);
+    ReadGuard g(d.p2m_lock); // a lookup: vCPUs walking their tables do not queue behind each other
     const P2mEntry e = d.p2m.lookup(gfn);
     bool ok = false;
     switch (access) {

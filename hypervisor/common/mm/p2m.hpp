@@ -22,8 +22,15 @@
 // mapping, stays allocated until the hypervisor is done with it (Xen's
 // get_page()/put_page() on the mapped vcpu_info page).
 //
-// Locking: d.p2m_lock is a leaf (nothing else is taken under it but the
-// page allocator's and xenheap's locks); never taken in interrupt context.
+// Locking: d.p2m_lock is a reader-writer lock (common/lib/rwlock.hpp), as
+// Xen's p2m lock: changes take it to write, lookups (p2m_get_page(), the
+// type checks of the NPF and grant paths) to read, so the vCPUs of a domain
+// walking their page tables for hypercall arguments and runstate updates
+// do not queue behind each other. (As one ticket lock, four vCPUs queued
+// on it for 70-90 ms a time on a loaded emulated host, and Linux saw
+// 20-500 s stalls.) It is a leaf (nothing else is taken under it but the
+// page allocator's and xenheap's locks), not recursive, and never taken in
+// interrupt context.
 // The flush runs after it is dropped. Callers may hold a grant table's or
 // an event-channel domain's lock (they come before it).
 #pragma once

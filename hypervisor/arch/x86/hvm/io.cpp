@@ -28,7 +28,7 @@ Exit nested_page_fault(Vcpu& v, uint64_t gpa, const NpfAccess& access) {
     // in the guest; anything else is fatal.
     P2mType type;
     {
-        SpinGuard g(v.domain->p2m_lock);
+        ReadGuard g(v.domain->p2m_lock);
         type = v.domain->p2m.lookup(Gfn{gpa >> page_shift}).type;
     }
     // No RAM at that gfn: an MMIO hole (Xen's p2m_mmio_dm), completed as

@@ -27,7 +27,7 @@ bool set_hypercall_page(Vcpu& v, uint64_t value) {
     if (value & 0xfff) return false;
     P2mType type;
     {
-        SpinGuard g(v.domain->p2m_lock);
+        ReadGuard g(v.domain->p2m_lock);
         type = v.domain->p2m.lookup(Gfn{value >> page_shift}).type;
     }
     if (type != P2mType::ram_rw) return false;

@@ -70,7 +70,7 @@ class GrantTest : public ::testing::Test {
     Mfn give_ram(Domain& d, uint64_t gfn, uint8_t fill = 0, arch::P2mType t = arch::P2mType::ram_rw) {
         const Mfn m = grant_machine().alloc(0).value();
         std::memset(arch::map_domain_frame(m), fill, page_size);
-        SpinGuard g(d.p2m_lock);
+        WriteGuard g(d.p2m_lock);
         EXPECT_TRUE(d.p2m.set_entry(Gfn{gfn}, m, 0, t).ok());
         return m;
     }
@@ -136,7 +136,7 @@ class GrantTest : public ::testing::Test {
     }
     static uint32_t pin(Domain& d, uint32_t ref) { return gnttab_active_info(d, ref).value().pin; }
     static arch::P2mEntry p2m(Domain& d, uint64_t gfn) {
-        SpinGuard g(d.p2m_lock);
+        WriteGuard g(d.p2m_lock);
         return d.p2m.lookup(Gfn{gfn});
     }
 

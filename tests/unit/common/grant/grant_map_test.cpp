@@ -135,7 +135,7 @@ TEST_F(GrantMapTest, GrantedGfnThatIsNotUsableRamIsBadPage) {
     // A grant-table frame of the granter is not RAM either.
     const Mfn f = gnttab_get_frame(*g, 0, false).value();
     {
-        SpinGuard lk(g->p2m_lock);
+        WriteGuard lk(g->p2m_lock);
         ASSERT_TRUE(g->p2m.set_entry(Gfn{0x30}, f, 0, P2mType::xen_page).ok());
     }
     grant(*g, 15, mapper_id, 0x30);
@@ -225,7 +225,7 @@ TEST_F(GrantMapTest, FrameFreedByTheGranterStaysAllocatedUntilUnmap) {
     const uint64_t before = grant_machine().free_pages();
     // The granter gives the frame back (XENMEM_decrease_reservation's path).
     {
-        SpinGuard lk(g->p2m_lock);
+        WriteGuard lk(g->p2m_lock);
         ASSERT_TRUE(g->p2m.clear_entry(Gfn{granted_gfn}).ok());
     }
     free_domain_ram(frame, 0);

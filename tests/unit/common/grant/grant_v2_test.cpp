@@ -69,7 +69,7 @@ TEST_F(GrantV2Test, StatusFramesFollowTheTableAndGoAwayUnderV1) {
     // Map status frame 0 in the guest; the switch back to v1 takes it out.
     const Mfn s0 = gnttab_get_frame(*g, 0, true).value();
     {
-        SpinGuard lk(g->p2m_lock);
+        WriteGuard lk(g->p2m_lock);
         ASSERT_TRUE(g->p2m.set_entry(Gfn{0x500}, s0, 0, P2mType::xen_page).ok());
     }
     gnttab_set_frame_gfn(*g, 0, true, Gfn{0x500});

@@ -241,3 +241,41 @@ TEST_F(P2mWriterTest, GfnsBeyondTheP2mAreRefused) {
 
 } // namespace
 } // namespace cxen::test
+
+namespace cxen::test {
+namespace {
+
+// Lookups share the p2m lock (Xen's get_page_from_gfn() under the p2m read
+// lock): while another vCPU is inside a lookup, a page walk of this one
+// goes on. As one exclusive ticket lock, every guest copy of a domain's
+// vCPUs queued here, and on a loaded emulated host Linux stalled for tens
+// of seconds. A change still waits for the lookup to finish.
+TEST_F(P2mWriterTest, LookupsShareTheLockAndAChangeWaitsForThem) {
+    Domain& d = make(1);
+    give_ram(d, 0x40);
+    d.p2m_lock.read_lock(); // another vCPU in the middle of a lookup
+    std::atomic<bool> looked_up{false}, changed{false};
+    std::thread reader([&] {
+        auto m = p2m_get_page(d, Gfn{0x40}, P2mAccess::write);
+        EXPECT_TRUE(m.ok());
+        if (m) p2m_put_page(m.value());
+        looked_up = true;
+    });
+    reader.join(); // would spin for ever behind an exclusive lock
+    EXPECT_TRUE(looked_up.load());
+    Vcpu v;
+    v.domain = &d;
+    std::thread writer([&] {
+        EXPECT_EQ(reservation(v, XENMEM_decrease_reservation, 0x40, 1), 1);
+        changed = true;
+    });
+    for (int i = 0; i < 1000; ++i) std::this_thread::yield();
+    EXPECT_FALSE(changed.load()); // the writer waits for the lookup in progress
+    d.p2m_lock.read_unlock();
+    writer.join();
+    EXPECT_TRUE(changed.load());
+    EXPECT_EQ(p2m(d, 0x40).type, P2mType::invalid);
+}
+
+} // namespace
+} // namespace cxen::test

@@ -68,8 +68,8 @@ struct P2mDetached {
 /// its cap gets -ENOMEM, nobody else does.
 ///
 /// Locking: none inside. Every change goes through the one writer in
-/// common/mm/p2m.hpp under the domain's p2m_lock; lookups from other
-/// pCPUs than the writer's take that lock too (a table may be detached).
+/// common/mm/p2m.hpp under the domain's p2m_lock (taken to write);
+/// lookups take it to read (a table may be detached by a writer).
 class P2m {
   public:
     /// Allocate the root table (counted in the pool). -ENOMEM.
