@@ -222,6 +222,14 @@ Domain* get_domain_by_id(Domid domid) {
     return nullptr;
 }
 
+Domain* get_domain_from_id(Domid first) {
+    IrqSpinGuard g(domain_lock);
+    Domain* best = nullptr;
+    for (Domain* d : domains)
+        if (d && d->domid >= first && (!best || d->domid < best->domid)) best = d;
+    return best && get_domain(*best) ? best : nullptr;
+}
+
 // ---- the lookup of a domain an op names ----
 
 Status domain_ref_by_id(Domid domid, DomainRef& out) {

@@ -253,6 +253,11 @@ void put_domain(Domain& d);
 /// (no such domain, or being destroyed). put_domain() it.
 [[nodiscard]] Domain* get_domain_by_id(Domid domid);
 
+/// The existing domain with the lowest ID at or above `first`, with a
+/// reference taken, or nullptr: Xen's walk of its sorted domain list in
+/// XEN_DOMCTL_getdomaininfo / XEN_SYSCTL_getdomaininfolist. put_domain() it.
+[[nodiscard]] Domain* get_domain_from_id(Domid first);
+
 /// A reference held for a scope (get_domain_by_id() + put_domain()).
 class DomainRef {
   public:

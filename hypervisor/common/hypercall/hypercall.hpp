@@ -57,5 +57,6 @@ long do_physdev_op(Vcpu& v, const HypercallArgs& args);
 long do_vm_assist(Vcpu& v, const HypercallArgs& args);
 long do_set_timer_op(Vcpu& v, const HypercallArgs& args);
 long do_sysctl(Vcpu& v, const HypercallArgs& args);
+long do_domctl(Vcpu& v, const HypercallArgs& args);
 
 } // namespace cxen

@@ -26,6 +26,7 @@ constexpr Entry table[] = {
     {__HYPERVISOR_vm_assist, "vm_assist", do_vm_assist},
     {__HYPERVISOR_set_timer_op, "set_timer_op", do_set_timer_op},
     {__HYPERVISOR_sysctl, "sysctl", do_sysctl},
+    {__HYPERVISOR_domctl, "domctl", do_domctl},
 };
 const Entry* find(uint64_t nr) {
     for (const Entry& e : table)

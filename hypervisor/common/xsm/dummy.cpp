@@ -2,6 +2,8 @@
 // xsm_default_action() of its action. See xsm.hpp.
 #include "common/xsm/xsm.hpp"
 
+#include "abi/xen/domctl.hpp"
+
 namespace cxen {
 
 Status xsm_default_action(XsmDefault action, const Domain& src, const Domain* target) {
@@ -77,6 +79,36 @@ Status xsm_schedop_shutdown(XsmAction<XsmDefault::dm_priv> a, const Domain& d1, 
 }
 Status xsm_sysctl(XsmAction<XsmDefault::priv> a, const Domain& cur) {
     return xsm_default_action(a.value, cur, nullptr);
+}
+
+Status xsm_domctl(const Domain& cur, const Domain* d, uint32_t cmd) {
+    switch (cmd) {
+    case XEN_DOMCTL_bind_pt_irq:
+    case XEN_DOMCTL_getdomaininfo:
+    case XEN_DOMCTL_get_device_group:
+    case XEN_DOMCTL_iomem_permission:
+    case XEN_DOMCTL_ioport_mapping:
+    case XEN_DOMCTL_ioport_permission:
+    case XEN_DOMCTL_irq_permission:
+    case XEN_DOMCTL_memory_mapping:
+    case XEN_DOMCTL_set_target:
+    case XEN_DOMCTL_unbind_pt_irq:
+        return Err(Errno::XEN_EILSEQ); // checked by their own hooks
+    default:
+        return xsm_default_action(XsmDefault::priv, cur, d);
+    }
+}
+
+Status xsm_getdomaininfo(XsmAction<XsmDefault::xs_priv> a, const Domain& cur, const Domain& d) {
+    return xsm_default_action(a.value, cur, &d);
+}
+
+Status xsm_resource_permission(XsmAction<XsmDefault::priv> a, const Domain& cur, const Domain& d) {
+    return xsm_default_action(a.value, cur, &d);
+}
+
+Status xsm_resource_mapping(XsmAction<XsmDefault::dm_priv> a, const Domain& cur, const Domain& d) {
+    return xsm_default_action(a.value, cur, &d);
 }
 
 } // namespace cxen

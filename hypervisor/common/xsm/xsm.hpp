@@ -119,4 +119,23 @@ inline bool is_xenstore_domain(const Domain&) { return false; }
 /// Any sysctl (Xen: xsm_sysctl, XSM_PRIV, current->domain, no target).
 [[nodiscard]] Status xsm_sysctl(XsmAction<XsmDefault::priv>, const Domain& cur);
 
+// ---- domctl (xen/common/domctl.c, xen/arch/x86/domctl.c) ----
+/// The domctls without a hook of their own, over d (nullptr for
+/// createdomain) (Xen: xsm_domctl, XSM_OTHER): XSM_PRIV. The sub-ops that
+/// do their own check first (getdomaininfo, iomem/irq/ioport permission
+/// and mapping, set_target, bind/unbind_pt_irq, get_device_group) never
+/// come here: -EILSEQ, as Xen's ASSERT_UNREACHABLE path.
+[[nodiscard]] Status xsm_domctl(const Domain& cur, const Domain* d, uint32_t cmd);
+/// XEN_DOMCTL_getdomaininfo of d (Xen: xsm_getdomaininfo, XSM_XS_PRIV).
+[[nodiscard]] Status xsm_getdomaininfo(XsmAction<XsmDefault::xs_priv>, const Domain& cur, const Domain& d);
+/// XEN_DOMCTL_iomem_permission, XEN_DOMCTL_irq_permission,
+/// XEN_DOMCTL_ioport_permission and XEN_DOMCTL_set_target over d (Xen:
+/// xsm_iomem_permission, xsm_irq_permission, xsm_ioport_permission,
+/// xsm_set_target: XSM_PRIV).
+[[nodiscard]] Status xsm_resource_permission(XsmAction<XsmDefault::priv>, const Domain& cur, const Domain& d);
+/// XEN_DOMCTL_memory_mapping, XEN_DOMCTL_ioport_mapping and
+/// XEN_DOMCTL_(un)bind_pt_irq into d (Xen: xsm_iomem_mapping,
+/// xsm_ioport_mapping, xsm_(un)bind_pt_irq: XSM_DM_PRIV).
+[[nodiscard]] Status xsm_resource_mapping(XsmAction<XsmDefault::dm_priv>, const Domain& cur, const Domain& d);
+
 } // namespace cxen

@@ -1,5 +1,6 @@
-"""memory_op, hvm_op, vcpu_op and Xen time: the guest kernels of
-guests/memory, guests/time and guests/vcpu, each booted as a PVH domU whose
+"""memory_op (with domctl and sysctl refusals, guests/control), hvm_op,
+vcpu_op and Xen time: the guest kernels of guests/memory, guests/time and
+guests/vcpu, each booted as a PVH domU whose
 in-guest checks must all pass (SKIPs allowed where noted)."""
 
 
@@ -20,6 +21,10 @@ def memory_case(log):
     yield r"\(d1\) PASS memory.foreign_domain_is_refused", "a foreign domid is refused (-EPERM)"
     yield r"\(d1\) PASS memory.p2m_tables_are_capped", \
         "remapping shared_info all over the guest-physical space ends in -ENOMEM from the domain's p2m pool"
+    yield r"\(d1\) PASS control.domctl_every_op_refused", "every domctl on another domain refused with Xen's error"
+    yield r"\(d1\) PASS control.domctl_refused_on_itself", "domctls on itself refused (-EPERM)"
+    yield r"\(d1\) PASS control.vm_event_version_needs_no_privilege", "vm_event GET_VERSION answered, as Xen does"
+    yield r"\(d1\) PASS control.sysctl_every_op_refused", "every sysctl refused (-EPERM, -EACCES on a wrong version)"
     yield r"\(d2\) Test result: PASS", "the peer domain ran alongside"
 
 

@@ -101,4 +101,9 @@ void cpu_init_percpu(unsigned cpu, uint64_t stack_bottom, uint64_t stack_top) {
     x86::wrmsr(x86::MSR_GS_BASE, reinterpret_cast<uint64_t>(&p));
 }
 
+unsigned paddr_bits() {
+    static const unsigned bits = x86::cpuid(0x80000008).eax & 0xff;
+    return bits;
+}
+
 } // namespace cxen::arch

@@ -16,6 +16,8 @@ inline void idle_halt() { std::this_thread::yield(); }
 inline thread_local unsigned current_cpu = 0;
 inline unsigned smp_processor_id() { return current_cpu; }
 constexpr unsigned max_cpus = 64;
+/// The host's physical address width: QEMU's default for its CPU models.
+inline unsigned paddr_bits() { return 40; }
 /// Records the last CPU poked, for tests of cross-CPU wake-ups.
 inline thread_local int last_event_check = -1;
 inline void send_event_check(unsigned cpu) { last_event_check = static_cast<int>(cpu); }

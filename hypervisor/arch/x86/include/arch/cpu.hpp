@@ -29,6 +29,9 @@ inline void irq_enable() { __asm__ volatile("sti" ::: "memory"); }
 inline void idle_halt() { __asm__ volatile("sti; hlt" ::: "memory"); }
 inline void irq_disable() { __asm__ volatile("cli" ::: "memory"); }
 
+/// The host's physical address width (Xen's paddr_bits, CPUID 0x80000008).
+unsigned paddr_bits();
+
 /// Upper bound on pCPUs; sizes every per-CPU array.
 constexpr unsigned max_cpus = 64;
 

@@ -1,0 +1,182 @@
+// domctl (public/domctl.h) in the order of Xen 4.17's do_domctl()
+// (xen/common/domctl.c, arch_do_domctl() in xen/arch/x86/domctl.c):
+//   1. copy the whole struct in (-EFAULT);
+//   2. the interface version (-EACCES unless 0x15);
+//   3. the domain it names: none for createdomain (and for
+//      test_assign_device / vm_event_op with DOMID_INVALID); -ESRCH for
+//      assign/deassign_device with DOMID_INVALID, and for any other absent
+//      domain but getdomaininfo's (DOMID_SELF names none here, as in Xen);
+//   4. the sub-ops with their own checks, each in Xen's order: getdomaininfo
+//      (the next existing domain at or above the ID; XSM_XS_PRIV),
+//      iomem/irq/ioport permission and memory/ioport mapping (argument
+//      checks, then XSM_PRIV or XSM_DM_PRIV), set_target, bind/unbind_pt_irq,
+//      get_device_group (no IOMMU: -EOPNOTSUPP) and vm_event_op's
+//      GET_VERSION (no check at all, as in Xen);
+//   5. everything else: xsm_domctl (XSM_PRIV), then the op.
+// No domain is the control domain yet (TODO(#12)), so from a guest every
+// call but vm_event GET_VERSION ends in one of those errors, as a Xen domU
+// sees them. Past the checks, getdomaininfo is implemented; the other ops
+// answer -ENOSYS (arch_do_domctl()'s default) until the control domain
+// needs them, and so do the resource ops (I/O ports, IRQs, MMIO) once
+// their XSM check passes, which only the control domain's can.
+#include "abi/xen/domctl.hpp"
+#include "arch/cpu.hpp"
+#include "arch/guest_access.hpp"
+#include "arch/p2m.hpp"
+#include "arch/time.hpp"
+#include "common/domain.hpp"
+#include "common/hypercall/hypercall.hpp"
+#include "common/xsm/xsm.hpp"
+#include "lib/base/string.hpp"
+
+namespace cxen {
+
+namespace {
+constexpr unsigned max_ioports = 0x10000; // Xen's MAX_IOPORTS
+/// Xen's d->nr_pirqs for a domU: nr_static_irqs (one IO-APIC's 24 GSIs
+/// under QEMU) + extra_domU_irqs (32). No pIRQ is bound to any domain.
+constexpr unsigned nr_pirqs_domu = 24 + 32;
+
+long err(Errno e) { return -static_cast<long>(e); }
+long err(const Status& st) { return -static_cast<long>(st.error()); }
+
+/// Xen's getdomaininfo() with arch_get_domain_info() for a PVH domain.
+void getdomaininfo(const Domain& d, xen_domctl_getdomaininfo& info) {
+    memset(&info, 0, sizeof(info));
+    info.domain = d.domid;
+    info.max_vcpu_id = XEN_INVALID_MAX_VCPU_ID;
+    uint32_t flags = XEN_DOMINF_blocked; // blocked only if every online vCPU is
+    uint64_t cpu_time = 0;
+    const uint64_t now = arch::now_ns();
+    for (unsigned i = 0; i < d.max_vcpus; ++i) {
+        const Vcpu* v = d.vcpus[i];
+        if (!v) continue;
+        cpu_time += v->runstate.time[RUNSTATE_running];
+        if (v->runstate.state == RUNSTATE_running && now > v->runstate.state_entry_time)
+            cpu_time += now - v->runstate.state_entry_time;
+        info.max_vcpu_id = v->vcpu_id;
+        if (v->down.load()) continue;
+        const VcpuState st = v->state.load();
+        if (st != VcpuState::blocked) flags &= ~XEN_DOMINF_blocked;
+        if (st == VcpuState::running) flags |= XEN_DOMINF_running;
+        ++info.nr_online_vcpus;
+    }
+    info.cpu_time = cpu_time;
+    // `paused` is Xen's controller_pause_count (XEN_DOMCTL_pausedomain),
+    // which nothing takes yet; a shutdown's own pause does not count.
+    info.flags = (info.nr_online_vcpus ? flags : 0) | (d.is_dead.load() ? XEN_DOMINF_dying : 0) |
+                 (d.is_shutdown.load() ? XEN_DOMINF_shutdown : 0) | XEN_DOMINF_hvm_guest | XEN_DOMINF_hap |
+                 static_cast<uint32_t>((d.shutdown_code & XEN_DOMINF_shutdownmask) << XEN_DOMINF_shutdownshift);
+    info.tot_pages = d.p2m.ram_pages();
+    info.max_pages = d.max_pages;
+    info.shared_info_frame = d.shared_info_gfn; // ~0 while unmapped, as Xen's M2P says
+    info.cpupool = 0;
+    info.gpaddr_bits = 48; // the p2m's reach (arch::p2m_max_gfn)
+    info.arch_config.emulation_flags = XEN_X86_EMU_LAPIC; // a PVH domU's
+}
+
+long getdomaininfo_op(Vcpu& v, xen_domctl& op, DomainRef& named, uint64_t u_domctl) {
+    Domain& cur = *v.domain;
+    DomainRef found;
+    if (!named) { // the next existing domain at or above the ID
+        if (op.domain >= DOMID_FIRST_RESERVED) return err(Errno::XEN_EINVAL);
+        found.reset(get_domain_from_id(op.domain));
+        if (!found) return err(Errno::XEN_ESRCH);
+    }
+    const Domain& d = named ? *named.get() : *found.get();
+    if (auto st = xsm_getdomaininfo(XSM_XS_PRIV, cur, d); !st) return err(st);
+    getdomaininfo(d, op.u.getdomaininfo);
+    op.domain = op.u.getdomaininfo.domain;
+    return arch::copy_to_guest(v, u_domctl, &op, sizeof(op)) ? 0 : err(Errno::XEN_EFAULT);
+}
+} // namespace
+
+long do_domctl(Vcpu& v, const HypercallArgs& args) {
+    Domain& cur = *v.domain;
+    const uint64_t u_domctl = args.a[0];
+    xen_domctl op;
+    if (!arch::copy_from_guest(v, u_domctl, op)) return err(Errno::XEN_EFAULT);
+    if (op.interface_version != XEN_DOMCTL_INTERFACE_VERSION) return err(Errno::XEN_EACCES);
+
+    DomainRef d;
+    switch (op.cmd) {
+    case XEN_DOMCTL_createdomain:
+        break;
+    case XEN_DOMCTL_assign_device:
+    case XEN_DOMCTL_deassign_device:
+        // DOMID_IO (the device owner) would be dom_io; cxen has no devices
+        // to assign, so it names no domain here either.
+        if (op.domain == DOMID_INVALID) return err(Errno::XEN_ESRCH);
+        [[fallthrough]];
+    case XEN_DOMCTL_test_assign_device:
+    case XEN_DOMCTL_vm_event_op:
+        if (op.domain == DOMID_INVALID) break;
+        [[fallthrough]];
+    default:
+        if (!domain_ref_by_id(op.domain, d) && op.cmd != XEN_DOMCTL_getdomaininfo) return err(Errno::XEN_ESRCH);
+        break;
+    }
+
+    switch (op.cmd) { // the sub-ops with checks of their own
+    case XEN_DOMCTL_getdomaininfo:
+        return getdomaininfo_op(v, op, d, u_domctl);
+    case XEN_DOMCTL_iomem_permission: {
+        const uint64_t mfn = op.u.iomem_permission.first_mfn, nr = op.u.iomem_permission.nr_mfns;
+        if (mfn + nr - 1 < mfn) return err(Errno::XEN_EINVAL);
+        if (auto st = xsm_resource_permission(XSM_PRIV, cur, *d.get()); !st) return err(st);
+        return err(Errno::XEN_ENOSYS); // TODO(#12): the grant itself, for the control domain
+    }
+    case XEN_DOMCTL_memory_mapping: {
+        const uint64_t gfn = op.u.memory_mapping.first_gfn, mfn = op.u.memory_mapping.first_mfn;
+        const uint64_t nr = op.u.memory_mapping.nr_mfns, mfn_end = mfn + nr - 1;
+        if (mfn_end < mfn || ((mfn | mfn_end) >> (arch::paddr_bits() - page_shift)) || gfn + nr - 1 < gfn)
+            return err(Errno::XEN_EINVAL);
+        if (auto st = xsm_resource_mapping(XSM_DM_PRIV, cur, *d.get()); !st) return err(st);
+        return err(Errno::XEN_ENOSYS); // TODO(#12): the grant itself, for the control domain
+    }
+    case XEN_DOMCTL_irq_permission:
+        if (op.u.irq_permission.pirq >= nr_pirqs_domu) return err(Errno::XEN_EINVAL);
+        return err(Errno::XEN_EPERM); // domain_pirq_to_irq(current) is 0: no domain has a pIRQ
+    case XEN_DOMCTL_set_target: {
+        DomainRef e;
+        if (!domain_ref_by_id(op.u.set_target.target, e)) return err(Errno::XEN_ESRCH);
+        if (e.get() == d.get()) return err(Errno::XEN_EINVAL);
+        if (auto st = xsm_resource_permission(XSM_PRIV, cur, *d.get()); !st) return err(st);
+        return err(Errno::XEN_ENOSYS); // TODO(#12): device models
+    }
+    case XEN_DOMCTL_vm_event_op:
+        if (op.u.vm_event_op.op == XEN_VM_EVENT_GET_VERSION) { // no XSM check in Xen either
+            op.u.vm_event_op.u.version = VM_EVENT_INTERFACE_VERSION;
+            return arch::copy_to_guest(v, u_domctl, &op, sizeof(op)) ? 0 : err(Errno::XEN_EFAULT);
+        }
+        if (!d) return err(Errno::XEN_ESRCH);
+        break; // the rest after xsm_domctl
+    case XEN_DOMCTL_get_device_group:
+        return err(Errno::XEN_EOPNOTSUPP); // iommu_do_domctl(): no IOMMU
+    case XEN_DOMCTL_ioport_permission: {
+        const uint32_t fp = op.u.ioport_permission.first_port, np = op.u.ioport_permission.nr_ports;
+        if (fp + np <= fp || fp + np > max_ioports) return err(Errno::XEN_EINVAL);
+        if (auto st = xsm_resource_permission(XSM_PRIV, cur, *d.get()); !st) return err(st);
+        return err(Errno::XEN_ENOSYS); // TODO(#12): the grant itself, for the control domain
+    }
+    case XEN_DOMCTL_ioport_mapping: {
+        const uint32_t fgp = op.u.ioport_mapping.first_gport, fmp = op.u.ioport_mapping.first_mport;
+        const uint32_t np = op.u.ioport_mapping.nr_ports;
+        if (((fgp | fmp | (np - 1)) >= max_ioports) || fgp + np > max_ioports || fmp + np > max_ioports)
+            return err(Errno::XEN_EINVAL);
+        if (auto st = xsm_resource_mapping(XSM_DM_PRIV, cur, *d.get()); !st) return err(st);
+        return err(Errno::XEN_ENOSYS); // TODO(#12): the grant itself, for the control domain
+    }
+    case XEN_DOMCTL_bind_pt_irq:
+    case XEN_DOMCTL_unbind_pt_irq:
+        if (auto st = xsm_resource_mapping(XSM_DM_PRIV, cur, *d.get()); !st) return err(st);
+        return err(Errno::XEN_ENOSYS); // TODO(#12): the grant itself, for the control domain
+    default:
+        break;
+    }
+
+    if (auto st = xsm_domctl(cur, d.get(), op.cmd); !st) return err(st);
+    return err(Errno::XEN_ENOSYS); // TODO(#12): the ops the control domain's tools use
+}
+
+} // namespace cxen
