@@ -5,6 +5,7 @@
 #include <cstdarg>
 
 #include "arch/console.hpp"
+#include "common/console/console_history.hpp"
 #include "arch/time.hpp"
 #include "lib/base/format.hpp"
 #include "common/lib/spinlock.hpp"
@@ -17,13 +18,20 @@ SpinLock console_lock;
 LogLevel threshold = LogLevel::info;
 bool at_line_start = true;
 bool timestamps = false;
+ConsoleHistory ring; // what the console printed, for XEN_SYSCTL_readconsole
+
+// Caller holds console_lock: the device, and the history ring.
+void out_locked(const char* s, size_t len) {
+    arch::console_write(s, len);
+    ring.put(s, len);
+}
 
 // Xen's console_timestamps=boot stamp: "[sssss.uuuuuu] ", time since boot.
 void emit_timestamp_locked() {
     const uint64_t us = arch::now_ns() / 1000;
     char stamp[32];
     int n = snprintf(stamp, sizeof(stamp), "[%5lu.%06lu] ", us / 1000000, us % 1000000);
-    if (n > 0 && static_cast<size_t>(n) < sizeof(stamp)) arch::console_write(stamp, static_cast<size_t>(n));
+    if (n > 0 && static_cast<size_t>(n) < sizeof(stamp)) out_locked(stamp, static_cast<size_t>(n));
 }
 
 // Caller holds console_lock.
@@ -32,17 +40,17 @@ void emit_locked(const char* prefix, const char* s, size_t len) {
     size_t start = 0;
     for (size_t i = 0; i < len; ++i) {
         if (at_line_start) {
-            arch::console_write(prefix, plen);
+            out_locked(prefix, plen);
             if (timestamps) emit_timestamp_locked();
             at_line_start = false;
         }
         if (s[i] == '\n') {
-            arch::console_write(s + start, i + 1 - start);
+            out_locked(s + start, i + 1 - start);
             start = i + 1;
             at_line_start = true;
         }
     }
-    if (start < len) arch::console_write(s + start, len - start);
+    if (start < len) out_locked(s + start, len - start);
 }
 
 void vlog(LogLevel level, const char* fmt, va_list ap) {
@@ -106,5 +114,36 @@ void console_write_prefixed(const char* prefix, const char* s, size_t len) {
 }
 
 void console_force_unlock() { console_lock.force_reset(); }
+
+Status console_ring_read(ConsoleReadRequest& r, ConsoleReadSink sink, void* ctx) {
+    uint32_t c, p;
+    {
+        IrqSpinGuard guard(console_lock);
+        c = ring.consumer();
+        p = ring.producer();
+    }
+    // Xen's read_console_ring(): an incremental read resumes at the
+    // caller's index if the ring still holds it.
+    if (r.incremental && (c <= p ? (c < r.index && r.index <= p) : (c < r.index || r.index <= p))) c = r.index;
+    uint32_t sofar = 0;
+    char chunk[256];
+    while (c != p && sofar < r.count) {
+        size_t n;
+        {
+            IrqSpinGuard guard(console_lock); // the copy to the caller is made without it
+            n = ring.copy_out(c, p, chunk, r.count - sofar < sizeof(chunk) ? r.count - sofar : sizeof(chunk));
+        }
+        TRY(sink(ctx, sofar, chunk, n));
+        sofar += static_cast<uint32_t>(n);
+        c += static_cast<uint32_t>(n);
+    }
+    if (r.clear) {
+        IrqSpinGuard guard(console_lock);
+        ring.clear_to(c, p);
+    }
+    r.count = sofar;
+    r.index = c;
+    return ok_status();
+}
 
 } // namespace cxen

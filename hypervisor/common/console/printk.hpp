@@ -8,6 +8,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "lib/base/result.hpp"
+
 namespace cxen {
 
 /// Xen's levels (xen/include/xen/lib.h XENLOG_*): lower is more severe.
@@ -39,5 +41,23 @@ void console_write_prefixed(const char* prefix, const char* s, size_t len);
 
 /// Panic path: break the console lock so that this CPU can always print.
 void console_force_unlock();
+
+/// A read of the console history (Xen's struct xen_sysctl_readconsole):
+/// in: `count` the most bytes wanted, `index` where an incremental read
+/// resumes, `clear` to mark what was read as consumed; out: `count` bytes
+/// read, `index` the next one.
+struct ConsoleReadRequest {
+    uint32_t index = 0;
+    uint32_t count = 0;
+    bool incremental = false;
+    bool clear = false;
+};
+/// Receives the bytes of a read in order, `offset` bytes from its start;
+/// an error (-EFAULT) ends the read with it.
+using ConsoleReadSink = Status (*)(void* ctx, uint32_t offset, const char* s, size_t len);
+/// Xen's read_console_ring(): from the oldest byte the ring holds (or the
+/// caller's index, incremental, if still held) up to `count` bytes, handed
+/// to `sink` outside the console lock. Returns the sink's error.
+[[nodiscard]] Status console_ring_read(ConsoleReadRequest& r, ConsoleReadSink sink, void* ctx);
 
 } // namespace cxen

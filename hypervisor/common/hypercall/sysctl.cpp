@@ -4,11 +4,13 @@
 // -EPERM for any domain that is not the control domain, so every
 // well-formed call from a guest ends in -EPERM, which is what a Xen domU
 // sees; XTF's livepatch-priv-check relies on exactly that order. For the
-// control domain: getdomaininfolist; the other sub-ops answer -ENOSYS
+// control domain: readconsole (the console history, common/console/
+// console_history.hpp) and getdomaininfolist; the other sub-ops answer -ENOSYS
 // (arch_do_sysctl()'s default) until dom0's tools need them (TODO(#12)).
 // As in Xen, the struct is copied back only when the sub-op succeeded.
 #include "abi/xen/sysctl.hpp"
 #include "arch/guest_access.hpp"
+#include "common/console/printk.hpp"
 #include "common/domain_info.hpp"
 #include "common/hypercall/hypercall.hpp"
 #include "common/xsm/xsm.hpp"
@@ -41,6 +43,25 @@ Status getdomaininfolist(Vcpu& cur, xen_sysctl_getdomaininfolist& list) {
     list.num_domains = n;
     return ok_status();
 }
+/// XEN_SYSCTL_readconsole (Xen: xsm_readconsole, XSM_HOOK, then
+/// read_console_ring() into the caller's buffer).
+Status readconsole(Vcpu& cur, xen_sysctl_readconsole& rc) {
+    ConsoleReadRequest r{rc.index, rc.count, rc.incremental != 0, rc.clear != 0};
+    struct Target {
+        Vcpu& v;
+        uint64_t buffer;
+    } t{cur, reinterpret_cast<uintptr_t>(rc.buffer.p)};
+    TRY(console_ring_read(
+        r,
+        [](void* ctx, uint32_t offset, const char* s, size_t len) -> Status {
+            auto& tg = *static_cast<Target*>(ctx);
+            return arch::copy_to_guest(tg.v, tg.buffer + offset, s, len) ? ok_status() : Status(Err(Errno::XEN_EFAULT));
+        },
+        &t));
+    rc.count = r.count;
+    rc.index = r.index;
+    return ok_status();
+}
 } // namespace
 
 long do_sysctl(Vcpu& cur, const HypercallArgs& args) {
@@ -49,6 +70,9 @@ long do_sysctl(Vcpu& cur, const HypercallArgs& args) {
     if (op.interface_version != XEN_SYSCTL_INTERFACE_VERSION) return -static_cast<long>(Errno::XEN_EACCES);
     if (auto st = xsm_sysctl(XSM_PRIV, *cur.domain); !st) return -static_cast<long>(st.error());
     switch (op.cmd) {
+    case XEN_SYSCTL_readconsole:
+        if (auto st = readconsole(cur, op.u.readconsole); !st) return -static_cast<long>(st.error());
+        break;
     case XEN_SYSCTL_getdomaininfolist:
         if (auto st = getdomaininfolist(cur, op.u.getdomaininfolist); !st) return -static_cast<long>(st.error());
         break;

@@ -5,10 +5,13 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <string>
+#include <tuple>
 
 #include "abi/xen/domctl.hpp"
 #include "abi/xen/sysctl.hpp"
 #include "arch/guest_access.hpp"
+#include "common/console/printk.hpp"
 #include "common/domain.hpp"
 #include "common/hypercall/hypercall.hpp"
 #include "common/mm/heap.hpp"
@@ -123,6 +126,58 @@ TEST_F(SysctlTest, ControlDomainListsDomainsInIdOrderFromFirstUpToMax) {
     EXPECT_EQ(call(op), neg(Errno::XEN_ENOSYS));
     domain_destroy(*d2);
     domain_destroy(*d9);
+}
+
+TEST_F(SysctlTest, ControlDomainReadsTheConsoleHistoryAsXlDmesgDoes) {
+    d->is_privileged = true;
+    constexpr uint64_t buf_gva = 0x800;
+    auto read = [&](uint32_t count, bool incremental, uint32_t index, bool clear) {
+        std::memset(arch::fake_guest_memory().data() + buf_gva, 0, 4096 - buf_gva);
+        xen_sysctl op{};
+        op.cmd = XEN_SYSCTL_readconsole;
+        op.interface_version = XEN_SYSCTL_INTERFACE_VERSION;
+        op.u.readconsole.count = count;
+        op.u.readconsole.incremental = incremental;
+        op.u.readconsole.index = index;
+        op.u.readconsole.clear = clear;
+        set_xen_guest_handle(op.u.readconsole.buffer, reinterpret_cast<char*>(buf_gva));
+        const long rc = call(op);
+        xen_sysctl back;
+        std::memcpy(&back, arch::fake_guest_memory().data() + arg_gva, sizeof(back));
+        std::string text(reinterpret_cast<const char*>(arch::fake_guest_memory().data() + buf_gva),
+                         rc == 0 ? back.u.readconsole.count : 0);
+        return std::make_tuple(rc, text, back.u.readconsole.index);
+    };
+    // Consume what the test process printed before (clear), then the
+    // history holds the marker, as printed on the console.
+    for (int i = 0; i < 100 && !std::get<1>(read(2048, false, 0, true)).empty(); ++i) {
+    }
+    printk("readconsole marker %d\n", 42);
+    auto [rc, text, end] = read(2048, false, 0, false);
+    ASSERT_EQ(rc, 0);
+    EXPECT_EQ(text, "(XEN) readconsole marker 42\n");
+    // Incremental from `end`: nothing new; then only what came after.
+    auto [rc2, text2, end2] = read(1000, true, end, false);
+    EXPECT_EQ(rc2, 0);
+    EXPECT_EQ(text2, "");
+    EXPECT_EQ(end2, end);
+    printk("second line\n");
+    auto [rc3, text3, end3] = read(1000, true, end, false);
+    EXPECT_EQ(text3, "(XEN) second line\n");
+    EXPECT_EQ(end3, end + text3.size());
+    // count bounds the read; clear consumes what was read.
+    auto [rc4, text4, end4] = read(5, true, end, true);
+    EXPECT_EQ(text4, "(XEN)");
+    auto [rc5, text5, end5] = read(1000, false, 0, false); // from the consumer: after the clear
+    EXPECT_EQ(text5, " second line\n");
+    (void)rc3; (void)rc4; (void)rc5; (void)end4; (void)end5;
+    // A buffer off the end of guest memory: -EFAULT.
+    xen_sysctl op{};
+    op.cmd = XEN_SYSCTL_readconsole;
+    op.interface_version = XEN_SYSCTL_INTERFACE_VERSION;
+    op.u.readconsole.count = 100;
+    set_xen_guest_handle(op.u.readconsole.buffer, reinterpret_cast<char*>(4096 - 4));
+    EXPECT_EQ(call(op), neg(Errno::XEN_EFAULT));
 }
 
 TEST_F(SysctlTest, DomUCannotListDomains) {
