@@ -7,6 +7,7 @@
 #include "arch/percpu.hpp"
 #include "arch/time.hpp"
 #include "arch/traps.hpp"
+#include "arch/tsc_sample.hpp"
 #include "arch/x86.hpp"
 #include "common/console/printk.hpp"
 #include "common/lib/panic.hpp"
@@ -130,30 +131,6 @@ void lapic_set_tsc_deadline(uint64_t tsc) {
     x86::wrmsr(x86::MSR_TSC_DEADLINE, tsc);
 }
 
-namespace {
-// A (TSC, LAPIC current count) pair read as close together as a few tries
-// allow: under emulation the CPU can be descheduled between any two reads,
-// so keep the try whose TSC reads bracket the LAPIC read tightest.
-struct LapicSample {
-    uint64_t tsc;
-    uint32_t count;
-};
-LapicSample lapic_sample() {
-    LapicSample best{0, 0};
-    uint64_t best_gap = UINT64_MAX;
-    for (int i = 0; i < 8; ++i) {
-        const uint64_t t0 = x86::rdtsc_ordered();
-        const uint32_t c = read(REG_TIMER_CUR);
-        const uint64_t t1 = x86::rdtsc_ordered();
-        if (t1 - t0 < best_gap) {
-            best_gap = t1 - t0;
-            best = {t0 + (t1 - t0) / 2, c};
-        }
-    }
-    return best;
-}
-} // namespace
-
 uint64_t lapic_timer_calibrate() {
     // LAPIC ticks per second from paired (TSC, count) samples at both ends
     // of a >= 10 ms window, timer masked: a deschedule anywhere between the
@@ -164,14 +141,14 @@ uint64_t lapic_timer_calibrate() {
     write(REG_TIMER_DIV, 0xb);
     for (;;) {
         write(REG_TIMER_INIT, 0xffffffff);
-        const LapicSample a = lapic_sample();
+        const auto a = tsc_sample([] { return read(REG_TIMER_CUR); });
         const uint64_t span = tsc_khz() * 10;
         while (x86::rdtsc_ordered() - a.tsc < span) cpu_relax();
-        const LapicSample b = lapic_sample();
+        const auto b = tsc_sample([] { return read(REG_TIMER_CUR); });
         // A window stretched past 2^30 ticks (a deschedule of a second or
         // more) could overflow below, or have run the count out: again.
-        const uint64_t ticks = a.count - b.count;
-        if (b.count == 0 || b.count >= a.count || b.tsc <= a.tsc || ticks > (1u << 30)) continue;
+        const uint64_t ticks = a.value - b.value;
+        if (b.value == 0 || b.value >= a.value || b.tsc <= a.tsc || ticks > (1u << 30)) continue;
         write(REG_TIMER_INIT, 0);
         return ticks * tsc_khz() * 1000 / (b.tsc - a.tsc); // < 2^30 * 2^23 * 2^10
     }

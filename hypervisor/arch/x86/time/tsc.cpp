@@ -3,6 +3,7 @@
 #include "arch/paging.hpp"
 #include "arch/percpu.hpp"
 #include "arch/time.hpp"
+#include "arch/tsc_sample.hpp"
 #include "arch/x86.hpp"
 #include "common/console/printk.hpp"
 #include "common/lib/panic.hpp"
@@ -64,28 +65,14 @@ void pit_start_free_running() {
     x86::outb(PIT_CH2, 0);
 }
 
-// A (TSC, PIT count) pair bracketed as tightly as a few tries allow: the
-// emulated CPU may be descheduled between the port accesses and the TSC
-// reads, so keep the try whose TSC reads are closest together.
-struct PitSample {
-    uint64_t tsc;
-    uint16_t count;
-};
-PitSample pit_sample() {
-    PitSample best{0, 0};
-    uint64_t best_gap = UINT64_MAX;
-    for (int i = 0; i < 8; ++i) {
-        const uint64_t t0 = x86::rdtsc_ordered();
+// A (TSC, latched PIT count) pair (arch/tsc_sample.hpp).
+TscSample<uint16_t> pit_sample() {
+    return tsc_sample([] {
         x86::outb(PIT_CMD, 0x80); // latch channel 2
         const uint8_t lo = x86::inb(PIT_CH2);
         const uint8_t hi = x86::inb(PIT_CH2);
-        const uint64_t t1 = x86::rdtsc_ordered();
-        if (t1 - t0 < best_gap) {
-            best_gap = t1 - t0;
-            best = {t0 + (t1 - t0) / 2, static_cast<uint16_t>(lo | (hi << 8))};
-        }
-    }
-    return best;
+        return static_cast<uint16_t>(lo | (hi << 8));
+    });
 }
 
 // TSC ticks in `ms` milliseconds of PIT time. The PIT count wraps every
@@ -97,12 +84,12 @@ PitSample pit_sample() {
 uint64_t tsc_over_pit_paired(unsigned ms, uint64_t tsc_per_pit_tick_q32) {
     pit_start_free_running();
     const uint64_t target = pit_hz * ms / 1000;
-    const PitSample first = pit_sample();
-    PitSample prev = first;
+    const auto first = pit_sample();
+    auto prev = first;
     uint64_t ticks = 0;
     while (ticks < target) {
-        const PitSample cur = pit_sample();
-        const uint64_t seen = static_cast<uint16_t>(prev.count - cur.count); // mod 65536
+        const auto cur = pit_sample();
+        const uint64_t seen = static_cast<uint16_t>(prev.value - cur.value); // mod 65536
         const uint64_t predicted = ((cur.tsc - prev.tsc) << 32) / tsc_per_pit_tick_q32;
         uint64_t wraps = predicted > seen ? (predicted - seen + 32768) / 65536 : 0;
         ticks += seen + wraps * 65536;
@@ -122,35 +109,14 @@ uint64_t tsc_over_pit(unsigned ms) {
     return tsc_over_pit_paired(ms, tsc_per_pit_tick_q32);
 }
 
-// A (TSC, HPET counter) pair read as close together as we can manage: of a
-// few tries, keep the one whose TSC reads bracket the HPET read tightest.
-struct HpetSample {
-    uint64_t tsc;
-    uint64_t counter;
-};
-HpetSample hpet_sample() {
-    HpetSample best{0, 0};
-    uint64_t best_gap = UINT64_MAX;
-    for (int i = 0; i < 8; ++i) {
-        const uint64_t t0 = x86::rdtsc_ordered();
-        const uint64_t c = hpet[0xf0 / 8];
-        const uint64_t t1 = x86::rdtsc_ordered();
-        if (t1 - t0 < best_gap) {
-            best_gap = t1 - t0;
-            best = {t0 + (t1 - t0) / 2, c};
-        }
-    }
-    return best;
-}
-
 // TSC ticks in `ms` milliseconds, from paired samples at both ends of a
 // window of at least `ms` (so where the wait loop ends does not matter).
 uint64_t tsc_over_hpet(unsigned ms) {
     const uint64_t ticks = uint64_t{ms} * 1000000000000ull / hpet_period_fs;
-    const HpetSample a = hpet_sample();
-    while (hpet[0xf0 / 8] - a.counter < ticks) cpu_relax();
-    const HpetSample b = hpet_sample();
-    const uint64_t ref_ns = (b.counter - a.counter) * hpet_period_fs / 1000000;
+    const auto a = tsc_sample([] { return hpet[0xf0 / 8]; });
+    while (hpet[0xf0 / 8] - a.value < ticks) cpu_relax();
+    const auto b = tsc_sample([] { return hpet[0xf0 / 8]; });
+    const uint64_t ref_ns = (b.value - a.value) * hpet_period_fs / 1000000;
     return (b.tsc - a.tsc) * (uint64_t{ms} * 1000000) / ref_ns;
 }
 } // namespace
