@@ -35,9 +35,6 @@ constexpr unsigned max_ioports = 0x10000; // Xen's MAX_IOPORTS
 /// under QEMU) + extra_domU_irqs (32). No pIRQ is bound to any domain.
 constexpr unsigned nr_pirqs_domu = 24 + 32;
 
-long err(Errno e) { return -static_cast<long>(e); }
-long err(const Status& st) { return -static_cast<long>(st.error()); }
-
 long getdomaininfo_op(Vcpu& v, xen_domctl& op, DomainRef& named, uint64_t u_domctl) {
     Domain& cur = *v.domain;
     DomainRef found;

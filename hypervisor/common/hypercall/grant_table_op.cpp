@@ -43,7 +43,6 @@ constexpr bool gnttab_hvm_allows_unmap_and_replace = false;
 constexpr bool gnttab_hvm_allows_get_status_frames = false;
 
 namespace {
-constexpr long err(Errno e) { return -static_cast<long>(e); }
 
 struct FrameListCtx {
     Vcpu& v;

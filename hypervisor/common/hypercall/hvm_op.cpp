@@ -18,7 +18,6 @@
 namespace cxen {
 
 namespace {
-constexpr long err(Errno e) { return -static_cast<long>(e); }
 static_assert(sizeof(Domain::hvm_params) / sizeof(uint64_t) == HVM_NR_PARAMS);
 
 // rcu_lock_domain_by_any_id(): the domain named, with a reference.

@@ -16,6 +16,10 @@ struct HypercallArgs {
     uint64_t a[5];
 };
 
+/// A hypercall's return value for an error: -errno, as in Xen.
+constexpr long err(Errno e) { return -static_cast<long>(e); }
+inline long err(const Status& st) { return err(st.error()); }
+
 /// Run hypercall `nr` for the calling vCPU; returns the guest's RAX value
 /// (0 or a result, or -errno as in Xen's public/errno.h).
 long do_hypercall(Vcpu& v, uint64_t nr, const HypercallArgs& args);

@@ -31,7 +31,6 @@ namespace cxen {
 
 namespace {
 
-constexpr long err(Errno e) { return -static_cast<long>(e); }
 constexpr unsigned memop_extent_shift = 6; // MEMOP_EXTENT_SHIFT (public/memory.h, __XEN__ only)
 constexpr uint64_t memop_cmd_mask = (1u << memop_extent_shift) - 1; // MEMOP_CMD_MASK
 /// CONFIG_DOMU_MAX_ORDER (Xen default 9): the largest extent a domU may ask for.

@@ -66,20 +66,20 @@ Status readconsole(Vcpu& cur, xen_sysctl_readconsole& rc) {
 
 long do_sysctl(Vcpu& cur, const HypercallArgs& args) {
     xen_sysctl op;
-    if (!arch::copy_from_guest(cur, args.a[0], op)) return -static_cast<long>(Errno::XEN_EFAULT);
-    if (op.interface_version != XEN_SYSCTL_INTERFACE_VERSION) return -static_cast<long>(Errno::XEN_EACCES);
-    if (auto st = xsm_sysctl(XSM_PRIV, *cur.domain); !st) return -static_cast<long>(st.error());
+    if (!arch::copy_from_guest(cur, args.a[0], op)) return err(Errno::XEN_EFAULT);
+    if (op.interface_version != XEN_SYSCTL_INTERFACE_VERSION) return err(Errno::XEN_EACCES);
+    if (auto st = xsm_sysctl(XSM_PRIV, *cur.domain); !st) return err(st);
     switch (op.cmd) {
     case XEN_SYSCTL_readconsole:
-        if (auto st = readconsole(cur, op.u.readconsole); !st) return -static_cast<long>(st.error());
+        if (auto st = readconsole(cur, op.u.readconsole); !st) return err(st);
         break;
     case XEN_SYSCTL_getdomaininfolist:
-        if (auto st = getdomaininfolist(cur, op.u.getdomaininfolist); !st) return -static_cast<long>(st.error());
+        if (auto st = getdomaininfolist(cur, op.u.getdomaininfolist); !st) return err(st);
         break;
     default:
-        return -static_cast<long>(Errno::XEN_ENOSYS); // arch_do_sysctl()'s answer, nothing copied back
+        return err(Errno::XEN_ENOSYS); // arch_do_sysctl()'s answer, nothing copied back
     }
-    return arch::copy_to_guest(cur, args.a[0], &op, sizeof(op)) ? 0 : -static_cast<long>(Errno::XEN_EFAULT);
+    return arch::copy_to_guest(cur, args.a[0], &op, sizeof(op)) ? 0 : err(Errno::XEN_EFAULT);
 }
 
 } // namespace cxen

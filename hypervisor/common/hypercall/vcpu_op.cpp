@@ -19,7 +19,6 @@
 namespace cxen {
 
 namespace {
-constexpr long err(Errno e) { return -static_cast<long>(e); }
 constexpr uint64_t ms_ns = 1'000'000;
 // STIME_DELTA_MAX (xen/include/xen/time.h): the longest period Xen accepts.
 constexpr uint64_t stime_delta_max = 1ull << 62;
