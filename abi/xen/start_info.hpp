@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "abi/xen/xen.hpp" // SIF_* for hvm_start_info.flags
 #include <xen/arch-x86/hvm/start_info.h>
 
 namespace cxen {
@@ -25,6 +26,8 @@ using ::hvm_start_info;
 constexpr uint32_t XEN_HVM_START_INFO_VERSION_0 = 0; ///< up to rsdp_paddr
 constexpr uint32_t XEN_HVM_START_INFO_VERSION_1 = 1; ///< adds the memory map
 static_assert(XEN_HVM_START_MAGIC_VALUE == 0x336ec578);
+/// hvm_start_info.flags: dom0 gets both (Xen's dom0_construct_pvh / pvh_load_kernel).
+static_assert(SIF_PRIVILEGED == 1 && SIF_INITDOMAIN == 2);
 static_assert(XEN_HVM_MEMMAP_TYPE_RAM == 1 && XEN_HVM_MEMMAP_TYPE_ACPI == 3 && XEN_HVM_MEMMAP_TYPE_PMEM == 7);
 
 

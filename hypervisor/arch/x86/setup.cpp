@@ -61,6 +61,9 @@ const Param options[] = {
     {"maxcpus", ParamType::integer, &opt_maxcpus, 0, nullptr},
     {"nosmp", ParamType::boolean, &opt_nosmp, 0, nullptr},
     {"sched", ParamType::string, opt_sched, sizeof(opt_sched), nullptr},
+    {"dom0", ParamType::custom, nullptr, 0, dom0_option},
+    {"dom0_mem", ParamType::custom, nullptr, 0, dom0_mem_option},
+    {"dom0_max_vcpus", ParamType::custom, nullptr, 0, dom0_max_vcpus_option},
     // cxen's own: the isa-debug-exit port QEMU gives us, and built-in self-tests.
     {"qemu_debug_exit", ParamType::integer, &opt_qemu_debug_exit, 0, nullptr},
     {"selftest", ParamType::string, opt_selftest, sizeof(opt_selftest), nullptr},
@@ -121,6 +124,30 @@ void all_domains_gone(bool all_powered_off) {
     printk("All domains have shut down%s; %s.\n", all_powered_off ? " cleanly" : ", not all by powering off",
            ok ? "pass" : "fail");
     debug_exit(ok ? Verdict::pass : Verdict::fail);
+}
+
+// Xen's hwdom_shutdown(): the hardware domain's shutdown is the machine's.
+// Powering dom0 off ends the run (pass, unless a self-test or a boot-built
+// domain failed); every other reason, where Xen reboots the machine, ends
+// it with fail, so that a test run reports a crashed or rebooting dom0
+// instead of looping.
+void hardware_domain_shutdown(Domain& d) {
+    switch (d.shutdown_reason) {
+    case ShutdownReason::poweroff:
+        printk("Hardware Dom%u halted: halting machine\n", d.domid);
+        debug_exit(selftests_ok && !some_domain_failed ? Verdict::pass : Verdict::fail);
+    case ShutdownReason::crash:
+        printk("Hardware Dom%u crashed: stopping the machine\n", d.domid);
+        break;
+    case ShutdownReason::reboot:
+        printk("Hardware Dom%u shutdown: rebooting machine (cxen stops instead)\n", d.domid);
+        break;
+    default:
+        printk("Hardware Dom%u shutdown (%s): stopping the machine\n", d.domid,
+               shutdown_reason_name(d.shutdown_reason));
+        break;
+    }
+    debug_exit(Verdict::fail);
 }
 
 void console_setup() {
@@ -233,6 +260,18 @@ extern "C" [[noreturn]] void cxen_start(uint32_t magic, uint32_t info_pa) {
     set_all_domains_gone_hook(all_domains_gone);
     free_pages_before_domains = page_allocator().free_pages();
     const unsigned started = build_boot_domains(boot_info, groups);
+    // Dom0 comes last: its default memory is what the domUs left.
+    const bool want_dom0 = boot_modules_have_dom0(boot_info);
+    if (want_dom0) {
+        if (!build_dom0(boot_info, hardware_domain_shutdown)) {
+            printk("Dom0 did not start; stopping.\n");
+            debug_exit(Verdict::fail);
+        }
+        printk("Started dom0 and %u of %u boot-built domain(s) in %lu ms\n", started, groups,
+               now_ns() / 1000000);
+        if (started < groups) some_domain_failed = true;
+        sched_loop();
+    }
     if (groups == 0) {
         printk("Boot complete in %lu ms; nothing left to run.\n", now_ns() / 1000000);
         debug_exit(selftests_ok ? Verdict::pass : Verdict::fail);

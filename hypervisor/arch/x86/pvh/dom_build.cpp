@@ -106,6 +106,8 @@ struct Fail {
     char msg[256];
 };
 
+bool build_pvh(const PvhBuildSpec& s, Fail& fail);
+
 bool build_one(const BootInfo& bi, size_t cfg_idx, size_t kernel_idx, long ramdisk_idx, Domid domid,
                Fail& fail) {
     char path[128];
@@ -135,18 +137,39 @@ bool build_one(const BootInfo& bi, size_t cfg_idx, size_t kernel_idx, long ramdi
         snprintf(fail.msg, sizeof(fail.msg), "%s: kernel: no kernel module follows the config", file);
         return false;
     }
-    const BootModule& km = bi.mods[kernel_idx];
+    const PvhBuildSpec spec{file,
+                         dom_cfg.kernel,
+                         domid,
+                         dom_cfg.name,
+                         dom_cfg.memory_mib,
+                         dom_cfg.maxmem_mib,
+                         dom_cfg.vcpus,
+                         dom_cfg.cmdline,
+                         dom_cfg.max_event_channels,
+                         dom_cfg.max_grant_frames,
+                         dom_cfg.max_maptrack_frames,
+                         &bi.mods[kernel_idx],
+                         ramdisk_idx >= 0 ? &bi.mods[ramdisk_idx] : nullptr,
+                         false,
+                         dom0less_reap_on_shutdown};
+    return build_pvh(spec, fail);
+}
+
+bool build_pvh(const PvhBuildSpec& s, Fail& fail) {
+    const char* file = s.file;
+    const Domid domid = s.domid;
+    const BootModule& km = *s.kernel;
     const auto* kimg = static_cast<const uint8_t*>(maddr_to_virt(km.start));
     const size_t klen = km.end - km.start;
     char why[160];
     if (!elf_parse(kimg, klen, elf, why, sizeof(why))) {
-        snprintf(fail.msg, sizeof(fail.msg), "%s: kernel %s: %s", file, dom_cfg.kernel, why);
+        snprintf(fail.msg, sizeof(fail.msg), "%s: kernel %s: %s", file, s.kernel_name, why);
         return false;
     }
 
-    const size_t cmdline_len = strlen(dom_cfg.cmdline);
-    const uint64_t ramdisk_bytes = ramdisk_idx >= 0 ? bi.mods[ramdisk_idx].end - bi.mods[ramdisk_idx].start : 0;
-    PvhLayoutConfig lc{dom_cfg.memory_mib << 20, dom_cfg.vcpus, elf.lowest_paddr, elf.highest_paddr_end,
+    const size_t cmdline_len = strlen(s.cmdline);
+    const uint64_t ramdisk_bytes = s.ramdisk ? s.ramdisk->end - s.ramdisk->start : 0;
+    PvhLayoutConfig lc{s.memory_mib << 20, s.vcpus, elf.lowest_paddr, elf.highest_paddr_end,
                        ramdisk_bytes, cmdline_len ? cmdline_len + 1 : 0, pvh_rsdp_below_1mib(elf)};
     static PvhLayout layout;
     if (!pvh_layout(lc, layout, why, sizeof(why))) {
@@ -154,25 +177,26 @@ bool build_one(const BootInfo& bi, size_t cfg_idx, size_t kernel_idx, long ramdi
         return false;
     }
 
-    if (dom_cfg.name[0] && domain_by_name(dom_cfg.name)) { // libxl__domain_rename's rule
-        snprintf(fail.msg, sizeof(fail.msg), "%s: name: a domain called \"%s\" already exists", file, dom_cfg.name);
+    if (s.name[0] && domain_by_name(s.name)) { // libxl__domain_rename's rule
+        snprintf(fail.msg, sizeof(fail.msg), "%s: name: a domain called \"%s\" already exists", file, s.name);
         return false;
     }
     // xl.cfg max_event_channels is Xen's max_evtchn_port: the highest port
     // number the domain may bind (libxl passes it as-is).
-    auto created = domain_create(domid, dom_cfg.name, dom_cfg.vcpus, dom_cfg.max_event_channels,
-                                 dom_cfg.max_grant_frames, dom_cfg.max_maptrack_frames);
+    auto created = domain_create(domid, s.name, s.vcpus, s.max_event_channels, s.max_grant_frames,
+                                 s.max_maptrack_frames);
     if (!created) {
         snprintf(fail.msg, sizeof(fail.msg), "%s: cannot create domain %u: %s", file, domid,
                  errno_name(created.error()));
         return false;
     }
     Domain& d = *created.value();
-    d.on_shutdown = dom0less_reap_on_shutdown; // nothing else owns it: a shutdown destroys it
+    d.on_shutdown = s.on_shutdown;
+    d.is_privileged = s.initial_domain;
     domain_pause(d);
     // libxl adds LIBXL_MAXMEM_CONSTANT (1 MiB) to maxmem for the domain's
     // max_pages (libxl__build_pre), room for the ACPI and special pages.
-    d.max_pages = (dom_cfg.maxmem_mib + 1) << (20 - page_shift);
+    d.max_pages = (s.maxmem_mib + 1) << (20 - page_shift);
     p2m_set_pool(d); // the p2m tables' cap follows max_pages and the vCPU count
     // The same map the start info carries, for XENMEM_memory_map.
     static_assert(pvh_max_e820 <= max_domain_e820);
@@ -201,8 +225,8 @@ bool build_one(const BootInfo& bi, size_t cfg_idx, size_t kernel_idx, long ramdi
 
     DomainWriter w(d);
     if (auto st = elf_load(elf, kimg, klen, w); !st) return give_up("loading the kernel", st.error());
-    if (ramdisk_idx >= 0) {
-        const BootModule& rm = bi.mods[ramdisk_idx];
+    if (s.ramdisk) {
+        const BootModule& rm = *s.ramdisk;
         if (auto st = copy_to_gpa(d, layout.ramdisk_gpa, maddr_to_virt(rm.start), ramdisk_bytes); !st)
             return give_up("loading the ramdisk", st.error());
     }
@@ -212,7 +236,7 @@ bool build_one(const BootInfo& bi, size_t cfg_idx, size_t kernel_idx, long ramdi
     if (!buf) return give_up("ACPI tables", buf.error());
     GuestAcpiTables acpi;
     Status acpi_st = guest_acpi_build(static_cast<uint8_t*>(buf.value()), layout.acpi_bytes, layout.acpi_gpa,
-                                      dom_cfg.vcpus, acpi);
+                                      s.vcpus, acpi);
     if (acpi_st) acpi_st = copy_to_gpa(d, layout.acpi_gpa, buf.value(), layout.acpi_bytes);
     if (acpi_st && layout.rsdp_below_1mib) {
         const auto* bytes = static_cast<const uint8_t*>(buf.value());
@@ -228,10 +252,11 @@ bool build_one(const BootInfo& bi, size_t cfg_idx, size_t kernel_idx, long ramdi
     si.rsdp_paddr = layout.rsdp_below_1mib ? layout.rsdp_gpa : acpi.rsdp_gpa;
     si.memmap_paddr = layout.memmap_gpa;
     si.memmap_entries = layout.nr_e820;
+    if (s.initial_domain) si.flags = SIF_PRIVILEGED | SIF_INITDOMAIN; // what Linux's xen_initial_domain() reads
     Status st = copy_to_gpa(d, layout.memmap_gpa, layout.e820, layout.nr_e820 * sizeof(layout.e820[0]));
     if (st && cmdline_len) {
         si.cmdline_paddr = layout.cmdline_gpa;
-        st = copy_to_gpa(d, layout.cmdline_gpa, dom_cfg.cmdline, cmdline_len + 1);
+        st = copy_to_gpa(d, layout.cmdline_gpa, s.cmdline, cmdline_len + 1);
     }
     if (st && layout.nr_modules) {
         hvm_modlist_entry mod{layout.ramdisk_gpa, layout.ramdisk_bytes, 0, 0};
@@ -245,7 +270,7 @@ bool build_one(const BootInfo& bi, size_t cfg_idx, size_t kernel_idx, long ramdi
     // The PV console of every domain but the control domain (libxl), served
     // by the hypervisor until xenconsoled exists, and the grant of its page
     // to the backend, seeded as xc_dom_gnttab_seed() does (backend domid 0).
-    if (domid != 0) {
+    if (!s.initial_domain) {
         if (auto cs = pv_console_init(d, Gfn{layout.console_gfn}); !cs)
             log(LogLevel::warning, "d%u: no PV console: %s\n", domid, errno_name(cs.error()));
         else if (auto gs = gnttab_seed_entry(d, GNTTAB_RESERVED_CONSOLE, 0, Gfn{layout.console_gfn}); !gs)
@@ -255,7 +280,7 @@ bool build_one(const BootInfo& bi, size_t cfg_idx, size_t kernel_idx, long ramdi
     // vCPUs, spread over the pCPUs; vCPU 0 starts at the PVH entry.
     const uint64_t online = cpu_online_mask();
     const unsigned nr_online = popcount64(online);
-    for (unsigned i = 0; i < dom_cfg.vcpus; ++i) {
+    for (unsigned i = 0; i < s.vcpus; ++i) {
         unsigned slot = (domid + i) % nr_online, cpu = 0;
         for (unsigned c = 0; c < max_cpus; ++c)
             if ((online >> c) & 1 && slot-- == 0) {
@@ -272,14 +297,21 @@ bool build_one(const BootInfo& bi, size_t cfg_idx, size_t kernel_idx, long ramdi
     printk("d%u: RAM in %lu x 1 GiB, %lu x 2 MiB and %lu x 4 KiB pages\n", domid, ram_stats.gib, ram_stats.mib2,
            ram_stats.kib4);
     printk("d%u: '%s': PVH, %lu MiB, %u vCPU(s), entry %#x, start info %#lx%s%s\n", domid, d.name,
-           dom_cfg.memory_mib, dom_cfg.vcpus, elf.phys32_entry, layout.start_info_gpa,
-           ramdisk_idx >= 0 ? ", ramdisk" : "", cmdline_len ? ", cmdline" : "");
+           s.memory_mib, s.vcpus, elf.phys32_entry, layout.start_info_gpa,
+           s.ramdisk ? ", ramdisk" : "", cmdline_len ? ", cmdline" : "");
     // Built paused, as Xen creates domains; unpausing lets the vCPU run.
     sched_add_vcpu(*d.vcpus[0]);
     domain_unpause(d);
     return true;
 }
 } // namespace
+
+bool build_pvh_domain(const PvhBuildSpec& spec, char* why, size_t len) {
+    Fail fail{};
+    if (build_pvh(spec, fail)) return true;
+    snprintf(why, len, "%s", fail.msg);
+    return false;
+}
 
 const char* cook_cmdline(const char* p, const char* loader_name) {
     while (*p == ' ') ++p;
