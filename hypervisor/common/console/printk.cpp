@@ -113,6 +113,11 @@ void console_write_prefixed(const char* prefix, const char* s, size_t len) {
     emit_locked(prefix, s, len);
 }
 
+void console_write_raw(const char* s, size_t len) {
+    IrqSpinGuard guard(console_lock);
+    arch::console_write(s, len);
+}
+
 void console_force_unlock() { console_lock.force_reset(); }
 
 Status console_ring_read(ConsoleReadRequest& r, ConsoleReadSink sink, void* ctx) {

@@ -37,6 +37,11 @@ void vprintk_unfiltered(const char* fmt, va_list ap);
 /// Write console bytes with `prefix` at the start of each line, e.g. a
 /// domain's "(d1) " as Xen's guest_console_write does. Callers pass whole
 /// lines (they buffer partial lines per domain) so that sources do not mix.
+/// The hardware domain's console output, as Xen's guest_console_write()
+/// gives it: straight to the device, unprefixed and unbuffered (it may be
+/// an interactive shell), and not into the history (Xen's console_to_ring
+/// is off by default).
+void console_write_raw(const char* s, size_t len);
 void console_write_prefixed(const char* prefix, const char* s, size_t len);
 
 /// Panic path: break the console lock so that this CPU can always print.

@@ -1,8 +1,11 @@
 // console_io (public/xen.h CONSOLEIO_*). Xen lets only the control domain
 // (or every domain in debug builds) write; cxen lets every domain write, as
 // a Xen debug build does, so that early output of test kernels and Linux's
-// earlyprintk=xen reach the log. Reads return nothing until a console
-// daemon exists.
+// earlyprintk=xen reach the log. The hardware domain's output goes to the
+// console as it is (Xen's guest_console_write(): it may be a shell), the
+// others' as "(dN) " lines. Only the hardware domain reads: the serial
+// input queued for it (common/console/console_input.hpp); others get
+// -EPERM (Xen's xsm_console_io, XSM_PRIV).
 //
 // A write is read in chunks of 128 bytes as Xen's guest_console_write;
 // between chunks, work pending on this pCPU stops it and the rest runs in
@@ -14,7 +17,10 @@
 // at most a few lines once the rate limit is reached.
 #include "abi/xen/xen.hpp"
 #include "arch/guest_access.hpp"
+#include "common/console/console_input.hpp"
+#include "common/console/printk.hpp"
 #include "common/hypercall/hypercall.hpp"
+#include "common/xsm/xsm.hpp"
 
 namespace cxen {
 
@@ -35,13 +41,33 @@ long do_console_io(Vcpu& v, const HypercallArgs& args) {
             }
             const size_t n = todo - done < sizeof(chunk) ? todo - done : sizeof(chunk);
             if (!arch::copy_from_guest(v, buf + done, chunk, n)) return -static_cast<long>(Errno::XEN_EFAULT);
-            domain_console_write(*v.domain, chunk, n);
+            if (is_control_domain(*v.domain)) console_write_raw(chunk, n);
+            else domain_console_write(*v.domain, chunk, n);
             done += n;
         }
         return 0;
     }
-    case CONSOLEIO_read:
-        return 0;
+    case CONSOLEIO_read: {
+        if (!is_control_domain(*v.domain)) return -static_cast<long>(Errno::XEN_EPERM);
+        // Xen's loop: bytes leave the ring only once copied to the guest.
+        long done = 0;
+        char chunk[ConsoleInput::size];
+        while (done < static_cast<long>(count)) {
+            const size_t want = count - static_cast<uint64_t>(done);
+            const size_t n = with_console_input([&](ConsoleInput& in) {
+                return in.peek(chunk, want < sizeof(chunk) ? want : sizeof(chunk));
+            });
+            if (n == 0) break;
+            if (!arch::copy_to_guest(v, buf + static_cast<uint64_t>(done), chunk, n))
+                return -static_cast<long>(Errno::XEN_EFAULT);
+            with_console_input([&](ConsoleInput& in) {
+                in.consume(n);
+                return 0;
+            });
+            done += static_cast<long>(n);
+        }
+        return done;
+    }
     default:
         return -static_cast<long>(Errno::XEN_ENOSYS);
     }

@@ -20,6 +20,17 @@ std::string& fake_console() {
     return out;
 }
 void console_write(const char* s, size_t len) { fake_console().append(s, len); }
+std::string& fake_console_input() {
+    static std::string in;
+    return in;
+}
+bool console_getc(char& c) {
+    std::string& in = fake_console_input();
+    if (in.empty()) return false;
+    c = in.front();
+    in.erase(0, 1);
+    return true;
+}
 } // namespace cxen::arch
 
 // ---- guest memory, vCPU and arch hooks used by common domain code ----

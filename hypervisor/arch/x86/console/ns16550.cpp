@@ -1,4 +1,4 @@
-// 16550 UART console (polled output). Source: National Semiconductor
+// 16550 UART console (polled output and input). Source: National Semiconductor
 // PC16550D datasheet; register offsets from the I/O base.
 #include "arch/console.hpp"
 #include "arch/serial.hpp"
@@ -9,7 +9,7 @@ namespace cxen::arch {
 namespace {
 constexpr uint16_t RBR_THR = 0, IER = 1, FCR = 2, LCR = 3, MCR = 4, LSR = 5;
 constexpr uint16_t DLL = 0, DLM = 1;
-constexpr uint8_t LCR_DLAB = 0x80, LSR_THRE = 0x20;
+constexpr uint8_t LCR_DLAB = 0x80, LSR_DR = 0x01, LSR_THRE = 0x20;
 constexpr uint32_t uart_clock_hz = 1843200; // 16 * 115200
 
 uint16_t io_base = 0x3f8; // usable from the first instruction; serial_init may move it
@@ -47,6 +47,14 @@ void serial_init(const ComOptions& o) {
 }
 
 void serial_disable() { enabled = false; }
+
+bool console_getc(char& c) {
+    if (!enabled) return false;
+    const uint8_t lsr = x86::inb(io_base + LSR);
+    if (lsr == 0xff || !(lsr & LSR_DR)) return false; // 0xff: no UART there
+    c = static_cast<char>(x86::inb(io_base + RBR_THR));
+    return true;
+}
 
 void console_write(const char* s, size_t len) {
     if (!enabled) return;

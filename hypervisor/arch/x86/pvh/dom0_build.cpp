@@ -10,6 +10,7 @@
 
 #include "common/boot/boot_info.hpp"
 #include "common/boot/dom0_options.hpp"
+#include "common/console/console_input.hpp"
 #include "common/console/printk.hpp"
 #include "common/domain.hpp"
 #include "common/mm/page_alloc.hpp"
@@ -107,7 +108,11 @@ bool build_dom0(const BootInfo& bi, void (*on_shutdown)(Domain&)) {
                             true,
                             on_shutdown};
     char why[256];
-    if (build_pvh_domain(spec, why, sizeof(why))) return true;
+    if (build_pvh_domain(spec, why, sizeof(why))) {
+        // Typed input goes to dom0 (hvc0 reads it with CONSOLEIO_read).
+        if (Domain* d = domain_by_id(0)) console_input_start(*d);
+        return true;
+    }
     log(LogLevel::error, "cxen: %s; dom0 not started\n", why);
     return false;
 }

@@ -5,6 +5,7 @@
 #include "arch/console.hpp"
 #include "arch/guest_access.hpp"
 #include "arch/time.hpp"
+#include "common/console/console_input.hpp"
 #include "common/hypercall/hypercall.hpp"
 #include "common/softirq.hpp"
 
@@ -77,6 +78,82 @@ TEST_F(ConsoleIoTest, ALongWriteContinuesWhenWorkIsPending) {
     EXPECT_EQ(write(v.continuation_args[1], v.continuation_args[2]), 0);
     EXPECT_FALSE(v.hypercall_continues);
     EXPECT_EQ(arch::fake_console(), "(d1) " + std::string(254, 'a') + "\n(d1) " + std::string(46, 'a') + "\n");
+}
+
+} // namespace
+
+namespace {
+
+long read(Vcpu& v, uint64_t count, uint64_t gva = buf_gva) {
+    return do_console_io(v, HypercallArgs{{CONSOLEIO_read, count, gva, 0, 0}});
+}
+
+void drain_input() {
+    char c[ConsoleInput::size];
+    with_console_input([&](ConsoleInput& in) {
+        while (size_t n = in.peek(c, sizeof(c))) in.consume(n);
+        return 0;
+    });
+}
+
+void queue_input(const std::string& s) {
+    with_console_input([&](ConsoleInput& in) {
+        for (char c : s) EXPECT_TRUE(in.put(c));
+        return 0;
+    });
+}
+
+// The hardware domain's output is the console's as it is: no prefix, no
+// line buffering (a shell prompt shows at once), as Xen's
+// guest_console_write() for the hardware domain.
+TEST_F(ConsoleIoTest, TheControlDomainWritesRawAndUnbuffered) {
+    d.domid = 0;
+    d.is_privileged = true;
+    put(buf_gva, "# ls\nroot# ");
+    EXPECT_EQ(write(11), 0);
+    EXPECT_EQ(arch::fake_console(), "# ls\nroot# ");
+}
+
+// CONSOLEIO_read: the control domain gets the queued input, up to count,
+// across the ring's wrap; what it read is gone; a domU gets -EPERM.
+TEST_F(ConsoleIoTest, TheControlDomainReadsQueuedInputOthersGetEperm) {
+    drain_input();
+    EXPECT_EQ(read(v, 16), -static_cast<long>(Errno::XEN_EPERM)) << "a domU may not read the console";
+    d.domid = 0;
+    d.is_privileged = true;
+    EXPECT_EQ(read(v, 16), 0) << "nothing queued";
+    // Move the ring's indices near its end so the next bytes wrap.
+    queue_input(std::string(ConsoleInput::size - 3, 'x'));
+    EXPECT_EQ(read(v, ConsoleInput::size), static_cast<long>(ConsoleInput::size - 3));
+    queue_input("echo hi\n");
+    EXPECT_EQ(read(v, 5), 5);
+    EXPECT_EQ(std::string(reinterpret_cast<const char*>(arch::fake_guest_memory().data() + buf_gva), 5), "echo ");
+    EXPECT_EQ(read(v, 100), 3);
+    EXPECT_EQ(std::string(reinterpret_cast<const char*>(arch::fake_guest_memory().data() + buf_gva), 3), "hi\n");
+    EXPECT_EQ(read(v, 100), 0);
+}
+
+// A bad buffer is -EFAULT and the input stays queued for the next read
+// (Xen advances the consumer only after the copy).
+TEST_F(ConsoleIoTest, ABadReadBufferIsEfaultAndLosesNothing) {
+    drain_input();
+    d.domid = 0;
+    d.is_privileged = true;
+    queue_input("ab");
+    EXPECT_EQ(read(v, 2, 0x7fff0000), -static_cast<long>(Errno::XEN_EFAULT));
+    EXPECT_EQ(read(v, 2), 2);
+}
+
+TEST(ConsoleInput, AFullRingDropsFurtherBytes) {
+    ConsoleInput in;
+    for (uint32_t i = 0; i < ConsoleInput::size; ++i) EXPECT_TRUE(in.put('a'));
+    EXPECT_FALSE(in.put('b'));
+    EXPECT_EQ(in.queued(), ConsoleInput::size);
+    char buf[ConsoleInput::size];
+    EXPECT_EQ(in.peek(buf, 10), 10u);
+    in.consume(10);
+    EXPECT_TRUE(in.put('c'));
+    EXPECT_EQ(in.queued(), ConsoleInput::size - 9);
 }
 
 } // namespace

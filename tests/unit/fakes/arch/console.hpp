@@ -1,5 +1,6 @@
 // Host fake of arch::console_write: collects output in a string that unit
-// tests read back (and clear) through fake_console().
+// tests read back (and clear) through fake_console(); console_getc() takes
+// bytes a test queued in fake_console_input().
 #pragma once
 
 #include <cstddef>
@@ -8,4 +9,6 @@
 namespace cxen::arch {
 void console_write(const char* s, size_t len);
 std::string& fake_console();
+[[nodiscard]] bool console_getc(char& c);
+std::string& fake_console_input();
 } // namespace cxen::arch
