@@ -1,0 +1,143 @@
+"""Dom0 (issue #12): Debian's stock kernel as the PVH control domain, built
+from boot modules as Xen builds it (docs/control-domain.md). The kernel
+comes from .cache/guest (scripts/fetch-guest-kernel.sh); each case builds a
+small busybox initramfs with the Xen modules it needs."""
+import glob
+import os
+import shutil
+import subprocess
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+CACHE = os.path.join(ROOT, ".cache", "guest")
+SCRIPTS = os.path.join(ROOT, "scripts")
+
+# Dom0's view of itself: vCPUs, memory, what xenfs says a control domain
+# has (capabilities "control_d", the xenstore port of the local mode Linux
+# uses in dom0), then a clean poweroff, which ends the run.
+DOM0_INIT = """#!/bin/sh
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+echo "CXEN-DOM0 nproc=$(nproc)"
+echo "CXEN-DOM0 $(grep MemTotal /proc/meminfo)"
+echo "CXEN-DOM0 hypervisor=$(cat /sys/hypervisor/type) $(cat /sys/hypervisor/version/major).$(cat /sys/hypervisor/version/minor)"
+busybox insmod /lib/xen/xen-privcmd.ko
+busybox insmod /lib/xen/xenfs.ko
+mkdir -p /proc/xen
+mount -t xenfs xenfs /proc/xen
+echo "CXEN-DOM0 capabilities=$(cat /proc/xen/capabilities)"
+echo "CXEN-DOM0 xsd_port=$(cat /proc/xen/xsd_port)"
+echo "CXEN-DOM0 cmdline=$(cat /proc/cmdline)"
+dmesg | grep -iE "xenbus|xenstore" | sed 's/^/CXEN-DOM0 dmesg: /'
+poweroff -f
+"""
+
+
+def _kernel_busybox():
+    kernels = glob.glob(os.path.join(CACHE, "kernel", "boot", "vmlinuz-*"))
+    busybox = os.path.join(CACHE, "busybox", "bin", "busybox")
+    if not kernels or not os.path.exists(busybox):
+        raise SystemExit(f"no guest kernel in {CACHE}: run scripts/fetch-guest-kernel.sh")
+    return kernels[0], busybox
+
+
+def _dom0_initrd(tmp, text, modules=("xen-privcmd", "xenfs")):
+    """busybox initramfs with `text` as /init, plus the named Xen modules of
+    the same kernel package in /lib/xen (a second cpio archive appended:
+    Linux unpacks concatenated archives)."""
+    _, busybox = _kernel_busybox()
+    init = os.path.join(tmp, "dom0.init")
+    with open(init, "w") as f:
+        f.write(text)
+    initrd = os.path.join(tmp, "dom0-initrd.gz")
+    subprocess.run([os.path.join(SCRIPTS, "mkinitramfs.sh"), busybox, init, initrd], check=True)
+    tree = os.path.join(tmp, "mods")
+    os.makedirs(os.path.join(tree, "lib", "xen"))
+    for m in modules:
+        found = glob.glob(os.path.join(CACHE, "kernel", "lib", "modules", "*", "kernel", "drivers", "xen", "**",
+                                       m + ".ko"), recursive=True)
+        if not found:
+            raise SystemExit(f"module {m} not in the guest kernel package")
+        shutil.copy(found[0], os.path.join(tree, "lib", "xen"))
+    files = subprocess.run(["find", "."], cwd=tree, check=True, stdout=subprocess.PIPE).stdout
+    archive = subprocess.run(["cpio", "-o", "-H", "newc", "--quiet"], cwd=tree, input=files, check=True,
+                             stdout=subprocess.PIPE).stdout
+    with open(initrd, "ab") as f:
+        f.write(subprocess.run(["gzip", "-9"], input=archive, check=True, stdout=subprocess.PIPE).stdout)
+    return initrd
+
+
+def _elf(tmp, kernel):
+    """The ELF unpacked from the bzImage, by the build tree's kernel loader."""
+    loader = os.path.join(os.path.dirname(boot_test.GUESTS), "tools", "cxen-kernel-loader")
+    out = os.path.join(tmp, "vmlinux.elf")
+    subprocess.run([loader, kernel, "-o", out], check=True, stdout=subprocess.DEVNULL)
+    return out
+
+
+def _dom0_args(tmp, init_text, cmdline="dom0=pvh dom0_mem=384M dom0_max_vcpus=2", extra_args=()):
+    kernel = _elf(tmp, _kernel_busybox()[0])
+    initrd = _dom0_initrd(tmp, init_text)
+    return ["--smp", "2", "--mem", "1G", "--cmdline", cmdline + " -- loglevel=6",
+            "--module", f"{kernel} console=hvc0 earlyprintk=xen", "--module", initrd, *extra_args]
+
+
+def prepare_dom0(tmp):
+    return {"args": _dom0_args(tmp, DOM0_INIT)}
+
+
+def dom0_boots(log):
+    yield r"Dom0: 384 MiB \(max \d+ MiB\), 2 vCPU\(s\)", "dom0_mem and dom0_max_vcpus applied"
+    yield r"d0: 'Domain-0': PVH, 384 MiB, 2 vCPU", "dom0 is domain 0, 'Domain-0'"
+    yield r"CXEN-DOM0 nproc=2", "dom0 runs 2 vCPUs"
+    yield r"CXEN-DOM0 hypervisor=xen 4\.17", "/sys/hypervisor says Xen 4.17"
+    yield r"CXEN-DOM0 capabilities=control_d", "Linux sees SIF_INITDOMAIN (xenfs: control_d)"
+    yield r"CXEN-DOM0 xsd_port=[1-9]\d*", "xenbus took its local-mode port (alloc_unbound self->self)"
+    yield r"CXEN-DOM0 cmdline=console=hvc0 earlyprintk=xen loglevel=6", "the module's arguments + ' -- ' tail"
+    yield r"Hardware Dom0 halted: halting machine", "dom0's poweroff ends the run, as Xen's hwdom_shutdown"
+    assert "Error initializing xenstore comms" not in log, "xenbus failed in dom0"
+    assert "(d0)" not in log, "dom0's console output is raw, not prefixed"
+
+
+# Dom0 beside a boot-built domU: both run; the domU's test kernel passes
+# and is destroyed while dom0 keeps running, then dom0 powers off.
+DOM0_WAITS = """#!/bin/sh
+mount -t proc proc /proc
+echo "CXEN-DOM0 up"
+sleep 30
+echo "CXEN-DOM0 done"
+poweroff -f
+"""
+
+
+def prepare_beside(tmp):
+    return {"args": _dom0_args(tmp, DOM0_WAITS),
+            "configs": {"hello.cfg": boot_test.domain_cfg("hello")}}
+
+
+def dom0_beside_domu(log):
+    yield r"d1: 'hello': PVH", "the boot-built domU is built (ID 1)"
+    yield r"Started dom0 and 1 of 1 boot-built domain\(s\)", "both started"
+    yield r"d1: shutdown: poweroff \(hello\)", "the domU powers off on its own"
+    yield r"d1: destroyed, memory returned", "and is destroyed while dom0 runs"
+    yield r"CXEN-DOM0 done", "dom0 kept running"
+    yield r"Hardware Dom0 halted", "dom0's poweroff ends the run"
+
+
+# A bad dom0 kernel: a clear error, the run fails.
+def prepare_bad_kernel(tmp):
+    bad = os.path.join(tmp, "notakernel")
+    with open(bad, "wb") as f:
+        f.write(b"this is not a kernel\n" * 100)
+    return {"args": ["--smp", "2", "--cmdline", "dom0=pvh dom0_mem=64M", "--module", f"{bad} console=hvc0"]}
+
+
+def dom0_bad_kernel(log):
+    yield r"cxen: dom0: kernel \S*notakernel: .+; dom0 not started", "a clear error naming the kernel"
+    yield r"Dom0 did not start; stopping", "the run stops with fail"
+
+
+CASES = {
+    "dom0_boots_with_options": dict(prepare=prepare_dom0, rc=0, expect=dom0_boots),
+    "dom0_beside_boot_built_domu": dict(prepare=prepare_beside, rc=0, expect=dom0_beside_domu),
+    "dom0_bad_kernel_is_reported": dict(prepare=prepare_bad_kernel, rc=1, expect=dom0_bad_kernel),
+}
