@@ -40,10 +40,10 @@ def _kernel_busybox():
     return kernels[0], busybox
 
 
-def _dom0_initrd(tmp, text, modules=("xen-privcmd", "xenfs")):
+def _dom0_initrd(tmp, text, modules=("xen-privcmd", "xenfs"), files=()):
     """busybox initramfs with `text` as /init, plus the named Xen modules of
-    the same kernel package in /lib/xen (a second cpio archive appended:
-    Linux unpacks concatenated archives)."""
+    the same kernel package in /lib/xen and `files` in /bin (a second cpio
+    archive appended: Linux unpacks concatenated archives)."""
     _, busybox = _kernel_busybox()
     init = os.path.join(tmp, "dom0.init")
     with open(init, "w") as f:
@@ -58,6 +58,9 @@ def _dom0_initrd(tmp, text, modules=("xen-privcmd", "xenfs")):
         if not found:
             raise SystemExit(f"module {m} not in the guest kernel package")
         shutil.copy(found[0], os.path.join(tree, "lib", "xen"))
+    os.makedirs(os.path.join(tree, "bin"))
+    for path in files:
+        shutil.copy(path, os.path.join(tree, "bin"))
     files = subprocess.run(["find", "."], cwd=tree, check=True, stdout=subprocess.PIPE).stdout
     archive = subprocess.run(["cpio", "-o", "-H", "newc", "--quiet"], cwd=tree, input=files, check=True,
                              stdout=subprocess.PIPE).stdout
@@ -74,9 +77,9 @@ def _elf(tmp, kernel):
     return out
 
 
-def _dom0_args(tmp, init_text, cmdline="dom0=pvh dom0_mem=384M dom0_max_vcpus=2", extra_args=()):
+def _dom0_args(tmp, init_text, cmdline="dom0=pvh dom0_mem=384M dom0_max_vcpus=2", extra_args=(), files=()):
     kernel = _elf(tmp, _kernel_busybox()[0])
-    initrd = _dom0_initrd(tmp, init_text)
+    initrd = _dom0_initrd(tmp, init_text, files=files)
     return ["--smp", "2", "--mem", "1G", "--cmdline", cmdline + " -- loglevel=6",
             "--module", f"{kernel} console=hvc0 earlyprintk=xen", "--module", initrd, *extra_args]
 
@@ -136,7 +139,36 @@ def dom0_bad_kernel(log):
     yield r"Dom0 did not start; stopping", "the run stops with fail"
 
 
+# Control calls from dom0's user space through Linux's privcmd, as the
+# toolstack makes them: good ones answer, bad ones get Xen's errors
+# (tests/dom0/ctl_probe.cpp), and the hypervisor keeps running.
+PROBE_INIT = """#!/bin/sh
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs dev /dev
+busybox insmod /lib/xen/xen-privcmd.ko
+/bin/cxen-dom0-probe
+echo "CXEN-DOM0 probe exit $?"
+poweroff -f
+"""
+
+
+def prepare_probe(tmp):
+    probe = os.path.join(os.path.dirname(boot_test.GUESTS), "tests", "dom0", "cxen-dom0-probe")
+    return {"args": _dom0_args(tmp, PROBE_INIT, files=(probe,))}
+
+
+def dom0_probe(log):
+    yield r"PROBE ok domctl getdomaininfo\(0\)", "getdomaininfo of dom0 from user space"
+    yield r"PROBE ok a domctl straddling into an unmapped page is -EFAULT", "a half-mapped argument is -EFAULT"
+    yield r"PROBE summary: (\d+)/\1\n", "every check passed"
+    yield r"CXEN-DOM0 probe exit 0", "the probe's verdict"
+    yield r"Hardware Dom0 halted", "and the hypervisor kept running until dom0's poweroff"
+    assert "PROBE FAIL" not in log, [l for l in log.splitlines() if "PROBE FAIL" in l]
+
+
 CASES = {
+    "dom0_control_calls_from_user_space": dict(prepare=prepare_probe, rc=0, expect=dom0_probe),
     "dom0_boots_with_options": dict(prepare=prepare_dom0, rc=0, expect=dom0_boots),
     "dom0_beside_boot_built_domu": dict(prepare=prepare_beside, rc=0, expect=dom0_beside_domu),
     "dom0_bad_kernel_is_reported": dict(prepare=prepare_bad_kernel, rc=1, expect=dom0_bad_kernel),
