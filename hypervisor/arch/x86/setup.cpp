@@ -19,6 +19,7 @@
 #include "common/boot/multiboot.hpp"
 #include "common/boot/phys_reader.hpp"
 #include "common/cmdline/cmdline.hpp"
+#include "common/cmdline/saved_cmdline.hpp"
 #include "common/console/guest_log.hpp"
 #include "common/console/printk.hpp"
 #include "common/lib/panic.hpp"
@@ -176,6 +177,7 @@ extern "C" [[noreturn]] void cxen_start(uint32_t magic, uint32_t info_pa) {
                                                            : Status(Err(Errno::XEN_EINVAL));
     const char* cmdline = cook_cmdline(boot_info.cmdline, boot_info.loader_name);
     const int bad_options = parse_cmdline(cmdline, options, array_size(options));
+    save_cmdline(cmdline); // XENVER_commandline
     console_setup();
     set_debug_exit_port(static_cast<uint16_t>(opt_qemu_debug_exit));
 
@@ -199,6 +201,8 @@ extern "C" [[noreturn]] void cxen_start(uint32_t magic, uint32_t info_pa) {
 
     mask_legacy_pic();
     lapic_init();
+    for (size_t i = 0; i < acpi_info.nr_cpus; ++i) // the boot CPU's ACPI ID (the APs': smp_boot_cpus)
+        if (acpi_info.cpus[i].apic_id == per_cpu(0).apic_id) per_cpu(0).acpi_id = acpi_info.cpus[i].acpi_uid;
     smp_call_init();
     set_irq_handler(vector_timer, timer_interrupt);
     time_init(acpi_info.hpet.present ? acpi_info.hpet.address : 0);

@@ -122,7 +122,7 @@ TEST_F(SysctlTest, ControlDomainListsDomainsInIdOrderFromFirstUpToMax) {
     EXPECT_EQ(reported(), 77u);
 
     // Other sub-ops: not implemented yet, said so after the checks.
-    op.cmd = XEN_SYSCTL_physinfo;
+    op.cmd = XEN_SYSCTL_debug_keys;
     EXPECT_EQ(call(op), neg(Errno::XEN_ENOSYS));
     domain_destroy(*d2);
     domain_destroy(*d9);
