@@ -149,6 +149,7 @@ long vcpuaffinity(Vcpu& cur, Domain& d, uint32_t cmd, xen_domctl_vcpuaffinity& v
     // XEN_VCPUAFFINITY_FORCE undoes a temporary pin (SCHED_pin_override);
     // cxen has none to undo.
     const CpuMask online = sched_online_cpus();
+    const CpuMask old_hard = cur_hard; // restored if the soft map fails
     if (hard) {
         CpuMask m;
         if (auto st = xenctl_bitmap_to_cpumask(cur, va.cpumap_hard, m); !st) return err(st);
@@ -161,7 +162,7 @@ long vcpuaffinity(Vcpu& cur, Domain& d, uint32_t cmd, xen_domctl_vcpuaffinity& v
         Status st = xenctl_bitmap_to_cpumask(cur, va.cpumap_soft, m);
         if (st) st = vcpu_set_soft_affinity(*v, m);
         if (!st) {
-            if (hard) (void)vcpu_set_hard_affinity(*v, cur_hard); // the caller expects nothing changed
+            if (hard) (void)vcpu_set_hard_affinity(*v, old_hard); // the caller expects nothing changed
             return err(st);
         }
         vcpu_get_affinity(*v, cur_hard, cur_soft);
