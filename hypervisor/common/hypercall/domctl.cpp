@@ -94,13 +94,17 @@ long unpausedomain(Domain& d) {
 /// XEN_DOMCTL_max_vcpus: only the count createdomain set (-EINVAL
 /// otherwise, and for the caller's own domain); creates the vCPUs not yet
 /// there, each on pCPU (domid + id) mod pCPUs, as the builder places them.
+/// Errors of vcpu_create() (-ENOMEM; -ENODEV without SVM) come back as
+/// they are; the vCPUs made before stay, as in Xen.
 long max_vcpus(Domain& cur, Domain& d, uint32_t max) {
     if (&d == &cur || max != d.max_vcpus) return err(Errno::XEN_EINVAL);
     const unsigned cpus = host_nr_cpu_ids() ? host_nr_cpu_ids() : 1;
     domain_pause(d);
     long ret = 0;
-    for (unsigned i = 0; i < max && !ret; ++i)
-        if (!d.vcpus[i] && !vcpu_create(d, i, (d.domid + i) % cpus)) ret = err(Errno::XEN_ENOMEM);
+    for (unsigned i = 0; i < max && !ret; ++i) {
+        if (d.vcpus[i]) continue;
+        if (auto created = vcpu_create(d, i, (d.domid + i) % cpus); !created) ret = err(created.error());
+    }
     domain_unpause(d);
     return ret;
 }

@@ -24,7 +24,6 @@
 #include "abi/xen/platform.hpp"
 #include "arch/guest_access.hpp"
 #include "arch/host_cpu.hpp"
-#include "common/host_info.hpp"
 #include "common/host_power.hpp"
 #include "common/hypercall/hypercall.hpp"
 #include "common/time/wallclock.hpp"
@@ -72,8 +71,8 @@ long enter_acpi_sleep(const xenpf_enter_acpi_sleep& s) {
 
 /// Xen's XENPF_get_cpuinfo: IN xen_cpuid; OUT the rest.
 void get_cpuinfo(xenpf_pcpuinfo& info) {
-    const unsigned present = arch::host_cpus_present();
-    if (info.xen_cpuid >= host_nr_cpu_ids() || info.xen_cpuid >= present) {
+    const unsigned present = arch::host_cpus_present(); // also nr_cpu_ids (host_info.hpp)
+    if (info.xen_cpuid >= present) {
         info.flags = XEN_PCPU_FLAGS_INVALID; // apic_id and acpi_id as passed in, as Xen
     } else {
         const arch::HostCpu c = arch::host_cpu(info.xen_cpuid);
