@@ -10,7 +10,9 @@
 
 namespace cxen {
 
-unsigned host_nr_cpu_ids() { return arch::host_cpus_present(); }
+unsigned host_nr_cpu_ids() {
+    return arch::host_cpus_present();
+}
 
 void host_physinfo(xen_sysctl_physinfo& pi) {
     memset(&pi, 0, sizeof(pi));
@@ -36,8 +38,8 @@ void host_physinfo(xen_sysctl_physinfo& pi) {
     pi.nr_nodes = host_nr_nodes;
     pi.max_node_id = xen_max_numnodes - 1;
     pi.cpu_khz = static_cast<uint32_t>(arch::tsc_khz());
-    pi.capabilities = XEN_SYSCTL_PHYSCAP_hvm | XEN_SYSCTL_PHYSCAP_hap | XEN_SYSCTL_PHYSCAP_gnttab_v1 |
-                      XEN_SYSCTL_PHYSCAP_gnttab_v2;
+    pi.capabilities = XEN_SYSCTL_PHYSCAP_hvm | XEN_SYSCTL_PHYSCAP_hap |
+                      XEN_SYSCTL_PHYSCAP_gnttab_v1 | XEN_SYSCTL_PHYSCAP_gnttab_v2;
     const PageAllocator& pa = page_allocator();
     pi.total_pages = pa.total_pages();
     pi.free_pages = pa.free_pages();

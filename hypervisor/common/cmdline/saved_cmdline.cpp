@@ -13,6 +13,8 @@ void save_cmdline(const char* cmdline) {
     if (cmdline) strlcpy(saved, cmdline, sizeof(saved));
 }
 
-const char* saved_cmdline() { return saved; }
+const char* saved_cmdline() {
+    return saved;
+}
 
 } // namespace cxen

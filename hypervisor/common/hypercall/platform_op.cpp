@@ -59,10 +59,13 @@ long enter_acpi_sleep(const xenpf_enter_acpi_sleep& s) {
     // No FADT sleep control/status registers are used: the extended form
     // fails as on a FADT without them.
     if (s.flags & XENPF_ACPI_SLEEP_EXTENDED) return err(Errno::XEN_EPERM);
-    if (s.val_b && ((s.val_a ^ s.val_b) & acpi_sleep_enable)) return err(Errno::XEN_EINVAL); // PM1a/b mismatch
+    if (s.val_b && ((s.val_a ^ s.val_b) & acpi_sleep_enable))
+        return err(Errno::XEN_EINVAL); // PM1a/b mismatch
     if (s.flags) return err(Errno::XEN_EINVAL);
-    if (s.sleep_state <= acpi_state_s0 || s.sleep_state > acpi_state_s5) return err(Errno::XEN_EINVAL);
-    if (s.sleep_state != acpi_state_s5) return err(Errno::XEN_EINVAL); // enter_state(): S3 and S5 only
+    if (s.sleep_state <= acpi_state_s0 || s.sleep_state > acpi_state_s5)
+        return err(Errno::XEN_EINVAL);
+    if (s.sleep_state != acpi_state_s5)
+        return err(Errno::XEN_EINVAL); // enter_state(): S3 and S5 only
     HostPowerOffHandler h = host_power_off_handler();
     if (!h) return err(Errno::XEN_EOPNOTSUPP); // nobody can turn the host off
     h();

@@ -13,7 +13,8 @@ namespace cxen {
 /// Write `mask` into the caller's map: the first min(guest, host) bytes
 /// from the mask, the rest of the guest's nr_bits as zero bytes.
 /// Errors: -EFAULT.
-[[nodiscard]] Status cpumask_to_xenctl_bitmap(Vcpu& v, const xenctl_bitmap& map, const CpuMask& mask);
+[[nodiscard]] Status cpumask_to_xenctl_bitmap(Vcpu& v, const xenctl_bitmap& map,
+                                              const CpuMask& mask);
 /// Read the caller's map into `mask` (bits past its nr_bits, and past
 /// nr_cpu_ids, clear). Errors: -EFAULT.
 [[nodiscard]] Status xenctl_bitmap_to_cpumask(Vcpu& v, const xenctl_bitmap& map, CpuMask& mask);

@@ -6,6 +6,8 @@
 
 namespace cxen {
 
-long do_xsm_op(Vcpu&, const HypercallArgs&) { return err(Errno::XEN_ENOSYS); }
+long do_xsm_op(Vcpu&, const HypercallArgs&) {
+    return err(Errno::XEN_ENOSYS);
+}
 
 } // namespace cxen

@@ -14,9 +14,12 @@ SpinLock wallclock_lock;
 bool base_set = false; ///< do_settime() ran; before that the RTC's reading
 uint64_t base_ns = 0;
 
-uint64_t base_locked() { return base_set ? base_ns : arch::wallclock_at_boot_ns(); }
+uint64_t base_locked() {
+    return base_set ? base_ns : arch::wallclock_at_boot_ns();
+}
 void write_locked(Domain& d, uint64_t base) {
-    if (d.shared_info) wallclock_write(*d.shared_info, base / ns_per_s, static_cast<uint32_t>(base % ns_per_s));
+    if (d.shared_info)
+        wallclock_write(*d.shared_info, base / ns_per_s, static_cast<uint32_t>(base % ns_per_s));
 }
 } // namespace
 

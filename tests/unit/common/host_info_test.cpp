@@ -16,7 +16,8 @@ class HostInfoTest : public ::testing::Test {
   protected:
     void SetUp() override {
         saved_n = arch::fake_nr_host_cpus;
-        for (unsigned i = 0; i < 8; ++i) saved[i] = arch::fake_host_cpus[i];
+        for (unsigned i = 0; i < 8; ++i)
+            saved[i] = arch::fake_host_cpus[i];
         PageAllocator& pa = page_allocator();
         if (pa.nr_frames() == 0) { // the global allocator of the fakes starts empty
             static PageInfo frames[64];
@@ -26,12 +27,14 @@ class HostInfoTest : public ::testing::Test {
     }
     void TearDown() override {
         arch::fake_nr_host_cpus = saved_n;
-        for (unsigned i = 0; i < 8; ++i) arch::fake_host_cpus[i] = saved[i];
+        for (unsigned i = 0; i < 8; ++i)
+            arch::fake_host_cpus[i] = saved[i];
     }
     /// Two sockets of two cores of two threads (APIC IDs 0-7).
     static void eight_cpus() {
         arch::fake_nr_host_cpus = 8;
-        for (uint32_t i = 0; i < 8; ++i) arch::fake_host_cpus[i] = {i, 100 + i, (i >> 1) & 1, i >> 2, true};
+        for (uint32_t i = 0; i < 8; ++i)
+            arch::fake_host_cpus[i] = {i, 100 + i, (i >> 1) & 1, i >> 2, true};
     }
     unsigned saved_n = 0;
     arch::HostCpu saved[8];
@@ -64,11 +67,11 @@ TEST_F(HostInfoTest, OfflinePcpusAreNotCounted) {
 TEST_F(HostInfoTest, PhysinfoReportsOnlyWhatCxenHasAndTheAllocatorsNumbers) {
     xen_sysctl_physinfo pi;
     host_physinfo(pi);
-    EXPECT_EQ(pi.capabilities, XEN_SYSCTL_PHYSCAP_hvm | XEN_SYSCTL_PHYSCAP_hap | XEN_SYSCTL_PHYSCAP_gnttab_v1 |
-                                   XEN_SYSCTL_PHYSCAP_gnttab_v2);
-    EXPECT_FALSE(pi.capabilities & (XEN_SYSCTL_PHYSCAP_pv | XEN_SYSCTL_PHYSCAP_shadow |
-                                    XEN_SYSCTL_PHYSCAP_directio | XEN_SYSCTL_PHYSCAP_vmtrace |
-                                    XEN_SYSCTL_PHYSCAP_vpmu));
+    EXPECT_EQ(pi.capabilities, XEN_SYSCTL_PHYSCAP_hvm | XEN_SYSCTL_PHYSCAP_hap |
+                                   XEN_SYSCTL_PHYSCAP_gnttab_v1 | XEN_SYSCTL_PHYSCAP_gnttab_v2);
+    EXPECT_FALSE(pi.capabilities &
+                 (XEN_SYSCTL_PHYSCAP_pv | XEN_SYSCTL_PHYSCAP_shadow | XEN_SYSCTL_PHYSCAP_directio |
+                  XEN_SYSCTL_PHYSCAP_vmtrace | XEN_SYSCTL_PHYSCAP_vpmu));
     const PageAllocator& pa = page_allocator();
     ASSERT_GT(pa.nr_frames(), 0u);
     EXPECT_EQ(pi.total_pages, pa.total_pages());
@@ -77,7 +80,8 @@ TEST_F(HostInfoTest, PhysinfoReportsOnlyWhatCxenHasAndTheAllocatorsNumbers) {
     EXPECT_EQ(pi.outstanding_pages, 0u);
     EXPECT_EQ(pi.scrub_pages, 0u);
     EXPECT_EQ(pi.cpu_khz, arch::tsc_khz()); // xl info's cpu_mhz is cpu_khz / 1000
-    for (unsigned i = 0; i < 8; ++i) EXPECT_EQ(pi.hw_cap[i], arch::fake_host_features[i]) << i;
+    for (unsigned i = 0; i < 8; ++i)
+        EXPECT_EQ(pi.hw_cap[i], arch::fake_host_features[i]) << i;
 }
 
 TEST_F(HostInfoTest, CputopoOfAbsentPcpuIsInvalidTriple) {

@@ -18,7 +18,8 @@ struct ApicIdSplit {
 
 unsigned bits_for(unsigned n) { // ceil(log2(n)), 0 for n <= 1
     unsigned b = 0;
-    while ((1u << b) < n) ++b;
+    while ((1u << b) < n)
+        ++b;
     return b;
 }
 
@@ -54,7 +55,8 @@ ApicIdSplit apic_id_split() {
 
 unsigned host_cpus_present() {
     unsigned n = 0;
-    while (n < max_cpus && per_cpu(n).online) ++n;
+    while (n < max_cpus && per_cpu(n).online)
+        ++n;
     return n;
 }
 

@@ -21,10 +21,14 @@ namespace {
 
 test::HostPageSource host_pages;
 constexpr uint64_t arg_gva = 0x100;
-constexpr long neg(Errno e) { return -static_cast<long>(e); }
+constexpr long neg(Errno e) {
+    return -static_cast<long>(e);
+}
 
 int power_offs = 0;
-void count_power_off() { ++power_offs; }
+void count_power_off() {
+    ++power_offs;
+}
 
 class PlatformOpTest : public ::testing::Test {
   protected:
@@ -157,7 +161,8 @@ TEST_F(PlatformOpTest, GetCpuinfoGivesIdsOrInvalid) {
 TEST_F(PlatformOpTest, S5AsksTheHandlerForPowerOff) {
     d->is_privileged = true;
     constexpr uint16_t slp_en = 0x2000;
-    EXPECT_EQ(call(sleep(5, slp_en | 0x1c00, 0, 0)), neg(Errno::XEN_EOPNOTSUPP)); // nobody can power off
+    EXPECT_EQ(call(sleep(5, slp_en | 0x1c00, 0, 0)),
+              neg(Errno::XEN_EOPNOTSUPP)); // nobody can power off
     set_host_power_off_handler(count_power_off);
     EXPECT_EQ(call(sleep(5, slp_en | 0x1c00, 0, 0)), 0);
     EXPECT_EQ(power_offs, 1);
@@ -169,11 +174,13 @@ TEST_F(PlatformOpTest, OtherSleepRequestsFailAsXensChecks) {
     constexpr uint16_t slp_en = 0x2000;
     EXPECT_EQ(call(sleep(3, slp_en, 0, 0)), neg(Errno::XEN_EOPNOTSUPP)); // S3: no wakeup vector
     EXPECT_EQ(call(sleep(5, 0, 0, XENPF_ACPI_SLEEP_EXTENDED)), neg(Errno::XEN_EPERM));
-    EXPECT_EQ(call(sleep(5, slp_en, 0x1c00, 0)), neg(Errno::XEN_EINVAL)); // PM1a/b disagree on SLP_EN
-    EXPECT_EQ(call(sleep(5, slp_en, 0, 2)), neg(Errno::XEN_EINVAL));      // unknown flag
+    EXPECT_EQ(call(sleep(5, slp_en, 0x1c00, 0)),
+              neg(Errno::XEN_EINVAL));                               // PM1a/b disagree on SLP_EN
+    EXPECT_EQ(call(sleep(5, slp_en, 0, 2)), neg(Errno::XEN_EINVAL)); // unknown flag
     EXPECT_EQ(call(sleep(0, slp_en, 0, 0)), neg(Errno::XEN_EINVAL));
     EXPECT_EQ(call(sleep(6, slp_en, 0, 0)), neg(Errno::XEN_EINVAL));
-    EXPECT_EQ(call(sleep(4, slp_en, 0, 0)), neg(Errno::XEN_EINVAL)); // enter_state(): S3 and S5 only
+    EXPECT_EQ(call(sleep(4, slp_en, 0, 0)),
+              neg(Errno::XEN_EINVAL)); // enter_state(): S3 and S5 only
     EXPECT_EQ(power_offs, 0);
 }
 
@@ -185,9 +192,11 @@ TEST_F(PlatformOpTest, UnknownCommandsAreEnosysIncludingGetDom0Console) {
 }
 
 TEST_F(PlatformOpTest, XsmOpIsEnosysForEveryone) {
-    EXPECT_EQ(do_hypercall(*v, __HYPERVISOR_xsm_op, HypercallArgs{{0, 0, 0, 0, 0}}), neg(Errno::XEN_ENOSYS));
+    EXPECT_EQ(do_hypercall(*v, __HYPERVISOR_xsm_op, HypercallArgs{{0, 0, 0, 0, 0}}),
+              neg(Errno::XEN_ENOSYS));
     d->is_privileged = true;
-    EXPECT_EQ(do_hypercall(*v, __HYPERVISOR_xsm_op, HypercallArgs{{arg_gva, 0, 0, 0, 0}}), neg(Errno::XEN_ENOSYS));
+    EXPECT_EQ(do_hypercall(*v, __HYPERVISOR_xsm_op, HypercallArgs{{arg_gva, 0, 0, 0, 0}}),
+              neg(Errno::XEN_ENOSYS));
     EXPECT_STREQ(hypercall_name(__HYPERVISOR_xsm_op), "xsm_op");
     EXPECT_STREQ(hypercall_name(__HYPERVISOR_platform_op), "platform_op");
 }

@@ -19,7 +19,8 @@ class XenctlBitmapTest : public ::testing::Test {
         arch::fake_guest_memory().assign(4096, 0xaa);
         saved_n = arch::fake_nr_host_cpus;
         arch::fake_nr_host_cpus = 6; // nr_cpu_ids 6: one byte on the hypervisor's side
-        for (unsigned i = 0; i < 6; ++i) arch::fake_host_cpus[i] = {i, i, i, 0, true};
+        for (unsigned i = 0; i < 6; ++i)
+            arch::fake_host_cpus[i] = {i, i, i, 0, true};
         v.domain = &d;
     }
     void TearDown() override {
