@@ -3,8 +3,10 @@
 // refused, on itself and on another domain, with Xen's error for a domain
 // that is neither the control domain nor a device model; the checks that
 // come before the privilege check keep their order (bad pointer, interface
-// version, absent domain, bad arguments). Linked into the memory kernel,
-// whose `memory.peer=N` names another running domain.
+// version, absent domain, bad arguments). The same for platform_op (7),
+// and the calls libxl makes whoever asks: xsm_op is -ENOSYS (the dummy
+// policy), the memory-sharing counters are 0. Linked into the memory
+// kernel, whose `memory.peer=N` names another running domain.
 // domctl.h and sysctl.h (and the tools-only parts of xen.h they use)
 // describe the toolstack's interface: defined before any Xen header.
 #ifndef __XEN_TOOLS__
@@ -13,8 +15,11 @@
 #include "guest.hpp"
 
 #include <xen/domctl.h>
+#include <xen/platform.h>
 #include <xen/sysctl.h>
 #include <xen/vm_event.h>
+
+#include <xen/memory.h>
 
 using namespace cxen::guest;
 
@@ -105,4 +110,33 @@ TEST_CASE("control.sysctl_every_op_refused") {
         op.interface_version = XEN_SYSCTL_INTERFACE_VERSION + 1;
         CHECK_ERRNO(sysctl(op), EACCES);
     }
+}
+
+TEST_CASE("control.platform_op_refused") {
+    SKIP_UNLESS_XEN();
+    // Xen's do_platform_op(): the copy, the interface version, then
+    // xsm_platform_op (XSM_PRIV) for every command, known or not: 64 is
+    // XENPF_get_dom0_console, which Linux 6.1 asks for and 4.17 lacks.
+    CHECK_ERRNO(hypercall1(__HYPERVISOR_platform_op, unmapped_pointer()), EFAULT);
+    for (uint32_t cmd : {17u, 31u, 35u, 48u, 50u, 51u, 55u, 61u, 62u, 63u, 64u, 9999u}) {
+        xen_platform_op op{};
+        op.cmd = cmd;
+        op.interface_version = XENPF_INTERFACE_VERSION;
+        const long rc = hypercall1(__HYPERVISOR_platform_op, &op);
+        if (rc != -static_cast<long>(cxen::Errno::XEN_EPERM)) printf("  platform_op %u:\n", cmd);
+        ::cxen::guest::detail::check_errno(rc, cxen::Errno::XEN_EPERM, "platform_op(cmd) == -EPERM", __FILE__,
+                                           __LINE__);
+        op.interface_version = XENPF_INTERFACE_VERSION - 1;
+        CHECK_ERRNO(hypercall1(__HYPERVISOR_platform_op, &op), EACCES);
+    }
+}
+
+TEST_CASE("control.xsm_op_and_sharing_counters") {
+    SKIP_UNLESS_XEN();
+    CHECK_ERRNO(hypercall1(__HYPERVISOR_xsm_op, unmapped_pointer()), ENOSYS); // nothing read
+    CHECK_ERRNO(hypercall2(__HYPERVISOR_xsm_op, 0, 0), ENOSYS);
+    // XENMEM_get_sharing_freed_pages / _shared_pages (18, 19: tools-only
+    // names): 0 without memory sharing, for anyone.
+    CHECK_EQ(hypercall2(__HYPERVISOR_memory_op, 18, 0), 0L);
+    CHECK_EQ(hypercall2(__HYPERVISOR_memory_op, 19, 0), 0L);
 }

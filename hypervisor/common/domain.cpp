@@ -24,6 +24,7 @@
 #include "arch/time.hpp"
 #include "common/time/timer.hpp"
 #include "common/time/vcpu_timer.hpp"
+#include "common/time/wallclock.hpp"
 
 namespace cxen {
 
@@ -112,8 +113,7 @@ bool kill_step(Domain& d, bool wait_for_vcpus) {
         // table others still map holds d listed (domain_hold()).
         gnttab_domain_destroy(d);
         sched_destroy_domain(d);
-        if (d.shared_info) free_xenheap_pages(d.shared_info, 0);
-        d.shared_info = nullptr;
+        if (::shared_info* si = wallclock_detach(d)) free_xenheap_pages(si, 0); // not while do_settime() writes it
         break;
     default:
         return true;

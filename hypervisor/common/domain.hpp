@@ -132,6 +132,13 @@ struct Domain {
     RwLock p2m_lock;
     uint64_t max_pages = 0;
     std::atomic<unsigned> pause_count{0}; ///< > 0: no vCPU of the domain is scheduled (Xen's domain_pause)
+    /// Xen's controller_pause_count: the pauses XEN_DOMCTL_pausedomain took
+    /// (each also one of pause_count), at most 255; getdomaininfo's
+    /// `paused`. A domain a controller creates starts at 1 (TODO(#13)).
+    std::atomic<int> controller_pause_count{0};
+    /// Xen's d->handle: the toolstack's UUID of the domain
+    /// (XEN_DOMCTL_setdomainhandle; getdomaininfo, XENVER_guest_handle).
+    uint8_t handle[16] = {};
     void* sched_priv = nullptr; ///< the scheduler policy's per-domain data (common/sched)
     /// Xen's is_shut_down: domain_shutdown() ran (the first call wins).
     std::atomic<bool> is_shutdown{false};

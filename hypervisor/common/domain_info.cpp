@@ -29,14 +29,16 @@ void getdomaininfo(const Domain& d, xen_domctl_getdomaininfo& info) {
         ++info.nr_online_vcpus;
     }
     info.cpu_time = cpu_time;
-    // `paused` is Xen's controller_pause_count (XEN_DOMCTL_pausedomain),
-    // which nothing takes yet; a shutdown's own pause does not count.
+    // `paused` is Xen's controller_pause_count (XEN_DOMCTL_pausedomain);
+    // a shutdown's own pause does not count.
     info.flags = (info.nr_online_vcpus ? flags : 0) | (d.is_dead.load() ? XEN_DOMINF_dying : 0) |
+                 (d.controller_pause_count.load() > 0 ? XEN_DOMINF_paused : 0) |
                  (d.is_shutdown.load() ? XEN_DOMINF_shutdown : 0) | XEN_DOMINF_hvm_guest | XEN_DOMINF_hap |
                  static_cast<uint32_t>((d.shutdown_code & XEN_DOMINF_shutdownmask) << XEN_DOMINF_shutdownshift);
     info.tot_pages = d.p2m.ram_pages();
     info.max_pages = d.max_pages;
     info.shared_info_frame = d.shared_info_gfn; // ~0 while unmapped, as Xen's M2P says
+    memcpy(info.handle, d.handle, sizeof(info.handle));
     info.cpupool = 0;
     info.gpaddr_bits = 48; // the p2m's reach (arch::p2m_max_gfn)
     info.arch_config.emulation_flags = XEN_X86_EMU_LAPIC; // a PVH domU's

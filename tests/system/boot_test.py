@@ -19,7 +19,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 RUNNER = os.path.join(ROOT, "scripts", "cxen-run")
 GUESTS = None  # the test kernels' directory of the case being run
 
-SELFTESTS = ["memory", "heap", "ipi", "spinlock", "timer", "tsc", "svm", "p2m"]
+SELFTESTS = ["memory", "heap", "ipi", "spinlock", "timer", "tsc", "svm", "p2m", "hostinfo"]
 
 
 def all_selftests_pass(log):

@@ -26,6 +26,8 @@
 #include "common/softirq.hpp"
 #include "common/time/timer.hpp"
 #include "arch/guest_access.hpp"
+#include "arch/host_cpu.hpp"
+#include "common/host_info.hpp"
 #include "arch/x86/hvm/svm/svm.hpp"
 #include "common/domain.hpp"
 
@@ -297,6 +299,35 @@ bool test_p2m() {
     return report("p2m", ok, "(gfns beyond 2^36 refused, replaced tables detached intact, pool cap -ENOMEM)");
 }
 
+// What the control domain's physinfo and get_cpuinfo would report, checked
+// against the hardware's own view: each pCPU's APIC ID, distinct ACPI IDs
+// and topology IDs, the counts, the boot CPU's leaf 1 in hw_cap.
+bool test_hostinfo() {
+    bool ok = arch::host_cpus_present() == nr_cpus_online();
+    for (unsigned c = 0; c < arch::host_cpus_present(); ++c) {
+        const arch::HostCpu h = arch::host_cpu(c);
+        ok = ok && h.online && h.apic_id == per_cpu(c).apic_id;
+        for (unsigned o = 0; o < c; ++o) {
+            const arch::HostCpu g = arch::host_cpu(o);
+            ok = ok && g.acpi_id != h.acpi_id && (g.core != h.core || g.socket != h.socket || g.apic_id != h.apic_id);
+        }
+    }
+    xen_sysctl_physinfo pi;
+    host_physinfo(pi);
+    const PageAllocator& pa = page_allocator();
+    ok = ok && pi.nr_cpus == nr_cpus_online() && pi.max_cpu_id + 1 == pi.nr_cpus;
+    ok = ok && pi.threads_per_core >= 1 && pi.cores_per_socket >= 1 &&
+         pi.threads_per_core * pi.cores_per_socket <= pi.nr_cpus;
+    ok = ok && pi.cpu_khz == tsc_khz() && pi.max_mfn + 1 == pa.nr_frames() && pi.free_pages <= pi.total_pages &&
+         pi.total_pages > 0;
+    ok = ok && pi.hw_cap[0] == x86::cpuid(1).edx && pi.hw_cap[1] == x86::cpuid(1).ecx;
+    char detail[160];
+    snprintf(detail, sizeof(detail), "(%u pCPUs, %u thread(s)/core, %u core(s)/socket, %u MHz, %lu of %lu pages free)",
+             pi.nr_cpus, pi.threads_per_core, pi.cores_per_socket, pi.cpu_khz / 1000,
+             static_cast<unsigned long>(pi.free_pages), static_cast<unsigned long>(pi.total_pages));
+    return report("hostinfo", ok, detail);
+}
+
 [[gnu::noinline]] void selftest_page_fault() {
     printk("selftest pagefault: reading an unmapped address; a fatal page fault follows\n");
     auto* p = reinterpret_cast<volatile uint64_t*>(0x0000400000000000ull);
@@ -317,6 +348,7 @@ constexpr SelfTest tests[] = {
     {"timer", test_timer, true},
     {"svm", test_svm, true},
     {"p2m", test_p2m, true},
+    {"hostinfo", test_hostinfo, true},
     {"pagefault", [] { selftest_page_fault(); return false; }, false},
 };
 

@@ -19,11 +19,13 @@
 #include "common/boot/multiboot.hpp"
 #include "common/boot/phys_reader.hpp"
 #include "common/cmdline/cmdline.hpp"
+#include "common/cmdline/saved_cmdline.hpp"
 #include "common/console/guest_log.hpp"
 #include "common/console/printk.hpp"
 #include "common/lib/panic.hpp"
 #include "lib/base/string.hpp"
 #include "common/domain.hpp"
+#include "common/host_power.hpp"
 #include "common/mm/page_alloc.hpp"
 #include "common/mm/xenheap.hpp"
 #include "common/sched/sched.hpp"
@@ -150,6 +152,15 @@ void hardware_domain_shutdown(Domain& d) {
     debug_exit(Verdict::fail);
 }
 
+// XENPF_enter_acpi_sleep S5 from dom0: the host powers off, which for cxen
+// is dom0's poweroff (one path to the end of the run).
+void hardware_domain_power_off() {
+    if (Domain* d = get_control_domain()) {
+        domain_shutdown(*d, ShutdownReason::poweroff);
+        put_domain(*d);
+    }
+}
+
 void console_setup() {
     LogLevel level;
     bool none;
@@ -203,6 +214,7 @@ extern "C" [[noreturn]] void cxen_start(uint32_t magic, uint32_t info_pa) {
                                                            : Status(Err(Errno::XEN_EINVAL));
     const char* cmdline = cook_cmdline(boot_info.cmdline, boot_info.loader_name);
     const int bad_options = parse_cmdline(cmdline, options, array_size(options));
+    save_cmdline(cmdline); // XENVER_commandline
     console_setup();
     set_debug_exit_port(static_cast<uint16_t>(opt_qemu_debug_exit));
 
@@ -226,6 +238,8 @@ extern "C" [[noreturn]] void cxen_start(uint32_t magic, uint32_t info_pa) {
 
     mask_legacy_pic();
     lapic_init();
+    for (size_t i = 0; i < acpi_info.nr_cpus; ++i) // the boot CPU's ACPI ID (the APs': smp_boot_cpus)
+        if (acpi_info.cpus[i].apic_id == per_cpu(0).apic_id) per_cpu(0).acpi_id = acpi_info.cpus[i].acpi_uid;
     smp_call_init();
     set_irq_handler(vector_timer, timer_interrupt);
     time_init(acpi_info.hpet.present ? acpi_info.hpet.address : 0);
@@ -263,6 +277,7 @@ extern "C" [[noreturn]] void cxen_start(uint32_t magic, uint32_t info_pa) {
     // Dom0 comes last: its default memory is what the domUs left.
     const bool want_dom0 = boot_modules_have_dom0(boot_info);
     if (want_dom0) {
+        set_host_power_off_handler(hardware_domain_power_off);
         if (!build_dom0(boot_info, hardware_domain_shutdown)) {
             printk("Dom0 did not start; stopping.\n");
             debug_exit(Verdict::fail);

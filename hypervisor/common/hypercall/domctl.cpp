@@ -12,20 +12,35 @@
 //      checks, then XSM_PRIV or XSM_DM_PRIV), set_target, bind/unbind_pt_irq,
 //      get_device_group (no IOMMU: -EOPNOTSUPP) and vm_event_op's
 //      GET_VERSION (no check at all, as in Xen);
-//   5. everything else: xsm_domctl (XSM_PRIV), then the op.
-// No domain is the control domain yet (TODO(#12)), so from a guest every
-// call but vm_event GET_VERSION ends in one of those errors, as a Xen domU
-// sees them. Past the checks, getdomaininfo is implemented; the other ops
-// answer -ENOSYS (arch_do_domctl()'s default) until the control domain
-// needs them, and so do the resource ops (I/O ports, IRQs, MMIO) once
-// their XSM check passes, which only the control domain's can.
+//   5. everything else: xsm_domctl (XSM_PRIV), then Xen's domctl lock
+//      (taken with trylock; busy: the call continues later, as Xen), then
+//      the op.
+// From a domU every call but vm_event GET_VERSION ends in one of those
+// errors, as a Xen domU sees them. For the control domain, past the
+// checks: getdomaininfo, pausedomain/unpausedomain (Xen's controller pause
+// count), destroydomain (domain_kill(), continued while it says -ERESTART),
+// max_vcpus, getvcpuinfo, get/setvcpuaffinity, max_mem and
+// setdomainhandle; the other ops answer -ENOSYS (arch_do_domctl()'s
+// default) until the control domain needs them, and so do the resource
+// ops (I/O ports, IRQs, MMIO) once their XSM check passes.
+//
+// Locking: domctl_lock (Xen's) serialises the ops past step 5, so a
+// destroydomain's domain_kill() step cannot free a vCPU another domctl is
+// reading. A leaf-ward lock: ops take their subsystems' locks under it.
 #include "abi/xen/domctl.hpp"
 #include "arch/cpu.hpp"
 #include "arch/guest_access.hpp"
+#include "arch/time.hpp"
 #include "common/domain.hpp"
 #include "common/domain_info.hpp"
+#include "common/host_info.hpp"
 #include "common/hypercall/hypercall.hpp"
+#include "common/hypercall/xenctl_bitmap.hpp"
+#include "common/lib/spinlock.hpp"
+#include "common/sched/sched.hpp"
+#include "common/time/runstate.hpp"
 #include "common/xsm/xsm.hpp"
+#include "lib/base/string.hpp"
 
 namespace cxen {
 
@@ -48,6 +63,157 @@ long getdomaininfo_op(Vcpu& v, xen_domctl& op, DomainRef& named, uint64_t u_domc
     getdomaininfo(d, op.u.getdomaininfo);
     op.domain = op.u.getdomaininfo.domain;
     return arch::copy_to_guest(v, u_domctl, &op, sizeof(op)) ? 0 : err(Errno::XEN_EFAULT);
+}
+SpinLock domctl_lock;
+
+/// Xen's limit on controller pauses (domain_pause_by_systemcontroller).
+constexpr int max_controller_pauses = 255;
+
+/// XEN_DOMCTL_pausedomain (not of the caller's own domain: -EINVAL).
+/// Unlike Xen's, the pause does not wait for running vCPUs to leave their
+/// pCPUs: they stop at their next exit (domain_pause()).
+long pausedomain(Domain& cur, Domain& d) {
+    if (&d == &cur) return err(Errno::XEN_EINVAL);
+    int old = d.controller_pause_count.load();
+    do {
+        if (old + 1 > max_controller_pauses) return err(Errno::XEN_EOVERFLOW);
+    } while (!d.controller_pause_count.compare_exchange_weak(old, old + 1));
+    domain_pause(d);
+    return 0;
+}
+/// XEN_DOMCTL_unpausedomain: undoes one controller pause; -EINVAL if none.
+long unpausedomain(Domain& d) {
+    int old = d.controller_pause_count.load();
+    do {
+        if (old - 1 < 0) return err(Errno::XEN_EINVAL);
+    } while (!d.controller_pause_count.compare_exchange_weak(old, old - 1));
+    domain_unpause(d);
+    return 0;
+}
+
+/// XEN_DOMCTL_max_vcpus: only the count createdomain set (-EINVAL
+/// otherwise, and for the caller's own domain); creates the vCPUs not yet
+/// there, each on pCPU (domid + id) mod pCPUs, as the builder places them.
+/// Errors of vcpu_create() (-ENOMEM; -ENODEV without SVM) come back as
+/// they are; the vCPUs made before stay, as in Xen.
+long max_vcpus(Domain& cur, Domain& d, uint32_t max) {
+    if (&d == &cur || max != d.max_vcpus) return err(Errno::XEN_EINVAL);
+    const unsigned cpus = host_nr_cpu_ids() ? host_nr_cpu_ids() : 1;
+    domain_pause(d);
+    long ret = 0;
+    for (unsigned i = 0; i < max && !ret; ++i) {
+        if (d.vcpus[i]) continue;
+        if (auto created = vcpu_create(d, i, (d.domid + i) % cpus); !created) ret = err(created.error());
+    }
+    domain_unpause(d);
+    return ret;
+}
+
+/// XEN_DOMCTL_getvcpuinfo: -EINVAL beyond max_vcpus, -ESRCH no such vCPU.
+long getvcpuinfo(Domain& d, xen_domctl_getvcpuinfo& info) {
+    if (info.vcpu >= d.max_vcpus) return err(Errno::XEN_EINVAL);
+    const Vcpu* v = d.vcpus[info.vcpu];
+    if (!v) return err(Errno::XEN_ESRCH);
+    const VcpuState st = v->state.load();
+    info.online = !v->down.load();
+    info.blocked = st == VcpuState::blocked;
+    info.running = st == VcpuState::running;
+    // Xen's vcpu_runstate_get(): the time accounted, plus the current
+    // period if it is running now.
+    uint64_t t = v->runstate.time[RUNSTATE_running];
+    const uint64_t now = arch::now_ns();
+    if (v->runstate.state == RUNSTATE_running && now > v->runstate.state_entry_time)
+        t += now - v->runstate.state_entry_time;
+    info.cpu_time = t;
+    info.cpu = v->processor.load();
+    return 0;
+}
+
+/// XEN_DOMCTL_{get,set}vcpuaffinity as Xen's vcpu_affinity_domctl(): the
+/// maps in xenctl_bitmap form; set writes back the effective maps (hard:
+/// its intersection with the online pCPUs; soft: also with the new hard).
+/// cxen's scheduler keeps a vCPU within its hard affinity; soft affinity
+/// is recorded (rr ignores it, docs/scheduling.md). Not copied back: the
+/// maps go through their handles.
+long vcpuaffinity(Vcpu& cur, Domain& d, uint32_t cmd, xen_domctl_vcpuaffinity& va) {
+    if (va.vcpu >= d.max_vcpus) return err(Errno::XEN_EINVAL);
+    Vcpu* v = d.vcpus[va.vcpu];
+    if (!v) return err(Errno::XEN_ESRCH);
+    const bool hard = va.flags & XEN_VCPUAFFINITY_HARD, soft = va.flags & XEN_VCPUAFFINITY_SOFT;
+    if (va.flags == 0 || (hard && !va.cpumap_hard.bitmap.p) || (soft && !va.cpumap_soft.bitmap.p))
+        return err(Errno::XEN_EINVAL);
+    CpuMask cur_hard, cur_soft;
+    vcpu_get_affinity(*v, cur_hard, cur_soft);
+    if (cmd == XEN_DOMCTL_getvcpuaffinity) {
+        Status st = ok_status();
+        if (hard) st = cpumask_to_xenctl_bitmap(cur, va.cpumap_hard, cur_hard);
+        if (soft) st = cpumask_to_xenctl_bitmap(cur, va.cpumap_soft, cur_soft);
+        return st ? 0 : err(st); // Xen's ret is the last map's
+    }
+    // XEN_VCPUAFFINITY_FORCE undoes a temporary pin (SCHED_pin_override);
+    // cxen has none to undo.
+    const CpuMask online = sched_online_cpus();
+    const CpuMask old_hard = cur_hard; // restored if the soft map fails
+    if (hard) {
+        CpuMask m;
+        if (auto st = xenctl_bitmap_to_cpumask(cur, va.cpumap_hard, m); !st) return err(st);
+        if (auto st = vcpu_set_hard_affinity(*v, m); !st) return err(st);
+        vcpu_get_affinity(*v, cur_hard, cur_soft);
+        if (auto st = cpumask_to_xenctl_bitmap(cur, va.cpumap_hard, online & cur_hard); !st) return err(st);
+    }
+    if (soft) {
+        CpuMask m;
+        Status st = xenctl_bitmap_to_cpumask(cur, va.cpumap_soft, m);
+        if (st) st = vcpu_set_soft_affinity(*v, m);
+        if (!st) {
+            if (hard) (void)vcpu_set_hard_affinity(*v, old_hard); // the caller expects nothing changed
+            return err(st);
+        }
+        vcpu_get_affinity(*v, cur_hard, cur_soft);
+        if (auto st2 = cpumask_to_xenctl_bitmap(cur, va.cpumap_soft, m & online & cur_hard); !st2) return err(st2);
+    }
+    return 0;
+}
+
+/// The ops past xsm_domctl, under domctl_lock. `copyback`: the struct goes
+/// back to the caller on success, as Xen's copyback.
+long domctl_op(Vcpu& v, xen_domctl& op, Domain* d, const HypercallArgs& args, bool& copyback) {
+    Domain& cur = *v.domain;
+    switch (op.cmd) {
+    case XEN_DOMCTL_pausedomain:
+        return pausedomain(cur, *d);
+    case XEN_DOMCTL_unpausedomain:
+        return unpausedomain(*d);
+    case XEN_DOMCTL_destroydomain: {
+        if (d == &cur) return err(Errno::XEN_EINVAL); // Xen's domain_kill()
+        Status st = domain_kill(*d);
+        if (!st && st.error() == Errno::XEN_ERESTART) {
+            hypercall_create_continuation(v, 1, args); // the same call again
+            return 0;
+        }
+        return st ? 0 : err(st);
+    }
+    case XEN_DOMCTL_max_vcpus:
+        return max_vcpus(cur, *d, op.u.max_vcpus.max);
+    case XEN_DOMCTL_getvcpuinfo:
+        copyback = true;
+        return getvcpuinfo(*d, op.u.getvcpuinfo);
+    case XEN_DOMCTL_setvcpuaffinity:
+    case XEN_DOMCTL_getvcpuaffinity:
+        return vcpuaffinity(v, *d, op.cmd, op.u.vcpuaffinity);
+    case XEN_DOMCTL_max_mem: {
+        // kB to pages; no check against the pages the domain has (Xen lets
+        // it ratchet down). Capped as Xen's 32-bit max_pages.
+        const uint64_t pages = op.u.max_mem.max_memkb >> (page_shift - 10);
+        d->max_pages = pages < UINT32_MAX ? pages : UINT32_MAX;
+        return 0;
+    }
+    case XEN_DOMCTL_setdomainhandle:
+        memcpy(d->handle, op.u.setdomainhandle.handle, sizeof(d->handle));
+        return 0;
+    default:
+        return err(Errno::XEN_ENOSYS); // TODO(#12/#13): the other ops the toolstack uses
+    }
 }
 } // namespace
 
@@ -136,7 +302,15 @@ long do_domctl(Vcpu& v, const HypercallArgs& args) {
     }
 
     if (auto st = xsm_domctl(cur, d.get(), op.cmd); !st) return err(st);
-    return err(Errno::XEN_ENOSYS); // TODO(#12): the ops the control domain's tools use
+    if (!domctl_lock.try_lock()) { // Xen's domctl_lock_acquire() failing
+        hypercall_create_continuation(v, 1, args);
+        return 0;
+    }
+    bool copyback = false;
+    long ret = domctl_op(v, op, d.get(), args, copyback);
+    domctl_lock.unlock();
+    if (ret == 0 && copyback && !arch::copy_to_guest(v, u_domctl, &op, sizeof(op))) ret = err(Errno::XEN_EFAULT);
+    return ret;
 }
 
 } // namespace cxen

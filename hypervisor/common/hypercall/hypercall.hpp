@@ -62,5 +62,7 @@ long do_vm_assist(Vcpu& v, const HypercallArgs& args);
 long do_set_timer_op(Vcpu& v, const HypercallArgs& args);
 long do_sysctl(Vcpu& v, const HypercallArgs& args);
 long do_domctl(Vcpu& v, const HypercallArgs& args);
+long do_platform_op(Vcpu& v, const HypercallArgs& args);
+long do_xsm_op(Vcpu& v, const HypercallArgs& args);
 
 } // namespace cxen

@@ -25,6 +25,7 @@
 #include "common/mm/page_alloc.hpp"
 #include "common/mm/xenheap.hpp"
 #include "common/time/pvclock.hpp"
+#include "common/time/wallclock.hpp"
 #include "common/xsm/xsm.hpp"
 
 namespace cxen {
@@ -159,6 +160,11 @@ long reservation(Vcpu& cur, unsigned op, uint64_t start_extent, uint64_t arg) {
 }
 } // namespace
 
+// public/memory.h defines these only for Xen and its tools (__XEN_TOOLS__),
+// which this file does not include; the numbers are the ABI's.
+constexpr unsigned XENMEM_get_sharing_freed_pages = 18;
+constexpr unsigned XENMEM_get_sharing_shared_pages = 19;
+
 long do_memory_op(Vcpu& cur, const HypercallArgs& args) {
     const uint64_t cmd = args.a[0], arg = args.a[1];
     const unsigned op = static_cast<unsigned>(cmd & memop_cmd_mask);
@@ -183,6 +189,12 @@ long do_memory_op(Vcpu& cur, const HypercallArgs& args) {
     case XENMEM_memory_map:
         if (start_extent) return err(Errno::XEN_ENOSYS); // arch_memory_op() matches the whole cmd
         return memory_map(cur, arg);
+    case XENMEM_get_sharing_freed_pages:
+    case XENMEM_get_sharing_shared_pages:
+        // Xen without memory sharing (mem_sharing_get_nr_*_mfns()): 0 for
+        // anyone, no XSM check; libxl's physinfo wants >= 0 or -ENOSYS.
+        if (start_extent) return err(Errno::XEN_ENOSYS); // subarch_memory_op() matches the whole cmd
+        return 0;
     default:
         return err(Errno::XEN_ENOSYS);
     }

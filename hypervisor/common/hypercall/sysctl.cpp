@@ -5,14 +5,23 @@
 // well-formed call from a guest ends in -EPERM, which is what a Xen domU
 // sees; XTF's livepatch-priv-check relies on exactly that order. For the
 // control domain: readconsole (the console history, common/console/
-// console_history.hpp) and getdomaininfolist; the other sub-ops answer -ENOSYS
-// (arch_do_sysctl()'s default) until dom0's tools need them (TODO(#12)).
-// As in Xen, the struct is copied back only when the sub-op succeeded.
+// console_history.hpp), getdomaininfolist, physinfo, sched_id,
+// cputopoinfo, numainfo (common/host_info.hpp) and cpupool_op
+// (cpupool_op.hpp); the other sub-ops answer -ENOSYS (arch_do_sysctl()'s
+// default) until dom0's tools need them (TODO(#12)). As in Xen, the struct
+// is copied back only when the sub-op succeeded.
+//
+// No loop here runs over a guest-sized count without a bound of the
+// host's: cputopoinfo and numainfo stop at the host's pCPUs and nodes,
+// getdomaininfolist at the domain table.
 #include "abi/xen/sysctl.hpp"
 #include "arch/guest_access.hpp"
 #include "common/console/printk.hpp"
 #include "common/domain_info.hpp"
+#include "common/host_info.hpp"
+#include "common/hypercall/cpupool_op.hpp"
 #include "common/hypercall/hypercall.hpp"
+#include "common/sched/sched.hpp"
 #include "common/xsm/xsm.hpp"
 
 namespace cxen {
@@ -62,6 +71,47 @@ Status readconsole(Vcpu& cur, xen_sysctl_readconsole& rc) {
     rc.index = r.index;
     return ok_status();
 }
+/// XEN_SYSCTL_cputopoinfo: NULL cputopo asks for the count (the highest
+/// present pCPU + 1); otherwise min(num_cpus, that) entries are written and
+/// num_cpus says how many. No -ENOBUFS: Xen 4.17 truncates.
+Status cputopoinfo(Vcpu& cur, xen_sysctl_cputopoinfo& ti) {
+    unsigned n = host_nr_cpu_ids();
+    const uint64_t buffer = reinterpret_cast<uintptr_t>(ti.cputopo.p);
+    if (buffer) {
+        if (n > ti.num_cpus) n = ti.num_cpus;
+        for (unsigned i = 0; i < n; ++i) {
+            const xen_sysctl_cputopo t = host_cputopo(i);
+            if (!arch::copy_to_guest(cur, buffer + uint64_t{i} * sizeof(t), t)) return Err(Errno::XEN_EFAULT);
+        }
+    }
+    ti.num_cpus = n;
+    return ok_status();
+}
+/// XEN_SYSCTL_numainfo: as cputopoinfo over nodes (one here): meminfo
+/// entries and the num_nodes x num_nodes distance matrix, each written only
+/// if its handle is not NULL; both NULL asks for the count.
+Status numainfo(Vcpu& cur, xen_sysctl_numainfo& ni) {
+    unsigned n = host_nr_nodes;
+    const uint64_t meminfo = reinterpret_cast<uintptr_t>(ni.meminfo.p);
+    const uint64_t distance = reinterpret_cast<uintptr_t>(ni.distance.p);
+    if (meminfo || distance) {
+        if (n > ni.num_nodes) n = ni.num_nodes;
+        for (unsigned i = 0; i < n; ++i) {
+            if (meminfo) {
+                const xen_sysctl_meminfo m = host_node_meminfo(i);
+                if (!arch::copy_to_guest(cur, meminfo + uint64_t{i} * sizeof(m), m)) return Err(Errno::XEN_EFAULT);
+            }
+            if (distance) {
+                uint32_t row[host_nr_nodes];
+                for (unsigned j = 0; j < n; ++j) row[j] = host_node_distance(i, j);
+                if (!arch::copy_to_guest(cur, distance + uint64_t{i} * n * sizeof(uint32_t), row, n * sizeof(uint32_t)))
+                    return Err(Errno::XEN_EFAULT);
+            }
+        }
+    }
+    ni.num_nodes = n;
+    return ok_status();
+}
 } // namespace
 
 long do_sysctl(Vcpu& cur, const HypercallArgs& args) {
@@ -75,6 +125,21 @@ long do_sysctl(Vcpu& cur, const HypercallArgs& args) {
         break;
     case XEN_SYSCTL_getdomaininfolist:
         if (auto st = getdomaininfolist(cur, op.u.getdomaininfolist); !st) return err(st);
+        break;
+    case XEN_SYSCTL_physinfo:
+        host_physinfo(op.u.physinfo);
+        break;
+    case XEN_SYSCTL_sched_id:
+        op.u.sched_id.sched_id = sched_policy().sched_id();
+        break;
+    case XEN_SYSCTL_cputopoinfo:
+        if (auto st = cputopoinfo(cur, op.u.cputopoinfo); !st) return err(st);
+        break;
+    case XEN_SYSCTL_numainfo:
+        if (auto st = numainfo(cur, op.u.numainfo); !st) return err(st);
+        break;
+    case XEN_SYSCTL_cpupool_op:
+        if (auto st = cpupool_do_sysctl(cur, op.u.cpupool_op); !st) return err(st);
         break;
     default:
         return err(Errno::XEN_ENOSYS); // arch_do_sysctl()'s answer, nothing copied back

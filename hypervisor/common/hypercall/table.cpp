@@ -27,6 +27,8 @@ constexpr Entry table[] = {
     {__HYPERVISOR_set_timer_op, "set_timer_op", do_set_timer_op},
     {__HYPERVISOR_sysctl, "sysctl", do_sysctl},
     {__HYPERVISOR_domctl, "domctl", do_domctl},
+    {__HYPERVISOR_platform_op, "platform_op", do_platform_op},
+    {__HYPERVISOR_xsm_op, "xsm_op", do_xsm_op},
 };
 const Entry* find(uint64_t nr) {
     for (const Entry& e : table)

@@ -1,12 +1,14 @@
 // xen_version (public/version.h). cxen reports Xen 4.17's interface and
 // answers every sub-op Xen 4.17 has as its do_xen_version
-// (xen/common/kernel.c) does for a domU under the dummy XSM policy
+// (xen/common/kernel.c) does under the dummy XSM policy
 // (xsm_xen_version): version, platform_parameters and get_features for
 // anyone; extraversion, compile_info, capabilities, changeset, pagesize and
 // guest_handle for any guest; commandline and build_id only for the control
-// domain, which cxen does not have yet, so every domain gets what Xen gives
-// a domU: "<denied>" for the command line, -EPERM for the build ID. Strings
-// go out as whole arrays, NUL-padded (XSA-122). Unknown sub-ops: -ENOSYS.
+// domain: a domU gets "<denied>" for the command line and -EPERM for the
+// build ID; the control domain gets the hypervisor's command line (1024
+// bytes, Xen's saved_cmdline) and, as cxen's image carries no build ID,
+// -ENODATA after Xen's argument checks. Strings go out as whole arrays,
+// NUL-padded (XSA-122). Unknown sub-ops: -ENOSYS.
 //
 // Where cxen says something of its own: extraversion ".0-cxen", changeset
 // "cxen", compile_by "cxen" and compile_domain "[unknown]" (Xen's fallback;
@@ -15,11 +17,14 @@
 // preprocessor's build date and time. XENVER_capabilities names only
 // "hvm-3.0-x86_64": cxen does not translate 32-bit hypercall arguments,
 // so it does not advertise the x86_32 and x86_32p interfaces Xen lists.
-// XENVER_get_features gives what Xen gives a PVH domU without pirqs,
-// except XENFEAT_memory_op_vnode_supported: cxen has no XENMEM_get_vnumainfo.
+// XENVER_get_features gives what Xen gives a PVH guest without pirqs
+// (XENFEAT_dom0 too for the hardware domain), except
+// XENFEAT_memory_op_vnode_supported: cxen has no XENMEM_get_vnumainfo.
 #include "abi/xen/xen.hpp"
 #include "arch/guest_access.hpp"
+#include "common/cmdline/saved_cmdline.hpp"
 #include "common/hypercall/hypercall.hpp"
+#include "common/xsm/xsm.hpp"
 #include "lib/base/string.hpp"
 
 namespace cxen {
@@ -54,17 +59,33 @@ long get_features(Vcpu& v, uint64_t arg) {
     if (!arch::copy_from_guest(v, arg, fi)) return efault();
     if (fi.submap_idx != 0) return -static_cast<long>(Errno::XEN_EINVAL);
     // Xen 4.17 for an HVM guest with translated paging, not direct-mapped,
-    // without pirqs and not the hardware domain.
+    // without pirqs; XENFEAT_dom0 for the hardware domain.
     fi.submap = (1u << XENFEAT_writable_page_tables) | (1u << XENFEAT_auto_translated_physmap) |
                 (1u << XENFEAT_hvm_safe_pvclock) | (1u << XENFEAT_hvm_callback_vector) |
                 (1u << XENFEAT_not_direct_mapped);
+    if (is_hardware_domain(*v.domain)) fi.submap |= 1u << XENFEAT_dom0;
     return arch::copy_to_guest(v, arg, fi) ? 0 : efault();
+}
+
+/// XENVER_build_id for a caller allowed to ask (Xen's order): a non-null
+/// handle is read (-EFAULT) and must offer room (len 0: -EINVAL); then the
+/// ID itself, which cxen's image does not carry: -ENODATA, as Xen's
+/// xen_build_id() without one.
+long build_id(Vcpu& v, uint64_t arg) {
+    if (arg) {
+        uint32_t len;
+        if (!arch::copy_from_guest(v, arg, len)) return efault(); // xen_build_id_t.len
+        if (len == 0) return -static_cast<long>(Errno::XEN_EINVAL);
+    }
+    return -static_cast<long>(Errno::XEN_ENODATA);
 }
 } // namespace
 
 long do_xen_version(Vcpu& v, const HypercallArgs& args) {
     const uint64_t arg = args.a[1];
-    switch (static_cast<int>(args.a[0])) { // int cmd in the ABI
+    const int cmd = static_cast<int>(args.a[0]); // int cmd in the ABI
+    const bool deny = !xsm_xen_version(*v.domain, static_cast<uint32_t>(cmd));
+    switch (cmd) {
     case XENVER_version:
         return (xen_major << 16) | xen_minor;
     case XENVER_extraversion:
@@ -91,18 +112,15 @@ long do_xen_version(Vcpu& v, const HypercallArgs& args) {
         return get_features(v, arg);
     case XENVER_pagesize:
         return arg ? -static_cast<long>(Errno::XEN_EINVAL) : static_cast<long>(page_size);
-    case XENVER_guest_handle: {
-        // The domain's xen_domain_handle_t (its UUID): cxen's domains have
-        // none yet, so the 16 bytes are zero, as Xen's for a domain created
-        // without one.
-        const xen_domain_handle_t handle = {};
-        return arch::copy_to_guest(v, arg, handle, sizeof(handle)) ? 0 : efault();
-    }
+    case XENVER_guest_handle: // the domain's UUID (XEN_DOMCTL_setdomainhandle); zero until set
+        return arch::copy_to_guest(v, arg, v.domain->handle, sizeof(xen_domain_handle_t)) ? 0 : efault();
     case XENVER_commandline:
         // Denied: Xen copies strlen("<denied>") + 1 bytes, not the array.
-        return arch::copy_to_guest(v, arg, denied, sizeof(denied)) ? 0 : efault();
+        if (deny) return arch::copy_to_guest(v, arg, denied, sizeof(denied)) ? 0 : efault();
+        return arch::copy_to_guest(v, arg, saved_cmdline(), saved_cmdline_size) ? 0 : efault();
     case XENVER_build_id:
-        return -static_cast<long>(Errno::XEN_EPERM); // denied before anything is read
+        if (deny) return -static_cast<long>(Errno::XEN_EPERM); // before anything is read
+        return build_id(v, arg);
     default:
         return -static_cast<long>(Errno::XEN_ENOSYS);
     }

@@ -356,6 +356,12 @@ Status vcpu_set_soft_affinity(Vcpu& v, const CpuMask& mask) {
     return ok_status();
 }
 
+void vcpu_get_affinity(const Vcpu& v, CpuMask& hard, CpuMask& soft) {
+    VcpuSchedLock l(v);
+    hard = v.sched.hard_affinity;
+    soft = v.sched.soft_affinity;
+}
+
 bool sched_schedule(unsigned cpu) {
     SchedResource& sr = sched_res[cpu];
     Vcpu* v = nullptr;

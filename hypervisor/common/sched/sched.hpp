@@ -101,6 +101,9 @@ bool vcpu_kick_needs_ipi(const Vcpu& v, unsigned this_cpu);
 /// Errors: -EINVAL if empty.
 [[nodiscard]] Status vcpu_set_soft_affinity(Vcpu& v, const CpuMask& mask);
 
+/// v's hard and soft affinity, read together under its scheduler lock.
+void vcpu_get_affinity(const Vcpu& v, CpuMask& hard, CpuMask& soft);
+
 /// One pass of pCPU `cpu`'s loop (Xen's schedule()): ask the policy,
 /// run its choice until vcpu_run() returns, take it off. Returns false if
 /// there was nothing to run. Must run on `cpu`.

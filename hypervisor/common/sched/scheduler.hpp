@@ -51,6 +51,10 @@ class Scheduler {
     virtual const char* name() const = 0;
     /// The `sched=` value that selects it ("rr", Xen's opt_name).
     virtual const char* opt_name() const = 0;
+    /// Xen's sched_id (XEN_SCHEDULER_* in public/domctl.h), reported by
+    /// XEN_SYSCTL_sched_id and cpupool INFO. 0, which libxl names
+    /// "unknown", for a policy Xen does not have (rr): see docs/scheduling.md.
+    virtual unsigned sched_id() const { return 0; }
 
     // ---- the policy's own data ----
     [[nodiscard]] virtual Status init() { return ok_status(); }

@@ -78,11 +78,4 @@ void vcpu_time_refresh(Vcpu& v) {
                   pvclock_scale(arch::tsc_khz() * 1000), 0);
 }
 
-void domain_wallclock_refresh(Domain& d) {
-    if (!d.shared_info) return;
-    // UTC at system time 0: Xen's wc_sec/wc_nsec describe the boot instant.
-    const uint64_t boot_ns = arch::wallclock_at_boot_ns();
-    wallclock_write(*d.shared_info, boot_ns / ns_per_sec, static_cast<uint32_t>(boot_ns % ns_per_sec));
-}
-
 } // namespace cxen

@@ -57,9 +57,6 @@ void wallclock_write(volatile shared_info& si, uint64_t sec, uint32_t nsec);
 /// Source: Xen update_vcpu_system_time().
 void vcpu_time_refresh(Vcpu& v);
 
-/// Write d's wallclock (UTC of system time 0) into its shared_info.
-/// Only a vCPU's own pCPU refreshes its vcpu_time_info (two writers would
-/// break the version protocol), so this does not touch the vCPUs' time.
-void domain_wallclock_refresh(Domain& d);
+// A domain's wallclock: domain_wallclock_refresh() in wallclock.hpp.
 
 } // namespace cxen

@@ -3,6 +3,7 @@
 #include "common/xsm/xsm.hpp"
 
 #include "abi/xen/domctl.hpp"
+#include "abi/xen/xen.hpp"
 
 namespace cxen {
 
@@ -79,6 +80,28 @@ Status xsm_schedop_shutdown(XsmAction<XsmDefault::dm_priv> a, const Domain& d1, 
 }
 Status xsm_sysctl(XsmAction<XsmDefault::priv> a, const Domain& cur) {
     return xsm_default_action(a.value, cur, nullptr);
+}
+
+Status xsm_platform_op(XsmAction<XsmDefault::priv> a, const Domain& cur, uint32_t) {
+    return xsm_default_action(a.value, cur, nullptr);
+}
+
+Status xsm_xen_version(const Domain& cur, uint32_t cmd) {
+    switch (cmd) {
+    case XENVER_version:
+    case XENVER_platform_parameters:
+    case XENVER_get_features:
+        return ok_status(); // no check at all
+    case XENVER_extraversion:
+    case XENVER_compile_info:
+    case XENVER_capabilities:
+    case XENVER_changeset:
+    case XENVER_pagesize:
+    case XENVER_guest_handle:
+        return xsm_default_action(XsmDefault::hook, cur, nullptr);
+    default:
+        return xsm_default_action(XsmDefault::priv, cur, nullptr);
+    }
 }
 
 Status xsm_domctl(const Domain& cur, const Domain* d, uint32_t cmd) {

@@ -44,6 +44,9 @@ inline constexpr XsmAction<XsmDefault::xs_priv> XSM_XS_PRIV{};
 
 /// Xen's is_control_domain(): d->is_privileged.
 inline bool is_control_domain(const Domain& d) { return d.is_privileged; }
+/// Xen's is_hardware_domain(): the domain that owns the hardware. cxen's
+/// control domain is also its hardware domain, as Xen's dom0.
+inline bool is_hardware_domain(const Domain& d) { return d.is_privileged; }
 /// Xen's is_xenstore_domain() (XEN_DOMCTL_CDF_xs_domain): cxen creates no
 /// xenstore stub domain yet, so none is.
 inline bool is_xenstore_domain(const Domain&) { return false; }
@@ -118,6 +121,15 @@ inline bool is_xenstore_domain(const Domain&) { return false; }
 [[nodiscard]] Status xsm_schedop_shutdown(XsmAction<XsmDefault::dm_priv>, const Domain& d1, const Domain& d2);
 /// Any sysctl (Xen: xsm_sysctl, XSM_PRIV, current->domain, no target).
 [[nodiscard]] Status xsm_sysctl(XsmAction<XsmDefault::priv>, const Domain& cur);
+
+/// Any platform_op (Xen: xsm_platform_op, XSM_PRIV, current->domain).
+[[nodiscard]] Status xsm_platform_op(XsmAction<XsmDefault::priv>, const Domain& cur, uint32_t cmd);
+/// xen_version sub-op `cmd` by `cur` (Xen: xsm_xen_version, XSM_OTHER):
+/// version, platform_parameters, get_features for anyone; extraversion,
+/// compile_info, capabilities, changeset, pagesize, guest_handle for any
+/// guest (XSM_HOOK); commandline, build_id and unknown sub-ops XSM_PRIV.
+/// -EPERM means the sub-op answers as Xen's "deny" path.
+[[nodiscard]] Status xsm_xen_version(const Domain& cur, uint32_t cmd);
 
 // ---- domctl (xen/common/domctl.c, xen/arch/x86/domctl.c) ----
 /// The domctls without a hook of their own, over d (nullptr for

@@ -25,6 +25,8 @@ def memory_case(log):
     yield r"\(d1\) PASS control.domctl_refused_on_itself", "domctls on itself refused (-EPERM)"
     yield r"\(d1\) PASS control.vm_event_version_needs_no_privilege", "vm_event GET_VERSION answered, as Xen does"
     yield r"\(d1\) PASS control.sysctl_every_op_refused", "every sysctl refused (-EPERM, -EACCES on a wrong version)"
+    yield r"\(d1\) PASS control.platform_op_refused", "every platform_op refused (-EPERM, -EACCES on a wrong version)"
+    yield r"\(d1\) PASS control.xsm_op_and_sharing_counters", "xsm_op -ENOSYS, the sharing counters 0"
     yield r"\(d2\) Test result: PASS", "the peer domain ran alongside"
 
 

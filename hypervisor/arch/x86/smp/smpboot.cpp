@@ -52,6 +52,7 @@ unsigned smp_boot_cpus(const AcpiInfo& acpi, unsigned max) {
         ap_booting_cpu = next;
         per_cpu(next).stack_bottom = bottom;
         per_cpu(next).stack_top = top;
+        per_cpu(next).acpi_id = c.acpi_uid;
         ap_boot_stack = top;
         __asm__ volatile("" ::: "memory");
         lapic_start_ap(c.apic_id, trampoline_phys >> 12);

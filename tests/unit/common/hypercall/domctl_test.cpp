@@ -9,10 +9,14 @@
 
 #include "abi/xen/domctl.hpp"
 #include "arch/guest_access.hpp"
+#include "arch/time.hpp"
 #include "common/domain.hpp"
 #include "common/hypercall/hypercall.hpp"
 #include "common/mm/heap.hpp"
 #include "common/mm/xmalloc.hpp"
+#include "common/sched/sched.hpp"
+#include "common/softirq.hpp"
+#include "common/time/timer.hpp"
 #include "host_page_source.hpp"
 
 namespace cxen {
@@ -33,7 +37,7 @@ class DomctlTest : public ::testing::Test {
         other = domain_create(9, "other", 1).value();
     }
     void TearDown() override {
-        domain_destroy(*other);
+        if (other) domain_destroy(*other);
         domain_destroy(*d);
         EXPECT_EQ(xmalloc_bytes_in_use(), 0u);
     }
@@ -175,7 +179,235 @@ TEST_F(DomctlTest, ControlDomainGetsInfoOfTheNamedOrTheNextDomain) {
     EXPECT_EQ(call(make(XEN_DOMCTL_getdomaininfo, DOMID_FIRST_RESERVED)), neg(Errno::XEN_EINVAL));
     EXPECT_EQ(call(make(XEN_DOMCTL_getdomaininfo, DOMID_SELF)), neg(Errno::XEN_EINVAL));
     // Past the checks, the ops that are not implemented yet say so.
-    EXPECT_EQ(call(make(XEN_DOMCTL_pausedomain, 9)), neg(Errno::XEN_ENOSYS));
+    EXPECT_EQ(call(make(XEN_DOMCTL_gethvmcontext, 9)), neg(Errno::XEN_ENOSYS));
+}
+
+// ---- the ops past the checks, for the control domain ----
+
+TEST_F(DomctlTest, DomUGetsEpermForTheControlOps) {
+    for (uint32_t cmd : {XEN_DOMCTL_pausedomain, XEN_DOMCTL_unpausedomain, XEN_DOMCTL_destroydomain,
+                         XEN_DOMCTL_max_vcpus, XEN_DOMCTL_getvcpuinfo, XEN_DOMCTL_getvcpuaffinity,
+                         XEN_DOMCTL_setvcpuaffinity, XEN_DOMCTL_max_mem, XEN_DOMCTL_setdomainhandle}) {
+        EXPECT_EQ(call(make(cmd, 9)), neg(Errno::XEN_EPERM)) << cmd;
+        EXPECT_EQ(call(make(cmd, 5)), neg(Errno::XEN_EPERM)) << cmd; // itself too
+    }
+    EXPECT_EQ(other->controller_pause_count.load(), 0);
+    EXPECT_FALSE(other->is_dying.load());
+}
+
+TEST_F(DomctlTest, PauseAndUnpauseCountAsXensControllerPauses) {
+    d->is_privileged = true;
+    EXPECT_EQ(call(make(XEN_DOMCTL_unpausedomain, 9)), neg(Errno::XEN_EINVAL)); // not paused by us
+    EXPECT_EQ(call(make(XEN_DOMCTL_pausedomain, 9)), 0);
+    EXPECT_EQ(call(make(XEN_DOMCTL_pausedomain, 9)), 0);
+    EXPECT_TRUE(domain_is_paused(*other));
+    EXPECT_EQ(call(make(XEN_DOMCTL_getdomaininfo, 9)), 0);
+    EXPECT_TRUE(result().u.getdomaininfo.flags & XEN_DOMINF_paused);
+    EXPECT_EQ(call(make(XEN_DOMCTL_unpausedomain, 9)), 0);
+    EXPECT_TRUE(domain_is_paused(*other)); // nests
+    EXPECT_EQ(call(make(XEN_DOMCTL_unpausedomain, 9)), 0);
+    EXPECT_FALSE(domain_is_paused(*other));
+    EXPECT_EQ(call(make(XEN_DOMCTL_getdomaininfo, 9)), 0);
+    EXPECT_FALSE(result().u.getdomaininfo.flags & XEN_DOMINF_paused);
+    EXPECT_EQ(call(make(XEN_DOMCTL_unpausedomain, 9)), neg(Errno::XEN_EINVAL));
+    // Not the caller's own domain; at most 255 controller pauses.
+    EXPECT_EQ(call(make(XEN_DOMCTL_pausedomain, 5)), neg(Errno::XEN_EINVAL));
+    EXPECT_EQ(call(make(XEN_DOMCTL_unpausedomain, 5)), neg(Errno::XEN_EINVAL));
+    EXPECT_FALSE(domain_is_paused(*d));
+    for (int i = 0; i < 255; ++i) ASSERT_EQ(call(make(XEN_DOMCTL_pausedomain, 9)), 0) << i;
+    EXPECT_EQ(call(make(XEN_DOMCTL_pausedomain, 9)), neg(Errno::XEN_EOVERFLOW));
+    EXPECT_EQ(other->pause_count.load(), 255u);
+    for (int i = 0; i < 255; ++i) ASSERT_EQ(call(make(XEN_DOMCTL_unpausedomain, 9)), 0) << i;
+    EXPECT_FALSE(domain_is_paused(*other));
+}
+
+TEST_F(DomctlTest, DestroydomainContinuesWhileTheKillSaysRestartAndRefusesSelf) {
+    d->is_privileged = true;
+    EXPECT_EQ(call(make(XEN_DOMCTL_destroydomain, 5)), neg(Errno::XEN_EINVAL));
+    EXPECT_FALSE(d->is_dying.load());
+    ASSERT_TRUE(get_domain(*other)); // keep the Domain readable once it left the table
+    Domain* const victim = other;
+    victim->kill_busy = true; // another domain_kill() step under way: -ERESTART
+    v->hypercall_continues = false;
+    EXPECT_EQ(call(make(XEN_DOMCTL_destroydomain, 9)), 0);
+    EXPECT_TRUE(v->hypercall_continues); // the guest re-executes the same call
+    EXPECT_EQ(v->continuation_args[0], arg_gva);
+    EXPECT_FALSE(victim->is_dead.load());
+    victim->kill_busy = false;
+    v->hypercall_continues = false;
+    EXPECT_EQ(call(make(XEN_DOMCTL_destroydomain, 9)), 0);
+    EXPECT_FALSE(v->hypercall_continues);
+    EXPECT_TRUE(victim->is_dead.load());
+    EXPECT_EQ(call(make(XEN_DOMCTL_destroydomain, 9)), neg(Errno::XEN_ESRCH)); // gone from the table
+    other = nullptr;
+    put_domain(*victim);
+}
+
+TEST_F(DomctlTest, GetvcpuinfoReportsTheVcpuAndChecksItsNumber) {
+    d->is_privileged = true;
+    xen_domctl op = make(XEN_DOMCTL_getvcpuinfo, 5);
+    op.u.getvcpuinfo.vcpu = 2; // max_vcpus is 2
+    EXPECT_EQ(call(op), neg(Errno::XEN_EINVAL));
+    op.u.getvcpuinfo.vcpu = 1; // in range, not created
+    EXPECT_EQ(call(op), neg(Errno::XEN_ESRCH));
+    v->down = false;
+    v->state = VcpuState::running;
+    v->processor = 1;
+    v->runstate.state = RUNSTATE_running;
+    v->runstate.time[RUNSTATE_running] = 5000;
+    v->runstate.state_entry_time = 100;
+    arch::fake_now_ns = 400;
+    op.u.getvcpuinfo.vcpu = 0;
+    EXPECT_EQ(call(op), 0);
+    xen_domctl_getvcpuinfo info = result().u.getvcpuinfo;
+    EXPECT_EQ(info.online, 1);
+    EXPECT_EQ(info.running, 1);
+    EXPECT_EQ(info.blocked, 0);
+    EXPECT_EQ(info.cpu_time, 5300u); // accounted + the current period
+    EXPECT_EQ(info.cpu, 1u);
+    v->down = true;
+    v->state = VcpuState::blocked;
+    v->runstate.state = RUNSTATE_blocked;
+    v->processor = 0;
+    EXPECT_EQ(call(op), 0);
+    info = result().u.getvcpuinfo;
+    EXPECT_EQ(info.online, 0);
+    EXPECT_EQ(info.running, 0);
+    EXPECT_EQ(info.blocked, 1);
+    EXPECT_EQ(info.cpu_time, 5000u);
+    v->state = VcpuState::offline;
+}
+
+TEST_F(DomctlTest, MaxMemSetsMaxPagesWithoutLookingAtTotPages) {
+    d->is_privileged = true;
+    xen_domctl op = make(XEN_DOMCTL_max_mem, 9);
+    op.u.max_mem.max_memkb = 8192;
+    EXPECT_EQ(call(op), 0);
+    EXPECT_EQ(other->max_pages, 2048u);
+    op.u.max_mem.max_memkb = ~0ull; // Xen's max_pages is 32 bits
+    EXPECT_EQ(call(op), 0);
+    EXPECT_EQ(other->max_pages, 0xffffffffu);
+}
+
+TEST_F(DomctlTest, SetdomainhandleIsWhatGetdomaininfoReports) {
+    d->is_privileged = true;
+    xen_domctl op = make(XEN_DOMCTL_setdomainhandle, 9);
+    for (unsigned i = 0; i < 16; ++i) op.u.setdomainhandle.handle[i] = static_cast<uint8_t>(0xa0 + i);
+    EXPECT_EQ(call(op), 0);
+    EXPECT_EQ(call(make(XEN_DOMCTL_getdomaininfo, 9)), 0);
+    EXPECT_EQ(std::memcmp(result().u.getdomaininfo.handle, op.u.setdomainhandle.handle, 16), 0);
+}
+
+TEST_F(DomctlTest, MaxVcpusOnlyConfirmsTheCreatedCountAndMakesTheVcpus) {
+    d->is_privileged = true;
+    xen_domctl op = make(XEN_DOMCTL_max_vcpus, 9);
+    op.u.max_vcpus.max = 2; // other was created for 1
+    EXPECT_EQ(call(op), neg(Errno::XEN_EINVAL));
+    op.u.max_vcpus.max = 1;
+    EXPECT_EQ(call(op), 0);
+    ASSERT_NE(other->vcpus[0], nullptr);
+    EXPECT_FALSE(domain_is_paused(*other)); // its own pause undone
+    EXPECT_EQ(call(op), 0); // again: nothing to create
+    op = make(XEN_DOMCTL_max_vcpus, 5);
+    op.u.max_vcpus.max = 2;
+    EXPECT_EQ(call(op), neg(Errno::XEN_EINVAL)); // not the caller's own
+}
+
+/// Affinity needs pCPUs under the scheduler: 0 and 1, as the fake host has.
+class DomctlAffinityTest : public DomctlTest {
+  protected:
+    void SetUp() override {
+        DomctlTest::SetUp();
+        for (unsigned c = 0; c < 2; ++c) {
+            timers_init_cpu(c);
+            sched_init_cpu(c);
+        }
+        d->is_privileged = true;
+        target = vcpu_create(*other, 0, 0).value();
+    }
+    void TearDown() override {
+        domain_destroy(*other);
+        other = nullptr;
+        domain_destroy(*d);
+        for (unsigned c = 0; c < 2; ++c) { // a move pokes the new pCPU: leave nothing pending there
+            arch::current_cpu = c;
+            process_pending_softirqs();
+        }
+        arch::current_cpu = 0;
+        for (unsigned c = 0; c < 2; ++c) {
+            sched_deinit_cpu(c);
+            timers_destroy_cpu(c);
+        }
+        EXPECT_EQ(xmalloc_bytes_in_use(), 0u);
+    }
+    static constexpr uint64_t hard_gva = 0x400, soft_gva = 0x500;
+    xen_domctl affinity(uint32_t cmd, uint32_t flags, uint32_t nr_bits = 8) {
+        xen_domctl op = make(cmd, 9);
+        op.u.vcpuaffinity.vcpu = 0;
+        op.u.vcpuaffinity.flags = flags;
+        set_xen_guest_handle(op.u.vcpuaffinity.cpumap_hard.bitmap, reinterpret_cast<uint8_t*>(hard_gva));
+        set_xen_guest_handle(op.u.vcpuaffinity.cpumap_soft.bitmap, reinterpret_cast<uint8_t*>(soft_gva));
+        op.u.vcpuaffinity.cpumap_hard.nr_bits = nr_bits;
+        op.u.vcpuaffinity.cpumap_soft.nr_bits = nr_bits;
+        return op;
+    }
+    uint8_t& byte(uint64_t gva) { return arch::fake_guest_memory()[gva]; }
+    Vcpu* target = nullptr;
+};
+
+TEST_F(DomctlAffinityTest, GetGivesBothMapsInXenctlBitmapForm) {
+    byte(hard_gva) = byte(soft_gva) = 0xee;
+    byte(hard_gva + 1) = 0xee;
+    EXPECT_EQ(call(affinity(XEN_DOMCTL_getvcpuaffinity, XEN_VCPUAFFINITY_HARD | XEN_VCPUAFFINITY_SOFT, 16)), 0);
+    EXPECT_EQ(byte(hard_gva), 0x03); // all: nr_cpu_ids is 2
+    EXPECT_EQ(byte(hard_gva + 1), 0); // the rest of the caller's 16 bits
+    EXPECT_EQ(byte(soft_gva), 0x03);
+}
+
+TEST_F(DomctlAffinityTest, SetWritesBackTheEffectiveMaps) {
+    byte(hard_gva) = 0x02; // pCPU 1 only
+    byte(soft_gva) = 0x01; // prefers pCPU 0, outside the new hard map
+    EXPECT_EQ(call(affinity(XEN_DOMCTL_setvcpuaffinity, XEN_VCPUAFFINITY_HARD | XEN_VCPUAFFINITY_SOFT)), 0);
+    CpuMask hard, soft;
+    vcpu_get_affinity(*target, hard, soft);
+    EXPECT_EQ(hard, CpuMask::of(1));
+    EXPECT_EQ(soft, CpuMask::of(0)); // recorded as asked
+    EXPECT_EQ(byte(hard_gva), 0x02);
+    EXPECT_EQ(byte(soft_gva), 0x00); // effective: soft & hard & online
+    EXPECT_EQ(target->processor.load(), 1u); // moved into its hard affinity
+}
+
+TEST_F(DomctlAffinityTest, BadArgumentsAreXensErrors) {
+    xen_domctl op = affinity(XEN_DOMCTL_setvcpuaffinity, 0);
+    EXPECT_EQ(call(op), neg(Errno::XEN_EINVAL)); // no flags
+    op = affinity(XEN_DOMCTL_getvcpuaffinity, XEN_VCPUAFFINITY_HARD);
+    set_xen_guest_handle(op.u.vcpuaffinity.cpumap_hard.bitmap, static_cast<uint8_t*>(nullptr));
+    EXPECT_EQ(call(op), neg(Errno::XEN_EINVAL)); // HARD without a map
+    op = affinity(XEN_DOMCTL_getvcpuaffinity, XEN_VCPUAFFINITY_SOFT);
+    op.u.vcpuaffinity.vcpu = 1;
+    EXPECT_EQ(call(op), neg(Errno::XEN_EINVAL)); // beyond max_vcpus
+    op = affinity(XEN_DOMCTL_getvcpuaffinity, XEN_VCPUAFFINITY_SOFT);
+    op.domain = 5;
+    op.u.vcpuaffinity.vcpu = 1;
+    EXPECT_EQ(call(op), neg(Errno::XEN_ESRCH)); // not created
+    byte(hard_gva) = 0x04; // pCPU 2: none online
+    EXPECT_EQ(call(affinity(XEN_DOMCTL_setvcpuaffinity, XEN_VCPUAFFINITY_HARD)), neg(Errno::XEN_EINVAL));
+    CpuMask hard, soft;
+    vcpu_get_affinity(*target, hard, soft);
+    EXPECT_EQ(hard, CpuMask::all()); // unchanged
+    op = affinity(XEN_DOMCTL_setvcpuaffinity, XEN_VCPUAFFINITY_HARD);
+    set_xen_guest_handle(op.u.vcpuaffinity.cpumap_hard.bitmap, reinterpret_cast<uint8_t*>(1ull << 40));
+    EXPECT_EQ(call(op), neg(Errno::XEN_EFAULT));
+}
+
+TEST_F(DomctlAffinityTest, FailedSoftSetRestoresTheHardMap) {
+    byte(hard_gva) = 0x02;
+    byte(soft_gva) = 0x00; // an empty soft map: cxen's vcpu_set_soft_affinity refuses it
+    EXPECT_EQ(call(affinity(XEN_DOMCTL_setvcpuaffinity, XEN_VCPUAFFINITY_HARD | XEN_VCPUAFFINITY_SOFT)),
+              neg(Errno::XEN_EINVAL));
+    CpuMask hard, soft;
+    vcpu_get_affinity(*target, hard, soft);
+    EXPECT_EQ(hard, CpuMask::all());
 }
 
 } // namespace

@@ -247,4 +247,13 @@ TEST_F(MemoryOpTest, BadReservationsReportNothingDoneNotAnErrno) {
 
 TEST_F(MemoryOpTest, UnknownSubOpIsENOSYS) { EXPECT_EQ(op(63), enosys); }
 
+// libxl_get_physinfo asks for the sharing counters; without memory
+// sharing Xen answers 0 to anyone (mem_sharing_get_nr_*_mfns()).
+TEST_F(MemoryOpTest, SharingCountersAreZeroWithoutMemorySharing) {
+    EXPECT_EQ(do_memory_op(v, HypercallArgs{{18, 0, 0, 0, 0}}), 0); // XENMEM_get_sharing_freed_pages
+    EXPECT_EQ(do_memory_op(v, HypercallArgs{{19, 0, 0, 0, 0}}), 0); // XENMEM_get_sharing_shared_pages
+    // The arch op matches the whole cmd: a start extent makes it unknown.
+    EXPECT_EQ(do_memory_op(v, HypercallArgs{{18 | (1ull << 6), 0, 0, 0, 0}}), -static_cast<long>(Errno::XEN_ENOSYS));
+}
+
 } // namespace

@@ -11,6 +11,8 @@
 #include "abi/xen/domctl.hpp"
 #include "abi/xen/sysctl.hpp"
 #include "arch/guest_access.hpp"
+#include "arch/host_cpu.hpp"
+#include "arch/time.hpp"
 #include "common/console/printk.hpp"
 #include "common/domain.hpp"
 #include "common/hypercall/hypercall.hpp"
@@ -122,7 +124,7 @@ TEST_F(SysctlTest, ControlDomainListsDomainsInIdOrderFromFirstUpToMax) {
     EXPECT_EQ(reported(), 77u);
 
     // Other sub-ops: not implemented yet, said so after the checks.
-    op.cmd = XEN_SYSCTL_physinfo;
+    op.cmd = XEN_SYSCTL_debug_keys;
     EXPECT_EQ(call(op), neg(Errno::XEN_ENOSYS));
     domain_destroy(*d2);
     domain_destroy(*d9);
@@ -178,6 +180,102 @@ TEST_F(SysctlTest, ControlDomainReadsTheConsoleHistoryAsXlDmesgDoes) {
     op.u.readconsole.count = 100;
     set_xen_guest_handle(op.u.readconsole.buffer, reinterpret_cast<char*>(4096 - 4));
     EXPECT_EQ(call(op), neg(Errno::XEN_EFAULT));
+}
+
+xen_sysctl sysctl_op(uint32_t cmd) {
+    xen_sysctl op{};
+    op.cmd = cmd;
+    op.interface_version = XEN_SYSCTL_INTERFACE_VERSION;
+    return op;
+}
+xen_sysctl returned() {
+    xen_sysctl back;
+    std::memcpy(&back, arch::fake_guest_memory().data() + arg_gva, sizeof(back));
+    return back;
+}
+
+TEST_F(SysctlTest, ControlDomainGetsPhysinfoAndTheSchedulerId) {
+    d->is_privileged = true;
+    EXPECT_EQ(call(sysctl_op(XEN_SYSCTL_physinfo)), 0);
+    const xen_sysctl back = returned();
+    EXPECT_EQ(back.u.physinfo.nr_cpus, 2u); // the fake host
+    EXPECT_EQ(back.u.physinfo.max_cpu_id, 1u);
+    EXPECT_EQ(back.u.physinfo.nr_nodes, 1u);
+    EXPECT_EQ(back.u.physinfo.cpu_khz, arch::fake_tsc_khz);
+    EXPECT_TRUE(back.u.physinfo.capabilities & XEN_SYSCTL_PHYSCAP_hap);
+    xen_sysctl op = sysctl_op(XEN_SYSCTL_sched_id);
+    op.u.sched_id.sched_id = 99;
+    EXPECT_EQ(call(op), 0);
+    EXPECT_EQ(returned().u.sched_id.sched_id, 0u); // rr: libxl's "unknown"
+}
+
+constexpr uint64_t table_gva = 0x600;
+
+TEST_F(SysctlTest, CputopoinfoSizesWithNullThenFillsAndTruncates) {
+    d->is_privileged = true;
+    xen_sysctl op = sysctl_op(XEN_SYSCTL_cputopoinfo);
+    op.u.cputopoinfo.num_cpus = 0;
+    EXPECT_EQ(call(op), 0); // NULL handle: how many
+    EXPECT_EQ(returned().u.cputopoinfo.num_cpus, 2u);
+    set_xen_guest_handle(op.u.cputopoinfo.cputopo, reinterpret_cast<xen_sysctl_cputopo_t*>(table_gva));
+    op.u.cputopoinfo.num_cpus = 8; // more room than pCPUs: says 2
+    EXPECT_EQ(call(op), 0);
+    EXPECT_EQ(returned().u.cputopoinfo.num_cpus, 2u);
+    xen_sysctl_cputopo t[2];
+    std::memcpy(t, arch::fake_guest_memory().data() + table_gva, sizeof(t));
+    EXPECT_EQ(t[1].core, arch::fake_host_cpus[1].core);
+    EXPECT_EQ(t[1].socket, arch::fake_host_cpus[1].socket);
+    EXPECT_EQ(t[1].node, 0u);
+    op.u.cputopoinfo.num_cpus = 1; // less: one entry, no -ENOBUFS (Xen 4.17 truncates)
+    std::memset(arch::fake_guest_memory().data() + table_gva, 0xee, 2 * sizeof(xen_sysctl_cputopo));
+    EXPECT_EQ(call(op), 0);
+    EXPECT_EQ(returned().u.cputopoinfo.num_cpus, 1u);
+    EXPECT_EQ(arch::fake_guest_memory()[table_gva + sizeof(xen_sysctl_cputopo)], 0xee);
+    set_xen_guest_handle(op.u.cputopoinfo.cputopo, reinterpret_cast<xen_sysctl_cputopo_t*>(4096 - 4));
+    op.u.cputopoinfo.num_cpus = 77;
+    EXPECT_EQ(call(op), neg(Errno::XEN_EFAULT));
+    EXPECT_EQ(returned().u.cputopoinfo.num_cpus, 77u); // nothing copied back
+}
+
+TEST_F(SysctlTest, NumainfoSizesWithNullThenFillsMeminfoAndDistances) {
+    d->is_privileged = true;
+    xen_sysctl op = sysctl_op(XEN_SYSCTL_numainfo);
+    EXPECT_EQ(call(op), 0);
+    EXPECT_EQ(returned().u.numainfo.num_nodes, 1u);
+    constexpr uint64_t dist_gva = table_gva + 0x100;
+    set_xen_guest_handle(op.u.numainfo.meminfo, reinterpret_cast<xen_sysctl_meminfo_t*>(table_gva));
+    set_xen_guest_handle(op.u.numainfo.distance, reinterpret_cast<uint32_t*>(dist_gva));
+    op.u.numainfo.num_nodes = 4;
+    std::memset(arch::fake_guest_memory().data() + table_gva, 0xee, 0x200);
+    EXPECT_EQ(call(op), 0);
+    EXPECT_EQ(returned().u.numainfo.num_nodes, 1u);
+    xen_sysctl_meminfo m;
+    std::memcpy(&m, arch::fake_guest_memory().data() + table_gva, sizeof(m));
+    EXPECT_EQ(m.memfree % 4096, 0u);
+    EXPECT_GE(m.memsize, m.memfree);
+    uint32_t dist;
+    std::memcpy(&dist, arch::fake_guest_memory().data() + dist_gva, sizeof(dist));
+    EXPECT_EQ(dist, 10u);
+    EXPECT_EQ(arch::fake_guest_memory()[dist_gva + 4], 0xee); // a 1x1 matrix
+    set_xen_guest_handle(op.u.numainfo.distance, reinterpret_cast<uint32_t*>(4096 - 2));
+    EXPECT_EQ(call(op), neg(Errno::XEN_EFAULT));
+}
+
+TEST_F(SysctlTest, CpupoolOpGoesThroughAndIsCopiedBack) {
+    d->is_privileged = true;
+    xen_sysctl op = sysctl_op(XEN_SYSCTL_cpupool_op);
+    op.u.cpupool_op.op = XEN_SYSCTL_CPUPOOL_OP_INFO;
+    op.u.cpupool_op.n_dom = 1234;
+    EXPECT_EQ(call(op), 0); // a NULL map of 0 bits is fine
+    EXPECT_EQ(returned().u.cpupool_op.n_dom, nr_domains());
+    op.u.cpupool_op.cpupool_id = 1;
+    EXPECT_EQ(call(op), neg(Errno::XEN_ENOENT));
+}
+
+TEST_F(SysctlTest, DomUGetsEpermForTheNewSubOpsToo) {
+    for (uint32_t cmd : {XEN_SYSCTL_physinfo, XEN_SYSCTL_sched_id, XEN_SYSCTL_cputopoinfo, XEN_SYSCTL_numainfo,
+                         XEN_SYSCTL_cpupool_op})
+        EXPECT_EQ(call(sysctl_op(cmd)), neg(Errno::XEN_EPERM)) << cmd;
 }
 
 TEST_F(SysctlTest, DomUCannotListDomains) {

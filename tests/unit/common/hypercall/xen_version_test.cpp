@@ -3,6 +3,7 @@
 // expected answers are Xen 4.17's do_xen_version for a PVH domU.
 #include "abi/xen/xen.hpp"
 #include "arch/guest_access.hpp"
+#include "common/cmdline/saved_cmdline.hpp"
 #include "common/hypercall/hypercall.hpp"
 
 #include <cstring>
@@ -109,6 +110,52 @@ TEST_F(XenVersionTest, CommandLineAndBuildIdAreDeniedToADomU) {
     EXPECT_EQ(static_cast<uint8_t>(at()[9]), 0xaa); // strlen + 1 bytes, as Xen
     EXPECT_EQ(op(XENVER_build_id), neg(Errno::XEN_EPERM));
     EXPECT_EQ(op(XENVER_build_id, 0), neg(Errno::XEN_EPERM));
+}
+
+// The control domain gets the command line as booted: the whole 1024-byte
+// xen_commandline_t, NUL-padded (xl's autoballoon looks for dom0_mem=).
+TEST_F(XenVersionTest, ControlDomainGetsTheCommandLine) {
+    d.is_privileged = true;
+    save_cmdline("console=com1 dom0_mem=512M");
+    ASSERT_EQ(op(XENVER_commandline), 0);
+    EXPECT_EQ(padded_string(sizeof(xen_commandline_t)), "console=com1 dom0_mem=512M");
+    save_cmdline(nullptr);
+    ASSERT_EQ(op(XENVER_commandline), 0);
+    EXPECT_EQ(padded_string(sizeof(xen_commandline_t)), "");
+}
+
+// Xen's order for the control domain: the length of a non-null buffer is
+// read and must not be 0; cxen's image has no build ID: -ENODATA.
+TEST_F(XenVersionTest, ControlDomainGetsBuildIdChecksThenEnodata) {
+    d.is_privileged = true;
+    EXPECT_EQ(op(XENVER_build_id, 0), neg(Errno::XEN_ENODATA)); // size query
+    const uint32_t zero = 0, some = 64;
+    std::memcpy(arch::fake_guest_memory().data() + arg_gva, &zero, sizeof(zero));
+    EXPECT_EQ(op(XENVER_build_id), neg(Errno::XEN_EINVAL));
+    std::memcpy(arch::fake_guest_memory().data() + arg_gva, &some, sizeof(some));
+    EXPECT_EQ(op(XENVER_build_id), neg(Errno::XEN_ENODATA));
+    EXPECT_EQ(op(XENVER_build_id, 0x7fff0000), neg(Errno::XEN_EFAULT));
+}
+
+TEST_F(XenVersionTest, HardwareDomainGetsXenfeatDom0) {
+    d.is_privileged = true;
+    xen_feature_info fi{};
+    std::memcpy(arch::fake_guest_memory().data() + arg_gva, &fi, sizeof(fi));
+    ASSERT_EQ(op(XENVER_get_features), 0);
+    std::memcpy(&fi, at(), sizeof(fi));
+    EXPECT_TRUE(fi.submap & (1u << XENFEAT_dom0));
+    EXPECT_TRUE(fi.submap & (1u << XENFEAT_hvm_callback_vector));
+}
+
+TEST_F(XenVersionTest, GuestHandleIsTheDomainsHandle) {
+    for (unsigned i = 0; i < 16; ++i) d.handle[i] = static_cast<uint8_t>(i + 1);
+    ASSERT_EQ(op(XENVER_guest_handle), 0);
+    EXPECT_EQ(std::memcmp(at(), d.handle, 16), 0);
+}
+
+TEST_F(XenVersionTest, UnknownSubOpsAreEnosysForTheControlDomainToo) {
+    d.is_privileged = true;
+    EXPECT_EQ(op(11), neg(Errno::XEN_ENOSYS));
 }
 
 TEST_F(XenVersionTest, BadPointersAndUnknownSubOps) {

@@ -31,6 +31,7 @@ struct PerCpu {
     PerCpu* self; // %gs:0
     unsigned cpu_id;
     uint32_t apic_id;
+    uint32_t acpi_id; // ACPI Processor UID from the MADT (XENPF_get_cpuinfo)
     volatile bool online;
     uint64_t stack_bottom; // main hypervisor stack [bottom, top)
     uint64_t stack_top;
