@@ -14,6 +14,8 @@
 #include <xen/sysctl.h>
 #include <xen/version.h>
 #include <xen/memory.h>
+#include <xen/platform.h>
+#include <xen/xsm/flask_op.h>
 #include <xen/sys/privcmd.h>
 
 #include <cerrno>
@@ -152,6 +154,51 @@ int main() {
           "count " + std::to_string(s->u.readconsole.count));
     s->interface_version = XEN_SYSCTL_INTERFACE_VERSION + 1;
     expect_rc("sysctl with interface version 0x16 is -EACCES", sysctl(s), -EACCES);
+
+    // physinfo: the host as xl info shows it.
+    std::memset(s, 0, sizeof(*s));
+    s->cmd = XEN_SYSCTL_physinfo;
+    s->interface_version = XEN_SYSCTL_INTERFACE_VERSION;
+    expect_rc("sysctl physinfo", sysctl(s), 0);
+    const auto& pi = s->u.physinfo;
+    check("physinfo: CPUs, memory, hvm and hap",
+          pi.nr_cpus >= 1 && pi.max_cpu_id + 1 >= pi.nr_cpus && pi.total_pages > pi.free_pages &&
+              (pi.capabilities & XEN_SYSCTL_PHYSCAP_hvm) && (pi.capabilities & XEN_SYSCTL_PHYSCAP_hap) &&
+              !(pi.capabilities & XEN_SYSCTL_PHYSCAP_pv),
+          "nr_cpus " + std::to_string(pi.nr_cpus) + " caps " + std::to_string(pi.capabilities));
+
+    // cpupool INFO: pool 0, then -ENOENT past the last pool.
+    std::memset(s, 0, sizeof(*s));
+    s->cmd = XEN_SYSCTL_cpupool_op;
+    s->interface_version = XEN_SYSCTL_INTERFACE_VERSION;
+    s->u.cpupool_op.op = XEN_SYSCTL_CPUPOOL_OP_INFO;
+    s->u.cpupool_op.cpupool_id = 0;
+    auto* map = buffer<uint8_t>();
+    set_xen_guest_handle(s->u.cpupool_op.cpumap.bitmap, map);
+    s->u.cpupool_op.cpumap.nr_bits = 64;
+    expect_rc("cpupool INFO of pool 0", sysctl(s), 0);
+    check("pool 0 holds dom0 and every CPU", s->u.cpupool_op.cpupool_id == 0 && s->u.cpupool_op.n_dom >= 1 &&
+          (map[0] & 1), "n_dom " + std::to_string(s->u.cpupool_op.n_dom));
+    s->u.cpupool_op.cpupool_id = 1;
+    expect_rc("cpupool INFO past the last pool is -ENOENT", sysctl(s), -ENOENT);
+
+    // Dom0 may not pause itself (Xen: -EINVAL).
+    std::memset(d, 0, sizeof(*d));
+    d->cmd = XEN_DOMCTL_pausedomain;
+    d->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
+    d->domain = 0;
+    expect_rc("pausedomain of the caller itself is -EINVAL", domctl(d), -EINVAL);
+
+    // platform_op with the wrong interface version; xsm_op of the dummy policy.
+    auto* pf = buffer<xen_platform_op>();
+    pf->cmd = XENPF_get_cpuinfo;
+    pf->interface_version = XENPF_INTERFACE_VERSION + 1;
+    expect_rc("platform_op with a wrong interface version is -EACCES",
+              hypercall(__HYPERVISOR_platform_op, reinterpret_cast<unsigned long>(pf)), -EACCES);
+    pf->interface_version = XENPF_INTERFACE_VERSION;
+    pf->u.pcpu_info.xen_cpuid = 0;
+    expect_rc("platform_op get_cpuinfo(0)", hypercall(__HYPERVISOR_platform_op, reinterpret_cast<unsigned long>(pf)), 0);
+    expect_rc("xsm_op is -ENOSYS (dummy XSM)", hypercall(__HYPERVISOR_xsm_op, 0), -ENOSYS);
 
     // memory_op with a bad pointer; an unknown hypercall.
     expect_rc("memory_op(XENMEM_memory_map) at an unmapped address is -EFAULT",
