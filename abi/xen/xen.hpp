@@ -17,6 +17,7 @@
 #include <xen/event_channel.h>
 #include <xen/grant_table.h>
 #include <xen/hvm/hvm_op.h>
+#include <xen/hvm/ioreq.h>
 #include <xen/hvm/params.h>
 #include <xen/memory.h>
 #include <xen/physdev.h>
@@ -35,4 +36,13 @@ static_assert(offsetof(shared_info, evtchn_pending) == 0x800);
 static_assert(offsetof(shared_info, wc_version) == 0xc00);
 static_assert(sizeof(evtchn_alloc_unbound) == 8);
 static_assert(sizeof(xen_hvm_param) == 16);
+static_assert(sizeof(xen_add_to_physmap_batch) == 32);
+static_assert(offsetof(xen_add_to_physmap_batch, idxs) == 8);
+static_assert(offsetof(xen_add_to_physmap_batch, errs) == 24);
+static_assert(sizeof(xen_remove_from_physmap) == 16);
+static_assert(sizeof(xen_mem_acquire_resource) == 32);
+static_assert(offsetof(xen_mem_acquire_resource, nr_frames) == 8);
+static_assert(offsetof(xen_mem_acquire_resource, frame) == 16);
+static_assert(offsetof(xen_mem_acquire_resource, frame_list) == 24);
+static_assert(sizeof(ioreq_t) == 32); // ioreq_server_max_frames(): pages of ioreq_t per vCPU
 } // namespace cxen::xen_abi

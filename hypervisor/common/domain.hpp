@@ -32,6 +32,7 @@
 #include "arch/p2m.hpp"
 #include "arch/vcpu.hpp"
 #include "common/console/guest_log.hpp"
+#include "common/mm/foreign_maps.hpp"
 #include "lib/base/result.hpp"
 #include "common/lib/rwlock.hpp"
 #include "common/lib/spinlock.hpp"
@@ -130,6 +131,9 @@ struct Domain {
     /// and the lookups other pCPUs make (guest copies, granted frames).
     /// A leaf lock.
     RwLock p2m_lock;
+    /// What keeps the owners of d's map_foreign entries alive, per gfn
+    /// (common/mm/foreign_maps.hpp); under p2m_lock.
+    ForeignMaps foreign_maps;
     uint64_t max_pages = 0;
     std::atomic<unsigned> pause_count{0}; ///< > 0: no vCPU of the domain is scheduled (Xen's domain_pause)
     /// Xen's controller_pause_count: the pauses XEN_DOMCTL_pausedomain took

@@ -401,6 +401,45 @@ Status gnttab_map_frame(Domain& d, uint64_t idx, bool status, Gfn gfn) {
     return p2m_add_xen_frame(d, gfn, mfn, record);
 }
 
+uint32_t gnttab_resource_max_frames(const Domain& d, uint32_t id) {
+    switch (id) {
+    case XENMEM_resource_grant_table_id_shared: return d.max_grant_frames;
+    case XENMEM_resource_grant_table_id_status: return gnttab_status_frames_for(d.max_grant_frames);
+    default: return 0;
+    }
+}
+
+namespace {
+void put_table(void* gt) { gt_put(static_cast<GrantTable*>(gt)); }
+} // namespace
+
+Status gnttab_acquire_resource(Domain& d, uint32_t id, uint32_t frame, uint32_t nr, Mfn mfns[],
+                               ForeignHolder holders[]) {
+    if (nr == 0) return Err(Errno::XEN_EINVAL);
+    const bool status = id == XENMEM_resource_grant_table_id_status;
+    if (!status && id != XENMEM_resource_grant_table_id_shared) return Err(Errno::XEN_EINVAL);
+    // Found through the registry, with a reference: d's own pointer may be
+    // cleared and its reference dropped by a destruction meanwhile.
+    GrantTable* gt = gt_get_by_domid(d.domid);
+    if (!gt) return Err(Errno::XEN_EINVAL);
+    Status st = ok_status();
+    {
+        WriteGuard g(gt->lock); // growth; and set_version cannot free frames meanwhile
+        if (gt->owner != &d) st = Err(Errno::XEN_EINVAL);
+        else if (status && gt->version != 2) st = Err(Errno::XEN_EINVAL);
+        else if (auto last = get_frame_locked(gt, uint64_t{frame} + nr - 1, status); !last) st = Err(last.error());
+        if (st) {
+            for (uint32_t i = 0; i < nr; ++i) {
+                mfns[i] = arch::virt_to_mfn(status ? static_cast<void*>(gt->status[frame + i]) : gt->shared[frame + i]);
+                gt_get(*gt); // the mapping's own, taken under the lock while the owner is attached
+                holders[i] = ForeignHolder{put_table, gt};
+            }
+        }
+    }
+    gt_put(gt);
+    return st;
+}
+
 void gnttab_set_frame_gfn(Domain& d, uint64_t idx, bool status, Gfn gfn) {
     GrantTable* gt = d.gnttab;
     if (!gt) return;

@@ -97,6 +97,20 @@ void gnttab_domain_destroy(Domain& d);
 /// table's lock, so a frame is mapped at one gfn at most and cannot be
 /// freed meanwhile. Errors: as gnttab_get_frame() and p2m_add_xen_frame().
 [[nodiscard]] Status gnttab_map_frame(Domain& d, uint64_t idx, bool status, Gfn gfn);
+/// XENMEM_acquire_resource's size of d's grant-table resource `id` (Xen's
+/// gnttab_resource_max_frames(), fixed at creation): d.max_grant_frames for
+/// XENMEM_resource_grant_table_id_shared, the status frames that many v2
+/// frames need for _id_status, 0 (the caller's -EINVAL) for another id.
+uint32_t gnttab_resource_max_frames(const Domain& d, uint32_t id);
+/// Xen's gnttab_acquire_resource(): the mfns of d's shared (id 0) or status
+/// (id 1, v2 only) frames [frame, frame + nr), growing the table up to
+/// d.max_grant_frames to cover them. Each frame comes with a holder (a
+/// reference on d's table, which keeps its frames allocated) for the p2m
+/// entry it will be mapped by (p2m_set_foreign_entry() releases it).
+/// Errors: -EINVAL nr 0, bad id, status frames under v1, beyond the
+/// maximum or a failed growth, no table (d destroyed).
+[[nodiscard]] Status gnttab_acquire_resource(Domain& d, uint32_t id, uint32_t frame, uint32_t nr, Mfn mfns[],
+                                             ForeignHolder holders[]);
 /// Record that frame `idx` is mapped at `gfn` in d's p2m, for tests that
 /// put it there themselves (gnttab_map_frame() records it itself).
 void gnttab_set_frame_gfn(Domain& d, uint64_t idx, bool status, Gfn gfn);

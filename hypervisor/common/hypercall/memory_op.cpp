@@ -21,6 +21,7 @@
 #include "common/event/evtchn.hpp"
 #include "common/grant/grant_table.hpp"
 #include "common/hypercall/hypercall.hpp"
+#include "common/hypercall/memory_op.hpp"
 #include "common/mm/p2m.hpp"
 #include "common/mm/page_alloc.hpp"
 #include "common/mm/xenheap.hpp"
@@ -32,8 +33,6 @@ namespace cxen {
 
 namespace {
 
-constexpr unsigned memop_extent_shift = 6; // MEMOP_EXTENT_SHIFT (public/memory.h, __XEN__ only)
-constexpr uint64_t memop_cmd_mask = (1u << memop_extent_shift) - 1; // MEMOP_CMD_MASK
 /// CONFIG_DOMU_MAX_ORDER (Xen default 9): the largest extent a domU may ask for.
 constexpr unsigned domu_max_order = 9;
 using arch::p2m_max_gfn;
@@ -49,46 +48,6 @@ using MemHook = Status (*)(XsmAction<XsmDefault::target>, const Domain&, const D
 Status target_domain(Vcpu& cur, domid_t domid, MemHook hook, DomainRef& ref) {
     TRY(domain_ref_by_any_id(*cur.domain, domid, ref));
     return hook(XSM_TARGET, *cur.domain, *ref.get());
-}
-
-long add_to_physmap(Vcpu& cur, const xen_add_to_physmap& xatp) {
-    if (xatp.space == XENMAPSPACE_gmfn_foreign) return err(Errno::XEN_ENOSYS); // only via the _batch form
-    DomainRef ref;
-    if (auto st = domain_ref_by_any_id(*cur.domain, xatp.domid, ref); !st) return err(st.error());
-    Domain& d = *ref.get();
-    // xatp_permission_check(): XENMAPSPACE_dev_mmio is the hardware
-    // domain's into itself only (there is none), then the hook.
-    if (xatp.space == XENMAPSPACE_dev_mmio) return err(Errno::XEN_EACCES);
-    if (auto st = xsm_add_to_physmap(XSM_TARGET, *cur.domain, d); !st) return err(st.error());
-    const uint64_t gpfn = xatp.gpfn;
-    switch (xatp.space) {
-    case XENMAPSPACE_shared_info: {
-        if (xatp.idx != 0 || gpfn > p2m_max_gfn) return err(Errno::XEN_EINVAL);
-        const Mfn mfn = xenheap_virt_to_mfn(d.shared_info);
-        // Also unmapped from where it was (Xen finds that through the M2P).
-        if (auto st = p2m_add_xen_frame(d, Gfn{gpfn}, mfn, d.shared_info_gfn); !st) return err(st.error());
-        // Valid from the first read: the wallclock now, the caller's pvclock
-        // now (it was refreshed when it was scheduled in, too); other vCPUs'
-        // copies are refreshed by their own pCPUs when they are scheduled in.
-        domain_wallclock_refresh(d);
-        vcpu_time_refresh(cur);
-        return 0;
-    }
-    case XENMAPSPACE_grant_table: {
-        if (gpfn > p2m_max_gfn) return err(Errno::XEN_EINVAL);
-        const bool status = xatp.idx & XENMAPIDX_grant_table_status;
-        // Mapped, and unmapped from the gfn it had, under the table's lock.
-        const Status st =
-            gnttab_map_frame(d, xatp.idx & ~static_cast<xen_ulong_t>(XENMAPIDX_grant_table_status), status, Gfn{gpfn});
-        return st ? 0 : err(st.error());
-    }
-    case XENMAPSPACE_gmfn:
-    case XENMAPSPACE_gmfn_range:
-        // TODO(#3): moving RAM between gfns; not used by Linux PVH domUs.
-        return err(Errno::XEN_ENOSYS);
-    default:
-        return err(Errno::XEN_EINVAL); // no frame for this space: Xen's INVALID_MFN case
-    }
 }
 
 long memory_map(Vcpu& cur, uint64_t arg) {
@@ -180,12 +139,14 @@ long do_memory_op(Vcpu& cur, const HypercallArgs& args) {
     case XENMEM_current_reservation:
     case XENMEM_maximum_reservation: // Xen ignores start_extent here
         return reservation_stat(cur, op, arg);
-    case XENMEM_add_to_physmap: {
-        if (start_extent) return err(Errno::XEN_EDOM); // only gmfn_range continues
-        xen_add_to_physmap xatp;
-        if (!arch::copy_from_guest(cur, arg, xatp)) return err(Errno::XEN_EFAULT);
-        return add_to_physmap(cur, xatp);
-    }
+    case XENMEM_add_to_physmap:
+        return xenmem_add_to_physmap(cur, start_extent, arg);
+    case XENMEM_add_to_physmap_batch:
+        return xenmem_add_to_physmap_batch(cur, op, start_extent, arg);
+    case XENMEM_remove_from_physmap:
+        return xenmem_remove_from_physmap(cur, start_extent, arg);
+    case XENMEM_acquire_resource:
+        return xenmem_acquire_resource(cur, start_extent, arg);
     case XENMEM_memory_map:
         if (start_extent) return err(Errno::XEN_ENOSYS); // arch_memory_op() matches the whole cmd
         return memory_map(cur, arg);

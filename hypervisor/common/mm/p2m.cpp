@@ -20,6 +20,9 @@ using arch::P2mType;
 
 bool is_ram(P2mType t) { return t == P2mType::ram_rw || t == P2mType::ram_ro; }
 bool is_grant(P2mType t) { return t == P2mType::grant_map_rw || t == P2mType::grant_map_ro; }
+// Another domain's frame (Xen's p2m_is_special() without MMIO): not the
+// guest's to free, displace or populate over.
+bool is_special(P2mType t) { return is_grant(t) || t == P2mType::map_foreign; }
 
 bool in_reach(uint64_t gfn, uint64_t n) { return gfn <= arch::p2m_max_gfn && n - 1 <= arch::p2m_max_gfn - gfn; }
 
@@ -29,6 +32,7 @@ struct Taken {
     struct {
         Mfn mfn;
         P2mType type;
+        ForeignHolder holder; // map_foreign: what kept the frame's owner
     } e[max];
     unsigned n = 0;
     arch::P2mDetached tables; // a table a larger mapping replaced
@@ -41,7 +45,8 @@ struct Taken {
 // must be split and the pool is full.
 Status take_locked(Domain& d, Gfn gfn, const P2mEntry& e, Taken& t) {
     TRY(d.p2m.set_entry(gfn, Mfn{0}, 0, P2mType::invalid, &t.tables));
-    t.e[t.n++] = {e.mfn, e.type};
+    const ForeignHolder h = e.type == P2mType::map_foreign ? d.foreign_maps.take(raw(gfn)) : ForeignHolder{};
+    t.e[t.n++] = {e.mfn, e.type, h};
     t.flush = true;
     if (e.type == P2mType::xen_page && d.shared_info && e.mfn == xenheap_virt_to_mfn(d.shared_info))
         d.shared_info_gfn = ~0ull; // shared_info is unhooked
@@ -50,13 +55,16 @@ Status take_locked(Domain& d, Gfn gfn, const P2mEntry& e, Taken& t) {
 
 // After the lock: flush, then let go of what t took. RAM goes back to the
 // allocator unless a page reference holds it (then its last put frees it);
-// a hypervisor frame loses the reference its entry held; a grant mapping's
-// reference is the grant code's to drop, after this returns.
+// a hypervisor frame loses the reference its entry held; a foreign entry
+// its page reference, then its holder (the frame's owner may go after
+// that); a grant mapping's reference is the grant code's to drop, after
+// this returns.
 void release(Domain& d, Taken& t) {
     if (t.flush || t.tables.table) arch::p2m_flush_guest_tlbs(d);
     for (unsigned i = 0; i < t.n; ++i) {
         if (is_ram(t.e[i].type)) free_domain_ram(t.e[i].mfn, 0);
-        else if (t.e[i].type == P2mType::xen_page) page_ref_put(t.e[i].mfn);
+        else if (t.e[i].type == P2mType::xen_page || t.e[i].type == P2mType::map_foreign) page_ref_put(t.e[i].mfn);
+        if (t.e[i].holder.release) t.e[i].holder.release(t.e[i].holder.obj);
     }
     if (t.tables.table) {
         WriteGuard g(d.p2m_lock); // the pool's count
@@ -68,7 +76,62 @@ void release(Domain& d, Taken& t) {
 // p2m_teardown()'s per-entry release; p2m_lock held, nothing runs in d.
 void release_at_teardown(Mfn mfn, unsigned order, P2mType type, void*) {
     if (is_ram(type)) free_domain_ram(mfn, order); // blocks may have been split
-    else if (type == P2mType::xen_page) page_ref_put(mfn);
+    else if (type == P2mType::xen_page || type == P2mType::map_foreign) page_ref_put(mfn);
+}
+
+void unhold_domain(void* fd) { domain_unhold(*static_cast<Domain*>(fd)); }
+
+// The locked step of a foreign mapping: put `mfn` at gfn of d as map_foreign,
+// with the page reference the caller took and `holder`, both kept by the
+// entry from then on (also when an identical entry is already there: then
+// they are dropped here). What was at gfn: RAM is freed and a hypervisor
+// frame unhooked (after the flush); another domain's frame (a grant or
+// foreign entry) is refused: -ENXIO as Xen's guest_remove_page() for
+// p2m_add_foreign(), or for set_foreign_p2m_entry() (`typed`) -EPERM
+// unless it is this very mapping (set_typed_p2m_entry()).
+Status set_foreign(Domain& d, Gfn gfn, Mfn mfn, ForeignHolder holder, bool typed) {
+    if (!in_reach(raw(gfn), 1)) return Err(Errno::XEN_EINVAL);
+    Taken t;
+    Status st = ok_status();
+    bool already = false;
+    {
+        WriteGuard g(d.p2m_lock);
+        const P2mEntry prev = d.p2m.lookup(gfn);
+        if (is_special(prev.type)) {
+            if (typed && prev.type == P2mType::map_foreign && prev.mfn == mfn) already = true;
+            else st = Err(typed ? Errno::XEN_EPERM : Errno::XEN_ENXIO);
+        } else {
+            st = d.foreign_maps.reserve_one(); // first: the record cannot fail once mapped
+            if (st && prev.type != P2mType::invalid) st = take_locked(d, gfn, prev, t);
+            if (st) st = d.p2m.set_entry(gfn, mfn, 0, P2mType::map_foreign, &t.tables);
+            if (st) d.foreign_maps.insert(raw(gfn), holder);
+        }
+    }
+    release(d, t);
+    if (already) {
+        page_ref_put(mfn);
+        if (holder.release) holder.release(holder.obj);
+    }
+    return st;
+}
+
+// guest_remove_page() (foreign_ok false) or XENMEM_remove_from_physmap's
+// guest_physmap_remove_page() (true) of one gfn.
+Status remove_one(Domain& d, Gfn gfn, bool foreign_ok) {
+    Taken t;
+    Status st = ok_status();
+    {
+        WriteGuard g(d.p2m_lock);
+        const P2mEntry e = d.p2m.lookup(gfn);
+        if (e.type == P2mType::invalid) st = Err(Errno::XEN_ENOENT);
+        // Another domain's frame, grant-mapped: not d's to free (Xen's
+        // get_page(page, d) fails: -ENXIO); GNTTABOP_unmap_grant_ref removes
+        // it. A foreign entry likewise, but for remove_from_physmap.
+        else if (is_grant(e.type) || (e.type == P2mType::map_foreign && !foreign_ok)) st = Err(Errno::XEN_ENXIO);
+        else st = take_locked(d, gfn, e, t);
+    }
+    release(d, t);
+    return st;
 }
 } // namespace
 
@@ -104,8 +167,8 @@ Status p2m_populate(Domain& d, Gfn gfn, unsigned order) {
                 const P2mEntry e = d.p2m.lookup(gfn + i);
                 if (e.type == P2mType::invalid) continue;
                 empty = false;
-                // A grant mapping is not the guest's to displace (Xen's p2m_add_page() refuses it).
-                st = is_grant(e.type) ? Status(Err(Errno::XEN_ENXIO)) : take_locked(d, gfn + i, e, t);
+                // Another domain's frame is not the guest's to displace (Xen's p2m_add_page() refuses it).
+                st = is_special(e.type) ? Status(Err(Errno::XEN_ENXIO)) : take_locked(d, gfn + i, e, t);
             }
             if (st && empty) {
                 // The p2m maps an extent in one entry when it is aligned, else page by page.
@@ -132,19 +195,42 @@ Status p2m_populate(Domain& d, Gfn gfn, unsigned order) {
     }
 }
 
-Status p2m_remove_page(Domain& d, Gfn gfn) {
-    Taken t;
-    Status st = ok_status();
+Status p2m_remove_page(Domain& d, Gfn gfn) { return remove_one(d, gfn, false); }
+
+Status p2m_remove_from_physmap(Domain& d, Gfn gfn) { return remove_one(d, gfn, true); }
+
+Status p2m_add_foreign(Domain& d, Gfn gfn, Domain& fd, Gfn fgfn) {
+    // The frame, with a reference taken under fd's lock: fd cannot free it
+    // between the lookup and the reference (its removals take the lock to
+    // write). Xen accepts RAM only (p2m_is_ram), and a torn-down (dying)
+    // p2m has none.
+    Mfn mfn;
     {
-        WriteGuard g(d.p2m_lock);
-        const P2mEntry e = d.p2m.lookup(gfn);
-        if (e.type == P2mType::invalid) st = Err(Errno::XEN_ENOENT);
-        // Another domain's frame, grant-mapped: not d's to free (Xen's
-        // get_page(page, d) fails: -ENXIO); GNTTABOP_unmap_grant_ref removes it.
-        else if (is_grant(e.type)) st = Err(Errno::XEN_ENXIO);
-        else st = take_locked(d, gfn, e, t);
+        ReadGuard g(fd.p2m_lock);
+        const P2mEntry e = fd.p2m.lookup(fgfn);
+        if (!is_ram(e.type) || !page_ref_get(e.mfn)) return Err(Errno::XEN_EINVAL);
+        mfn = e.mfn;
     }
-    release(d, t);
+    // fd stays listed while the entry exists (its frames are referenced).
+    if (!domain_hold(fd)) {
+        page_ref_put(mfn);
+        return Err(Errno::XEN_EINVAL);
+    }
+    const Status st = set_foreign(d, gfn, mfn, ForeignHolder{unhold_domain, &fd}, false);
+    if (!st) {
+        page_ref_put(mfn);
+        domain_unhold(fd);
+    }
+    return st;
+}
+
+Status p2m_set_foreign_entry(Domain& d, Gfn gfn, Mfn mfn, ForeignHolder holder) {
+    if (!page_ref_get(mfn)) return Err(Errno::XEN_EOVERFLOW);
+    const Status st = set_foreign(d, gfn, mfn, holder, true);
+    if (!st) {
+        page_ref_put(mfn);
+        if (holder.release) holder.release(holder.obj);
+    }
     return st;
 }
 
@@ -160,7 +246,7 @@ Status p2m_add_xen_frame(Domain& d, Gfn gfn, Mfn mfn, uint64_t& record) {
         if (prev.type == P2mType::xen_page && prev.mfn == mfn) {
             record = raw(gfn); // already there: nothing changes
         } else {
-            if (is_grant(prev.type)) st = Err(Errno::XEN_ENXIO);
+            if (is_special(prev.type)) st = Err(Errno::XEN_ENXIO);
             else if (prev.type != P2mType::invalid) st = take_locked(d, gfn, prev, t);
             if (st) st = d.p2m.set_entry(gfn, mfn, 0, P2mType::xen_page, &t.tables);
             if (st) {
@@ -201,7 +287,7 @@ Status p2m_add_grant(Domain& d, Gfn gfn, Mfn mfn, bool readonly) {
     {
         WriteGuard g(d.p2m_lock);
         const P2mEntry prev = d.p2m.lookup(gfn);
-        if (is_grant(prev.type)) st = Err(Errno::XEN_EBUSY); // Xen refuses to replace one this way
+        if (is_special(prev.type)) st = Err(Errno::XEN_EBUSY); // Xen refuses to replace one this way
         else if (prev.type != P2mType::invalid) st = take_locked(d, gfn, prev, t);
         if (st)
             st = d.p2m.set_entry(gfn, mfn, 0, readonly ? P2mType::grant_map_ro : P2mType::grant_map_rw, &t.tables);
@@ -229,9 +315,16 @@ Status p2m_build_map(Domain& d, Gfn gfn, Mfn mfn, unsigned order, P2mType type) 
 }
 
 void p2m_teardown(Domain& d) {
-    WriteGuard g(d.p2m_lock);
-    d.p2m.teardown(release_at_teardown, nullptr);
-    d.shared_info_gfn = ~0ull;
+    ForeignMaps holders;
+    {
+        WriteGuard g(d.p2m_lock);
+        d.p2m.teardown(release_at_teardown, nullptr); // foreign entries' page references first
+        d.shared_info_gfn = ~0ull;
+        holders.swap(d.foreign_maps);
+    }
+    // Then what kept the foreign frames' owners, outside the lock (the last
+    // hold of a dead domain takes it out of the domain table).
+    holders.take_all([](ForeignHolder h, void*) { h.release(h.obj); }, nullptr);
 }
 
 Result<Mfn> p2m_get_page(Domain& d, Gfn gfn, P2mAccess access) {
@@ -239,8 +332,10 @@ Result<Mfn> p2m_get_page(Domain& d, Gfn gfn, P2mAccess access) {
     const P2mEntry e = d.p2m.lookup(gfn);
     bool ok = false;
     switch (access) {
-    case P2mAccess::read: ok = is_ram(e.type) || e.type == P2mType::xen_page; break;
-    case P2mAccess::write: ok = e.type == P2mType::ram_rw || e.type == P2mType::xen_page; break;
+    // A foreign frame is usable as Xen's get_page_from_gfn() takes one (a
+    // dom0 process may pass a buffer in a foreign mapping).
+    case P2mAccess::read: ok = is_ram(e.type) || e.type == P2mType::xen_page || e.type == P2mType::map_foreign; break;
+    case P2mAccess::write: ok = e.type == P2mType::ram_rw || e.type == P2mType::xen_page || e.type == P2mType::map_foreign; break;
     case P2mAccess::ram_rw: ok = e.type == P2mType::ram_rw; break;
     }
     // Under the lock the entry cannot go before the reference is taken, so

@@ -1,6 +1,7 @@
 // The one writer of a domain's p2m. Every change of what a guest frame maps
 // (populate_physmap, decrease_reservation, add_to_physmap of shared_info
-// and grant frames, grant map and unmap, domain build and destruction) goes
+// and grant frames, grant map and unmap, foreign mappings and
+// remove_from_physmap, domain build and destruction) goes
 // through these functions, which:
 //   - change the p2m only under the domain's p2m_lock;
 //   - take the reference a mapping holds and drop it when the mapping goes:
@@ -8,7 +9,10 @@
 //     removed, unless a page reference keeps it, common/grant/page_ref.hpp),
 //     a hypervisor frame (shared_info, grant frames) carries one page
 //     reference per p2m entry, a grant mapping's reference is the grant
-//     code's (taken before p2m_add_grant, dropped after p2m_remove_grant);
+//     code's (taken before p2m_add_grant, dropped after p2m_remove_grant),
+//     a foreign entry (map_foreign) holds a page reference on the other
+//     domain's frame and a holder that keeps its owner (common/mm/
+//     foreign_maps.hpp), both dropped when the entry goes;
 //   - flush the domain's nested TLBs (arch::p2m_flush_guest_tlbs) after an
 //     entry was removed or replaced and before anything it reached (a frame,
 //     a page-table page) is freed or its reference dropped.
@@ -29,7 +33,7 @@
 // do not queue behind each other. (As one ticket lock, four vCPUs queued
 // on it for 70-90 ms a time on a loaded emulated host, and Linux saw
 // 20-500 s stalls.) It is a leaf (nothing else is taken under it but the
-// page allocator's and xenheap's locks), not recursive, and never taken in
+// page allocator's, xenheap's and the heap's locks), not recursive, and never taken in
 // interrupt context.
 // The flush runs after it is dropped. Callers may hold a grant table's or
 // an event-channel domain's lock (they come before it).
@@ -38,6 +42,7 @@
 #include <cstdint>
 
 #include "arch/p2m.hpp"
+#include "common/mm/foreign_maps.hpp"
 #include "lib/base/result.hpp"
 #include "lib/base/types.hpp"
 
@@ -66,7 +71,8 @@ void p2m_set_pool(Domain& d);
 /// guest_remove_page(): take what gfn maps out of d's p2m. RAM is freed
 /// (once no page reference holds it); a hypervisor frame is unhooked.
 /// Errors: -ENOENT nothing there (also when another vCPU removed it first),
-/// -ENXIO a grant mapping (only its unmap removes it), -ENOMEM splitting a
+/// -ENXIO a grant mapping (only its unmap removes it) or a foreign entry
+/// (only remove_from_physmap does), -ENOMEM splitting a
 /// superpage needs a table the pool cannot give.
 [[nodiscard]] Status p2m_remove_page(Domain& d, Gfn gfn);
 
@@ -96,6 +102,32 @@ void p2m_remove_xen_frame(Domain& d, Mfn mfn, uint64_t& record);
 /// the caller may then drop its page reference). -EINVAL otherwise.
 [[nodiscard]] Status p2m_remove_grant(Domain& d, Gfn gfn, Mfn mfn);
 
+/// XENMEM_add_to_physmap_batch with XENMAPSPACE_gmfn_foreign, after the
+/// caller's checks (Xen's p2m_add_foreign(), fd != d): map fd's RAM frame
+/// at fgfn writable at gfn of d, as map_foreign. The entry holds a page
+/// reference on the frame (freed by fd meanwhile, it stays allocated until
+/// the entry goes) and a domain_hold() of fd (listed, dying, until then).
+/// What d had at gfn: RAM is freed after the flush, a hypervisor frame
+/// unhooked. Any gfn within the p2m's reach is accepted. Errors: -EINVAL
+/// fgfn is not RAM of fd (a hole, a hypervisor or grant frame, fd's p2m
+/// torn down) or gfn beyond the p2m, -ENXIO a grant or foreign entry is at
+/// gfn (Xen's guest_remove_page()), -ENOMEM pool or record.
+[[nodiscard]] Status p2m_add_foreign(Domain& d, Gfn gfn, Domain& fd, Gfn fgfn);
+/// Xen's set_foreign_p2m_entry() for XENMEM_acquire_resource: map
+/// hypervisor frame `mfn` (another domain's grant frame) at gfn of d as
+/// map_foreign. The entry takes a page reference and `holder` (which keeps
+/// the frame allocated: a grant-table reference) and releases both when it
+/// goes; on error `holder` is released here. The same frame already mapped
+/// there as foreign is success (set_typed_p2m_entry()). Errors: -EINVAL
+/// beyond the p2m, -EPERM another grant or foreign entry is there (Xen
+/// also crashes the caller), -ENOMEM, -EOVERFLOW reference count full.
+[[nodiscard]] Status p2m_set_foreign_entry(Domain& d, Gfn gfn, Mfn mfn, ForeignHolder holder);
+/// XENMEM_remove_from_physmap: as p2m_remove_page(), and a foreign entry is
+/// removed too: after the flush its page reference and holder are dropped
+/// (the frame is its owner's; it is freed only if the owner let it go).
+/// Errors: -ENOENT nothing there, -ENXIO a grant mapping, -ENOMEM (split).
+[[nodiscard]] Status p2m_remove_from_physmap(Domain& d, Gfn gfn);
+
 /// Domain build: map 2^order frames of RAM the builder allocated. The
 /// domain has not run yet, so nothing needs a flush.
 [[nodiscard]] Status p2m_build_map(Domain& d, Gfn gfn, Mfn mfn, unsigned order, arch::P2mType type);
@@ -103,6 +135,7 @@ void p2m_remove_xen_frame(Domain& d, Mfn mfn, uint64_t& record);
 /// Domain destruction (no vCPU of d runs any more): free every table and
 /// RAM frame and drop every reference the p2m held. Lookups by other
 /// domains (grant maps and copies of d's frames) find nothing afterwards.
+/// The holders of d's foreign entries are released last, without the lock.
 void p2m_teardown(Domain& d);
 
 /// What the hypervisor may do with the frame it gets from p2m_get_page().

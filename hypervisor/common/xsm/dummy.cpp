@@ -71,6 +71,15 @@ Status xsm_add_to_physmap(XsmAction<XsmDefault::target> a, const Domain& cur, co
     return xsm_default_action(a.value, cur, &d);
 }
 
+Status xsm_remove_from_physmap(XsmAction<XsmDefault::target> a, const Domain& d1, const Domain& d2) {
+    return xsm_default_action(a.value, d1, &d2);
+}
+Status xsm_map_gmfn_foreign(XsmAction<XsmDefault::target> a, const Domain& d, const Domain& t) {
+    return xsm_default_action(a.value, d, &t);
+}
+Status xsm_domain_resource_map(XsmAction<XsmDefault::dm_priv> a, const Domain& cur, const Domain& d) {
+    return xsm_default_action(a.value, cur, &d);
+}
 Status xsm_hvm_param(XsmAction<XsmDefault::target> a, const Domain& cur, const Domain& d) {
     return xsm_default_action(a.value, cur, &d);
 }

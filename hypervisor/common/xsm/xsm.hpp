@@ -107,6 +107,16 @@ inline bool is_xenstore_domain(const Domain&) { return false; }
 /// called by xatp_permission_check()).
 [[nodiscard]] Status xsm_add_to_physmap(XsmAction<XsmDefault::target>, const Domain& cur, const Domain& d);
 
+/// XENMEM_remove_from_physmap in d2 by d1 (Xen: xsm_remove_from_physmap,
+/// XSM_TARGET).
+[[nodiscard]] Status xsm_remove_from_physmap(XsmAction<XsmDefault::target>, const Domain& d1, const Domain& d2);
+/// A foreign mapping of t's frames into d (Xen: xsm_map_gmfn_foreign,
+/// XSM_TARGET, d over t: d is the domain mapped into, not the caller).
+[[nodiscard]] Status xsm_map_gmfn_foreign(XsmAction<XsmDefault::target>, const Domain& d, const Domain& t);
+/// XENMEM_acquire_resource of d's resources by `cur` (Xen:
+/// xsm_domain_resource_map, XSM_DM_PRIV, current->domain over d).
+[[nodiscard]] Status xsm_domain_resource_map(XsmAction<XsmDefault::dm_priv>, const Domain& cur, const Domain& d);
+
 // ---- HVM (xen/arch/x86/hvm/hvm.c) ----
 
 /// HVMOP_set_param / HVMOP_get_param of d (Xen: xsm_hvm_param, XSM_TARGET,

@@ -1,4 +1,4 @@
-"""memory_op (with domctl and sysctl refusals, guests/control), hvm_op,
+"""memory_op (with domctl, sysctl and foreign-mapping refusals, guests/control), hvm_op,
 vcpu_op and Xen time: the guest kernels of guests/memory, guests/time and
 guests/vcpu, each booted as a PVH domU whose
 in-guest checks must all pass (SKIPs allowed where noted)."""
@@ -27,6 +27,10 @@ def memory_case(log):
     yield r"\(d1\) PASS control.sysctl_every_op_refused", "every sysctl refused (-EPERM, -EACCES on a wrong version)"
     yield r"\(d1\) PASS control.platform_op_refused", "every platform_op refused (-EPERM, -EACCES on a wrong version)"
     yield r"\(d1\) PASS control.xsm_op_and_sharing_counters", "xsm_op -ENOSYS, the sharing counters 0"
+    yield r"\(d1\) PASS control.foreign_map_refused_per_entry", "a domU's foreign map is -EPERM per entry, nothing mapped"
+    yield r"\(d1\) PASS control.foreign_map_whole_call_errors", "add_to_physmap_batch's whole-call errors are Xen's"
+    yield r"\(d1\) PASS control.remove_from_physmap_of_another_domain_refused", "remove_from_physmap of another domain refused (-EPERM)"
+    yield r"\(d1\) PASS control.acquire_resource_refused", "acquire_resource refused to a domU (-EACCES)"
     yield r"\(d2\) Test result: PASS", "the peer domain ran alongside"
 
 

@@ -16,7 +16,8 @@ struct Domain;
 
 namespace cxen::arch {
 
-enum class P2mType : uint8_t { invalid = 0, ram_rw = 1, ram_ro = 2, xen_page = 3, grant_map_rw = 4, grant_map_ro = 5 };
+enum class P2mType : uint8_t { invalid = 0, ram_rw = 1, ram_ro = 2, xen_page = 3, grant_map_rw = 4, grant_map_ro = 5,
+                             map_foreign = 6 };
 
 inline void clear_frames(Mfn, unsigned) {} // host frames are not real memory
 

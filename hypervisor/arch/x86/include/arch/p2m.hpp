@@ -21,6 +21,7 @@ enum class P2mType : uint8_t {
     xen_page = 3, ///< a hypervisor page shared with the guest (shared_info, grant frames); not freed with the domain
     grant_map_rw = 4, ///< another domain's frame, grant-mapped writable (Xen's p2m_grant_map_rw); not freed with the domain
     grant_map_ro = 5, ///< another domain's frame, grant-mapped read-only (p2m_grant_map_ro)
+    map_foreign = 6,  ///< another domain's frame mapped by its controller (Xen's p2m_map_foreign), writable; holds a page reference
 };
 
 /// The hypervisor's view of machine frame `mfn` (Xen's map_domain_page():
