@@ -167,9 +167,46 @@ def dom0_probe(log):
     assert "PROBE FAIL" not in log, [l for l in log.splitlines() if "PROBE FAIL" in l]
 
 
+# Foreign mapping from dom0's user space (tests/dom0/foreign_probe.cpp):
+# the boot-built domU 1 (guests/control/foreign_target.cpp) is mapped page
+# by page through privcmd, its grant table through acquire_resource; dom0
+# writes the reply the domU waits for, the domU powers off and is destroyed
+# while dom0 still maps its page, which stays readable until the unmap.
+FOREIGN_INIT = """#!/bin/sh
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs dev /dev
+busybox insmod /lib/xen/xen-privcmd.ko
+/bin/cxen-dom0-foreign-probe
+echo "CXEN-DOM0 foreign probe exit $?"
+poweroff -f
+"""
+
+
+def prepare_foreign(tmp):
+    probe = os.path.join(os.path.dirname(boot_test.GUESTS), "tests", "dom0", "cxen-dom0-foreign-probe")
+    return {"args": _dom0_args(tmp, FOREIGN_INIT, files=(probe,)),
+            "configs": {"target.cfg": boot_test.domain_cfg("target", kernel="foreign_target.elf")}}
+
+
+def dom0_maps_a_domu(log):
+    yield r"d1: 'target': PVH", "the boot-built domU is built (ID 1)"
+    yield r"PROBE ok the target's marker page is found through the foreign mapping", \
+        "dom0 reads the domU's memory through MMAPBATCH_V2"
+    yield r"PROBE ok MMAP_RESOURCE maps the first 2 grant frames", "and its grant table through acquire_resource"
+    yield r"\(d1\) PASS control.foreign_target_written_by_dom0", "the domU sees what dom0 wrote"
+    yield r"d1: destroyed, memory returned", "the domU is destroyed while dom0 maps its page"
+    yield r"PROBE ok the marker page stays readable after the target is gone", "its frame stays until the unmap"
+    yield r"PROBE summary: (\d+)/\1\n", "every check passed"
+    yield r"CXEN-DOM0 foreign probe exit 0", "the probe's verdict"
+    yield r"Hardware Dom0 halted", "and the hypervisor kept running until dom0's poweroff"
+    assert "PROBE FAIL" not in log, [l for l in log.splitlines() if "PROBE FAIL" in l]
+
+
 CASES = {
     "dom0_control_calls_from_user_space": dict(prepare=prepare_probe, rc=0, expect=dom0_probe),
     "dom0_boots_with_options": dict(prepare=prepare_dom0, rc=0, expect=dom0_boots),
     "dom0_beside_boot_built_domu": dict(prepare=prepare_beside, rc=0, expect=dom0_beside_domu),
     "dom0_bad_kernel_is_reported": dict(prepare=prepare_bad_kernel, rc=1, expect=dom0_bad_kernel),
+    "dom0_maps_a_domu": dict(prepare=prepare_foreign, rc=0, expect=dom0_maps_a_domu),
 }
