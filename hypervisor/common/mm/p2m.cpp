@@ -225,7 +225,10 @@ Status p2m_add_foreign(Domain& d, Gfn gfn, Domain& fd, Gfn fgfn) {
 }
 
 Status p2m_set_foreign_entry(Domain& d, Gfn gfn, Mfn mfn, ForeignHolder holder) {
-    if (!page_ref_get(mfn)) return Err(Errno::XEN_EOVERFLOW);
+    if (!page_ref_get(mfn)) {
+        if (holder.release) holder.release(holder.obj);
+        return Err(Errno::XEN_EOVERFLOW);
+    }
     const Status st = set_foreign(d, gfn, mfn, holder, true);
     if (!st) {
         page_ref_put(mfn);
