@@ -10,7 +10,7 @@
 // calls domain_kill()). domain_kill() releases what the domain holds, a
 // step at a time (-ERESTART: call again); a dead domain stays listed, and
 // its ID taken, while another domain still maps one of its pages (a grant
-// mapping holds it: domain_hold()), then leaves the table.
+// mapping or a foreign entry holds it: domain_hold()), then leaves the table.
 //
 // Locking: domain_list_lock protects the domain table; a Domain's
 // shutdown state is atomic; vCPU scheduling state belongs to the scheduler
@@ -236,7 +236,7 @@ void domain_shutdown(Domain& d, ShutdownReason reason);
 /// safe from any context (a crash path, a hypercall of d itself).
 void domain_kill_begin(Domain& d);
 /// Something outside d references one of its pages (another domain's
-/// grant mapping of d's grants): keep d listed as dying once dead, with a
+/// grant mapping of d's grants, a foreign entry mapping d's frame): keep d listed as dying once dead, with a
 /// reference, until domain_unhold(). False if d is already gone.
 [[nodiscard]] bool domain_hold(Domain& d);
 void domain_unhold(Domain& d);
