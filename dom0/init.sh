@@ -37,6 +37,7 @@ mount -t devpts devpts /dev/pts     # xenconsoled makes a pty per domU console
 mount -t tmpfs tmpfs /dev/shm
 mount -t tmpfs -o mode=755 tmpfs /run
 mkdir -p /run/lock /var/log/xen/console /var/lib/xen
+hostname -F /etc/hostname               # as Debian's hostname.sh; `xl info` shows it
 say "init (uptime $(uptime_s))"
 # Kernel messages from here on go to dmesg only, so that they cannot break
 # the marker lines above apart on the shared console.

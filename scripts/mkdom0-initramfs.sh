@@ -143,6 +143,7 @@ cp "$top/dom0/init.sh" "$root/init"
 chmod 755 "$root/init"
 mkdir -p "$root/usr/share/cxen"
 cp "$top/dom0/demo-script.sh" "$root/usr/share/cxen/demo-script"
+echo dom0 > "$root/etc/hostname"
 echo "cxen dom0: $kver, $(cat "$debs/xen-utils-$xenver.stamp")" > "$root/etc/cxen-dom0-release"
 
 mkdir -p "$(dirname "$out")"
