@@ -51,7 +51,7 @@ t0, kernel = None, False
 for line in sys.stdin:
     now = time.monotonic()
     t0 = t0 or now
-    if not kernel and "Linux version" in line:  # dom0 kernel's first printk
+    if not kernel and "Linux version" in line:  # the dom0 kernel starts printing
         kernel = True
         print("kernel", f"{now - t0:.2f}", 0, flush=True)
     m = re.search(r"cxen-dom0: (init|xenstored up|ready) \(uptime ([0-9.]+)\)", line)
