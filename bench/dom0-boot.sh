@@ -18,8 +18,13 @@
 # emulated AMD IOMMU. The TCG workarounds are the harness's: -monitor
 # (MWAIT), -rdtscp (QEMU's SVM reports RDTSCP as RDTSC without nrip, and
 # Xen's TSC emulation then crashes the HVM/PVH guest), smap=0 smep=0,
-# bootscrub=on. cxen's side: `make` first (build/); the same QEMU machine
-# unless CXEN_QEMU_ARGS says otherwise.
+# bootscrub=on; and -avx,-avx2: with AVX, dom0's processes on Xen died
+# now and then of #UD on AVX instructions and the kernel warned "Bad FPU
+# state" (XRSTOR #GP, mask 7), i.e. a vCPU ran with AVX off in XCR0; QEMU's
+# XSETBV does not check the SVM intercept, so Xen never learns the guest's
+# XCR0 (docs/control-domain.md). QEMU_CPU overrides the CPU model, for both
+# sides. cxen's side: `make` first (build/); the same QEMU machine unless
+# CXEN_QEMU_ARGS says otherwise (e.g. CXEN_QEMU_ARGS= for QEMU's default pc).
 set -eu
 . "$(dirname "$0")/lib.sh"
 side=${1:-}
@@ -31,16 +36,17 @@ kernel=$(scripts/fetch-guest-kernel.sh "$PWD/.cache/guest" | sed -n 's/^kernel=/
 initrd=$(scripts/mkdom0-initramfs.sh)
 echo "xl list" > "$tmp/script"
 iommu="--qemu-arg=-machine --qemu-arg=q35 --qemu-arg=-device --qemu-arg=amd-iommu"
+cpu="--qemu-arg=-cpu --qemu-arg=${QEMU_CPU:-EPYC,+svm,+npt,-monitor,-rdtscp,-avx,-avx2}"
 if [ "$side" = xen ]; then
     scripts/fetch-debs.sh .cache/dom0/debs xen-hypervisor-4.17-amd64
     zcat .cache/dom0/debs/xen-hypervisor-4.17-amd64/boot/xen-4.17-amd64.gz > "$tmp/xen"
     what="Debian's Xen $(cat .cache/dom0/debs/xen-hypervisor-4.17-amd64.stamp)"
     hv_cmdline="smap=0 smep=0 bootscrub=on"
-    args="--image $tmp/xen --dom0-bzimage $iommu --qemu-arg=-cpu --qemu-arg=EPYC,+svm,+npt,-monitor,-rdtscp"
+    args="--image $tmp/xen --dom0-bzimage $iommu $cpu"
 else
     what="cxen $(git rev-parse --short HEAD)"
     hv_cmdline=""
-    args="--image build/hypervisor/cxen --kernel-loader build/tools/cxen-kernel-loader ${CXEN_QEMU_ARGS-$iommu}"
+    args="--image build/hypervisor/cxen --kernel-loader build/tools/cxen-kernel-loader $cpu ${CXEN_QEMU_ARGS-$iommu}"
 fi
 
 # Host seconds from the first console line to each marker (as they arrive
@@ -85,13 +91,15 @@ EOD
     read -r _ umed umin umax <<EOD
 $(distribution "$tmp/$1.up")
 EOD
-    echo "| $2 | $med | $min | $max | $umed ($umin-$umax) |"
+    if [ "$1" = kernel ]; then up=-; else up="$umed ($umin-$umax)"; fi
+    echo "| $2 | $med | $min | $max | $up |"
 }
 cat <<EOT
 ## Hypervisor start to dom0's services ($what)
 
 \`bench/dom0-boot.sh $side $runs\` on $(date -u +%Y-%m-%d), $(nproc) host cores, QEMU TCG
-(-smp 2 -m 3072M), Debian's $(basename "$kernel" | sed 's/^vmlinuz-//') as a PVH dom0 (512 MiB,
+(\`$(echo "$args" | sed 's/--image [^ ]*//; s/--kernel-loader [^ ]*//; s/--qemu-arg=//g; s/  */ /g; s/^ //')\`,
+-smp 2 -m 3072M${hv_cmdline:+, hypervisor options \`$hv_cmdline\`}), Debian's $(basename "$kernel" | sed 's/^vmlinuz-//') as a PVH dom0 (512 MiB,
 2 vCPUs) with the initramfs of scripts/mkdom0-initramfs.sh (Debian's Xen 4.17 tools).
 Host seconds from the hypervisor's first console line to dom0's marker, over $runs boots,
 and dom0's own uptime at the marker (median, min-max). Host load average at the end:
