@@ -22,9 +22,10 @@
 # now and then of #UD on AVX instructions and the kernel warned "Bad FPU
 # state" (XRSTOR #GP, mask 7), i.e. a vCPU ran with AVX off in XCR0; QEMU's
 # XSETBV does not check the SVM intercept, so Xen never learns the guest's
-# XCR0 (docs/control-domain.md). QEMU_CPU overrides the CPU model, for both
-# sides. cxen's side: `make` first (build/); the same QEMU machine unless
-# CXEN_QEMU_ARGS says otherwise (e.g. CXEN_QEMU_ARGS= for QEMU's default pc).
+# XCR0 (docs/control-domain.md). QEMU_CPU overrides the CPU model, for
+# both sides, and XEN_CMDLINE Xen's options. cxen's side: `make` first
+# (build/); the same QEMU machine unless CXEN_QEMU_ARGS says otherwise
+# (e.g. CXEN_QEMU_ARGS= for QEMU's default pc).
 set -eu
 . "$(dirname "$0")/lib.sh"
 side=${1:-}
@@ -41,7 +42,7 @@ if [ "$side" = xen ]; then
     scripts/fetch-debs.sh .cache/dom0/debs xen-hypervisor-4.17-amd64
     zcat .cache/dom0/debs/xen-hypervisor-4.17-amd64/boot/xen-4.17-amd64.gz > "$tmp/xen"
     what="Debian's Xen $(cat .cache/dom0/debs/xen-hypervisor-4.17-amd64.stamp)"
-    hv_cmdline="smap=0 smep=0 bootscrub=on"
+    hv_cmdline=${XEN_CMDLINE-smap=0 smep=0 bootscrub=on}
     args="--image $tmp/xen --dom0-bzimage $iommu $cpu"
 else
     what="cxen $(git rev-parse --short HEAD)"
@@ -98,7 +99,7 @@ cat <<EOT
 ## Hypervisor start to dom0's services ($what)
 
 \`bench/dom0-boot.sh $side $runs\` on $(date -u +%Y-%m-%d), $(nproc) host cores, QEMU TCG
-(\`$(echo "$args" | sed 's/--image [^ ]*//; s/--kernel-loader [^ ]*//; s/--qemu-arg=//g; s/  */ /g; s/^ //')\`,
+(\`$(echo "$args" | sed 's/--image [^ ]*//; s/--kernel-loader [^ ]*//; s/--dom0-bzimage//; s/--qemu-arg=//g; s/  */ /g; s/^ //')\`,
 -smp 2 -m 3072M${hv_cmdline:+, hypervisor options \`$hv_cmdline\`}), Debian's $(basename "$kernel" | sed 's/^vmlinuz-//') as a PVH dom0 (512 MiB,
 2 vCPUs) with the initramfs of scripts/mkdom0-initramfs.sh (Debian's Xen 4.17 tools).
 Host seconds from the hypervisor's first console line to dom0's marker, over $runs boots,

@@ -32,7 +32,7 @@ step() {
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
-mkdir -p /dev/pts /dev/shm /run/lock
+mkdir -p /dev/pts /dev/shm
 mount -t devpts devpts /dev/pts     # xenconsoled makes a pty per domU console
 mount -t tmpfs tmpfs /dev/shm
 mount -t tmpfs -o mode=755 tmpfs /run
