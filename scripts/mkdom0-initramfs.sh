@@ -95,6 +95,7 @@ cp "$all/usr/share/xen-utils-common/default.xen" "$root/etc/default/xen"
 libdirs="lib/x86_64-linux-gnu usr/lib/x86_64-linux-gnu"
 needed() { readelf -d "$1" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'; }
 is_elf() { [ "$(head -c4 "$1" | tail -c3)" = ELF ]; }
+# shellcheck disable=SC3043 # local: dash, busybox sh and bash all have it
 copy_libs() {  # $1: an ELF inside $root
     local lib d found
     for lib in $(needed "$1"); do
@@ -113,6 +114,7 @@ mkdir -p "$root/lib64" "$root/lib/x86_64-linux-gnu"
 cp -L "$all/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2" "$root/lib/x86_64-linux-gnu/"
 ln -s /lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 "$root/lib64/ld-linux-x86-64.so.2"
 cp -L "$all/lib/x86_64-linux-gnu/libgcc_s.so.1" "$root/lib/x86_64-linux-gnu/"
+# shellcheck disable=SC2044 # Debian's paths here hold no blanks
 for f in $(find "$root/usr" -type f); do
     if is_elf "$f"; then copy_libs "$f"; fi
 done
@@ -122,6 +124,7 @@ copy_libs "$root/lib/x86_64-linux-gnu/libgcc_s.so.1"
 #    .ko's modinfo "depends="). /lib/modules/load-order lists them for /init.
 moddir=$kroot/lib/modules/$kver/kernel
 : > "$root/lib/modules/load-order"
+# shellcheck disable=SC3043
 add_module() {
     local ko dep  # the recursion below must not overwrite them
     grep -qx "$1" "$root/lib/modules/load-order" && return 0
