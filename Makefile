@@ -2,7 +2,7 @@
 BUILD ?= build
 ARGS ?=
 
-.PHONY: all setup build guest-kernel run test unit clean
+.PHONY: all setup build guest-kernel dom0-initramfs run test unit clean
 
 all: build
 
@@ -13,6 +13,11 @@ setup:
 GUEST := $(CURDIR)/.cache/guest
 guest-kernel: setup
 	@scripts/fetch-guest-kernel.sh $(GUEST) >/dev/null
+
+# Dom0's initramfs: Debian's Xen 4.17 toolstack, busybox and the guest
+# kernel's Xen modules (docs/control-domain.md), in .cache/dom0.
+dom0-initramfs: setup
+	@scripts/mkdom0-initramfs.sh >/dev/null
 
 build: setup
 	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
