@@ -273,6 +273,9 @@ extern "C" [[noreturn]] void cxen_start(uint32_t magic, uint32_t info_pa) {
     unsigned groups = 0;
     set_all_domains_gone_hook(all_domains_gone);
     free_pages_before_domains = page_allocator().free_pages();
+    // What physinfo (xl info total_memory) reports: the heap's pages.
+    printk("Memory for domains: %lu MiB (%lu pages, %lu free)\n", page_allocator().total_pages() >> 8,
+           page_allocator().total_pages(), free_pages_before_domains);
     const unsigned started = build_boot_domains(boot_info, groups);
     // Dom0 comes last: its default memory is what the domUs left.
     const bool want_dom0 = boot_modules_have_dom0(boot_info);

@@ -4,6 +4,7 @@ comes from .cache/guest (scripts/fetch-guest-kernel.sh); each case builds a
 small busybox initramfs with the Xen modules it needs."""
 import glob
 import os
+import re
 import shutil
 import subprocess
 
@@ -183,6 +184,34 @@ poweroff -f
 """
 
 
+# Xen's own toolstack in dom0 (the initramfs of scripts/mkdom0-initramfs.sh:
+# Debian's xenstored, xen-init-dom0, xenconsoled, xl), beside a boot-built
+# Linux domU that idles for a while: the commands a Xen user types first.
+TOOLSTACK_SCRIPT = """set -e
+echo "== xl info"; xl info
+echo "== xl list"; xl list
+echo "== xl vcpu-list"; xl vcpu-list
+echo "== xl uptime"; xl uptime
+echo "== xl dmesg"; xl dmesg | head -n 5
+echo "== xenstore-ls"; xenstore-ls /local/domain/0; xenstore-ls /local/pool
+echo "== xenstore write/read/watch"
+xenstore-watch -n 2 /cxen/watched > /tmp/watch.out &
+sleep 2
+xenstore-write /cxen/watched fired
+xenstore-write /cxen/key "hello from dom0"
+echo "read: $(xenstore-read /cxen/key)"
+wait
+sed 's/^/watch: /' /tmp/watch.out
+echo "== done"
+"""
+
+IDLE_DOMU_INIT = """#!/bin/sh
+echo "CXEN-IDLE-DOMU up"
+sleep 90
+poweroff -f
+"""
+
+
 def prepare_foreign(tmp):
     probe = os.path.join(os.path.dirname(boot_test.GUESTS), "tests", "dom0", "cxen-dom0-foreign-probe")
     return {"args": _dom0_args(tmp, FOREIGN_INIT, files=(probe,)),
@@ -203,7 +232,47 @@ def dom0_maps_a_domu(log):
     assert "PROBE FAIL" not in log, [l for l in log.splitlines() if "PROBE FAIL" in l]
 
 
+def prepare_toolstack(tmp):
+    kernel, busybox = _kernel_busybox()
+    script = os.path.join(tmp, "toolstack.sh")
+    with open(script, "w") as f:
+        f.write(TOOLSTACK_SCRIPT)
+    init = os.path.join(tmp, "idle.init")
+    with open(init, "w") as f:
+        f.write(IDLE_DOMU_INIT)
+    initrd = os.path.join(tmp, "idle.gz")
+    subprocess.run([os.path.join(SCRIPTS, "mkinitramfs.sh"), busybox, init, initrd], check=True)
+    cfg = (f'name = "idle"\ntype = "pvh"\nmemory = 128\nvcpus = 1\nkernel = "{kernel}"\n'
+           f'ramdisk = "{initrd}"\ncmdline = "console=hvc0 rdinit=/init"\n')
+    return {"args": ["--smp", "2", "--mem", "1G", "--dom0", kernel, "--dom0-mem", "384M", "--dom0-vcpus", "2",
+                     "--dom0-script", script],
+            "configs": {"idle.cfg": cfg}}
+
+
+def dom0_toolstack(log):
+    m = re.search(r"Memory for domains: (\d+) MiB", log)
+    assert m, "the hypervisor logs the memory it has for domains"
+    yield rf"total_memory +: {m.group(1)}\n", "xl info total_memory is the hypervisor's own count"
+    yield r"nr_cpus +: 2\n", "xl info nr_cpus"
+    yield r"xen_version +: 4\.17", "xl info xen_version 4.17"
+    yield r"virt_caps +: hvm hap", "xl info virt_caps with hvm and hap"
+    yield r"xen_scheduler +: \S+", "xl info names the scheduler"
+    yield r"Domain-0 +0 +384 +2 ", "xl list: Domain-0 with 384 MiB and 2 vCPUs"
+    yield r"\n\S* +1 +128 +1 ", "xl list: the boot-built domU (ID 1, 128 MiB, 1 vCPU)"
+    yield r"Domain-0 +0 +1 +\d+ ", "xl vcpu-list: dom0's vCPU 1"
+    yield r"Domain-0 +0 +\d", "xl uptime: Domain-0"
+    yield r"\(XEN\) cxen: a Xen-compatible hypervisor", "xl dmesg: the hypervisor's console history"
+    yield r'name = "Domain-0"', "xenstore: /local/domain/0/name (xen-init-dom0)"
+    yield r'0 = ""\n *name = "Pool-0"', "xenstore: /local/pool/0/name"
+    yield r"read: hello from dom0", "xenstore-write then xenstore-read"
+    yield r"watch: /cxen/watched", "xenstore-watch saw the write"
+    yield r"== done", "every command ran (set -e)"
+    yield r"cxen-dom0: script exit 0", "the script's status"
+    yield r"CXEN-IDLE-DOMU up", "the domU ran beside dom0"
+
+
 CASES = {
+    "dom0_xen_toolstack_commands": dict(prepare=prepare_toolstack, rc=0, expect=dom0_toolstack),
     "dom0_control_calls_from_user_space": dict(prepare=prepare_probe, rc=0, expect=dom0_probe),
     "dom0_boots_with_options": dict(prepare=prepare_dom0, rc=0, expect=dom0_boots),
     "dom0_beside_boot_built_domu": dict(prepare=prepare_beside, rc=0, expect=dom0_beside_domu),
