@@ -202,6 +202,9 @@ xenstore-write /cxen/key "hello from dom0"
 echo "read: $(xenstore-read /cxen/key)"
 wait
 sed 's/^/watch: /' /tmp/watch.out
+echo "== xl destroy"
+xl destroy 1
+xl list | sed 's/^/after destroy: /'
 echo "== done"
 """
 
@@ -266,6 +269,9 @@ def dom0_toolstack(log):
     yield r'0 = ""\n *name = "Pool-0"', "xenstore: /local/pool/0/name"
     yield r"read: hello from dom0", "xenstore-write then xenstore-read"
     yield r"watch: /cxen/watched", "xenstore-watch saw the write"
+    yield r"d1: destroyed, memory returned", "xl destroy of the boot-built domU (XEN_DOMCTL_destroydomain)"
+    assert not re.search(r"after destroy: \S+ +1 ", log), "the destroyed domU is gone from xl list"
+    yield r"after destroy: Domain-0", "xl list after the destroy"
     yield r"== done", "every command ran (set -e)"
     yield r"cxen-dom0: script exit 0", "the script's status"
     yield r"CXEN-IDLE-DOMU up", "the domU ran beside dom0"
