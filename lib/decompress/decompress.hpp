@@ -38,6 +38,11 @@ struct DecompressAllocator {
     void* ctx;
 };
 
+/// Most working memory one call asks the allocator for in all: an LZMA
+/// dictionary is as large as the stream's header says (Linux's xz kernels
+/// 32 MiB, `lzma -9` 64 MiB), and a forged header could ask for 4 GiB.
+constexpr uint64_t max_decoder_memory = uint64_t{128} << 20;
+
 /// Largest input or output one call handles (the decoders count in 32 bits).
 constexpr size_t max_decompress_bytes = 0xffffffffu;
 
@@ -49,7 +54,8 @@ constexpr size_t max_decompress_bytes = 0xffffffffu;
 ///         -EINVAL corrupt or truncated input;
 ///         -E2BIG the output would exceed `out_cap` (or the input
 ///                max_decompress_bytes);
-///         -ENOMEM the allocator failed.
+///         -ENOMEM the allocator failed, or the stream needs more than
+///                 max_decoder_memory.
 [[nodiscard]] Result<size_t> decompress(const uint8_t* in, size_t in_len, uint8_t* out, size_t out_cap,
                                         const DecompressAllocator& alloc, char* why, size_t why_len);
 

@@ -1,6 +1,6 @@
 // .xz and legacy .lzma with liblzma (vendor/xz). The dictionary the
-// stream declares is allocated through the caller's allocator: 32 MiB for
-// Linux's xz kernels, up to 64 MiB for `lzma -9`.
+// stream declares is allocated through the caller's allocator (32 MiB for
+// Linux's xz kernels, 64 MiB for `lzma -9`), capped by max_decoder_memory.
 #include <lzma.h>
 
 #include "lib/decompress/decoder.hpp"
@@ -33,8 +33,8 @@ Result<size_t> run(const DecodeJob& j, bool alone) {
     const lzma_allocator la{lzalloc, lzfree, const_cast<DecompressAllocator*>(&j.alloc)};
     lzma_stream s = LZMA_STREAM_INIT;
     s.allocator = &la;
-    // No memory limit here: the caller's allocator is the limit.
-    lzma_ret rc = alone ? lzma_alone_decoder(&s, UINT64_MAX) : lzma_stream_decoder(&s, UINT64_MAX, 0);
+    lzma_ret rc = alone ? lzma_alone_decoder(&s, max_decoder_memory)
+                        : lzma_stream_decoder(&s, max_decoder_memory, 0);
     if (rc != LZMA_OK) return j.fail(Errno::XEN_ENOMEM, "%s: no memory for liblzma's decoder", name);
     s.next_in = j.in;
     s.avail_in = j.in_len;
@@ -48,9 +48,10 @@ Result<size_t> run(const DecodeJob& j, bool alone) {
     lzma_end(&s);
     switch (rc) {
     case LZMA_STREAM_END: return produced;
-    case LZMA_MEM_ERROR:
+    case LZMA_MEM_ERROR: return j.fail(Errno::XEN_ENOMEM, "%s: no memory for the stream's dictionary", name);
     case LZMA_MEMLIMIT_ERROR:
-        return j.fail(Errno::XEN_ENOMEM, "%s: no memory for the stream's dictionary", name);
+        return j.fail(Errno::XEN_ENOMEM, "%s: the stream's dictionary needs more than %llu MiB", name,
+                      static_cast<unsigned long long>(max_decoder_memory >> 20));
     case LZMA_BUF_ERROR:
         if (s.avail_out == 0)
             return j.fail(Errno::XEN_E2BIG, "%s payload unpacks to more than the %zu-byte limit", name, j.out_cap);

@@ -178,3 +178,16 @@ TEST(Decompress, NamesOfTheFormats) {
     EXPECT_STREQ(cxen::compression_name(Compression::lzma), "lzma");
     EXPECT_STREQ(cxen::compression_name(Compression::unknown), "unknown");
 }
+
+TEST(Decompress, ForgedHugeLzmaDictionaryIsRefusedNotAllocated) {
+    // A legacy .lzma header (props 5d, dictionary size, unknown length)
+    // asking for a 3 GiB dictionary.
+    std::vector<uint8_t> in = {0x5d, 0x00, 0x00, 0x00, 0xc0, 0xff, 0xff, 0xff, 0xff,
+                               0xff, 0xff, 0xff, 0xff, 0x00, 0x12, 0x34, 0x56};
+    CountingAllocator alloc;
+    auto o = run(in, 1 << 20, alloc);
+    ASSERT_FALSE(o.r.ok());
+    EXPECT_EQ(o.r.error(), Errno::XEN_ENOMEM) << o.why;
+    EXPECT_NE(o.why.find("dictionary"), std::string::npos) << o.why;
+    EXPECT_EQ(alloc.live, 0);
+}
