@@ -43,11 +43,11 @@ if [ "$side" = xen ]; then
     zcat .cache/dom0/debs/xen-hypervisor-4.17-amd64/boot/xen-4.17-amd64.gz > "$tmp/xen"
     what="Debian's Xen $(cat .cache/dom0/debs/xen-hypervisor-4.17-amd64.stamp)"
     hv_cmdline=${XEN_CMDLINE-smap=0 smep=0 bootscrub=on}
-    args="--image $tmp/xen --dom0-bzimage $iommu $cpu"
+    args="--image $tmp/xen $iommu $cpu"
 else
     what="cxen $(git rev-parse --short HEAD)"
     hv_cmdline=""
-    args="--image build/hypervisor/cxen --kernel-loader build/tools/cxen-kernel-loader $cpu ${CXEN_QEMU_ARGS-$iommu}"
+    args="--image build/hypervisor/cxen $cpu ${CXEN_QEMU_ARGS-$iommu}"
 fi
 
 # Host seconds from the first console line to each marker (as they arrive
