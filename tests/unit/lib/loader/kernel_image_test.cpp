@@ -175,19 +175,6 @@ TEST(KernelImage, BombThatUnderstatesItsSizeStopsAtTheBuffer) {
     }
 }
 
-TEST(KernelImage, BzImageParseFindsThePayloadAndItsSize) {
-    auto img = sample_image(all_formats[2]); // xz
-    char why[128];
-    auto bz = cxen::bzimage_parse(img.data(), img.size(), why, sizeof(why));
-    ASSERT_TRUE(bz.ok()) << why;
-    EXPECT_EQ(bz->compression, Compression::xz);
-    EXPECT_EQ(bz->unpacked_bytes, 300000u);
-    EXPECT_EQ(bz->payload_bytes, fixture("sample.xz").size()); // the appended size is not payload
-    EXPECT_EQ(bz->payload, img.data() + 5 * 512 + 0x100);
-    EXPECT_TRUE(cxen::is_bzimage(img.data(), img.size()));
-    EXPECT_FALSE(cxen::is_bzimage(img.data(), 0x24f));
-}
-
 TEST(KernelImage, RandomMutationsNeverCrash) {
     for (const auto& f : all_formats) {
         auto base = bzimage(fixture(std::string("text.") + f.ext), f.c, 65536);
