@@ -99,7 +99,7 @@ cat <<EOT
 ## Hypervisor start to dom0's services ($what)
 
 \`bench/dom0-boot.sh $side $runs\` on $(date -u +%Y-%m-%d), $(nproc) host cores, QEMU TCG
-(\`$(echo "$args" | sed 's/--image [^ ]*//; s/--kernel-loader [^ ]*//; s/--dom0-bzimage//; s/--qemu-arg=//g; s/  */ /g; s/^ //')\`,
+(\`$(echo "$args" | sed 's/--image [^ ]*//; s/--qemu-arg=//g; s/  */ /g; s/^ //')\`,
 -smp 2 -m 3072M${hv_cmdline:+, hypervisor options \`$hv_cmdline\`}), Debian's $(basename "$kernel" | sed 's/^vmlinuz-//') as a PVH dom0 (512 MiB,
 2 vCPUs) with the initramfs of scripts/mkdom0-initramfs.sh (Debian's Xen 4.17 tools).
 Host seconds from the hypervisor's first console line to dom0's marker, over $runs boots,
