@@ -34,13 +34,13 @@ build: setup
 DEMO := $(BUILD)/demo
 run: build guest-kernel dom0-initramfs
 	@scripts/make-demo.sh $(GUEST) $(BUILD)/guests $(DEMO)
-	scripts/cxen-run --smp 4 --mem 1536M --cmdline "selftest=timer" --kernel-loader $(BUILD)/tools/cxen-kernel-loader \
+	scripts/cxen-run --smp 4 --mem 1536M --cmdline "selftest=timer" \
 	  --dom0 $$(ls $(GUEST)/kernel/boot/vmlinuz-* | head -n1) --dom0-mem 512M --dom0-script dom0/demo-script.sh \
 	  $(DEMO)/linux1.cfg $(DEMO)/linux2.cfg $(DEMO)/tests.cfg $(ARGS)
 
 # A dom0 shell on the serial console (power dom0 off to end the run).
 shell: build guest-kernel dom0-initramfs
-	scripts/cxen-run --smp 2 --mem 1G --kernel-loader $(BUILD)/tools/cxen-kernel-loader \
+	scripts/cxen-run --smp 2 --mem 1G \
 	  --dom0 $$(ls $(GUEST)/kernel/boot/vmlinuz-* | head -n1) --dom0-mem 512M $(ARGS)
 
 # Host unit tests and system tests (QEMU). ctest's summary line ends the log.

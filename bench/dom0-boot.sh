@@ -43,11 +43,11 @@ if [ "$side" = xen ]; then
     zcat .cache/dom0/debs/xen-hypervisor-4.17-amd64/boot/xen-4.17-amd64.gz > "$tmp/xen"
     what="Debian's Xen $(cat .cache/dom0/debs/xen-hypervisor-4.17-amd64.stamp)"
     hv_cmdline=${XEN_CMDLINE-smap=0 smep=0 bootscrub=on}
-    args="--image $tmp/xen --dom0-bzimage $iommu $cpu"
+    args="--image $tmp/xen $iommu $cpu"
 else
     what="cxen $(git rev-parse --short HEAD)"
     hv_cmdline=""
-    args="--image build/hypervisor/cxen --kernel-loader build/tools/cxen-kernel-loader $cpu ${CXEN_QEMU_ARGS-$iommu}"
+    args="--image build/hypervisor/cxen $cpu ${CXEN_QEMU_ARGS-$iommu}"
 fi
 
 # Host seconds from the first console line to each marker (as they arrive
@@ -99,7 +99,7 @@ cat <<EOT
 ## Hypervisor start to dom0's services ($what)
 
 \`bench/dom0-boot.sh $side $runs\` on $(date -u +%Y-%m-%d), $(nproc) host cores, QEMU TCG
-(\`$(echo "$args" | sed 's/--image [^ ]*//; s/--kernel-loader [^ ]*//; s/--dom0-bzimage//; s/--qemu-arg=//g; s/  */ /g; s/^ //')\`,
+(\`$(echo "$args" | sed 's/--image [^ ]*//; s/--qemu-arg=//g; s/  */ /g; s/^ //')\`,
 -smp 2 -m 3072M${hv_cmdline:+, hypervisor options \`$hv_cmdline\`}), Debian's $(basename "$kernel" | sed 's/^vmlinuz-//') as a PVH dom0 (512 MiB,
 2 vCPUs) with the initramfs of scripts/mkdom0-initramfs.sh (Debian's Xen 4.17 tools).
 Host seconds from the hypervisor's first console line to dom0's marker, over $runs boots,

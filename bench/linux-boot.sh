@@ -16,7 +16,7 @@ scripts/make-demo.sh .cache/guest build/guests "$tmp/demo"
 for i in $(seq "$runs"); do
     start=$(date +%s.%N)
     scripts/cxen-run --smp 4 --mem 1G --quiet --log "$tmp/log" --cmdline console_timestamps=boot \
-        --kernel-loader build/tools/cxen-kernel-loader "$tmp/demo/linux1.cfg" 2>"$tmp/err" || cat "$tmp/err" >&2
+        "$tmp/demo/linux1.cfg" 2>"$tmp/err" || cat "$tmp/err" >&2
     end=$(date +%s.%N)
     s=$(sed -n 's/^(d1) \[ *\([0-9.]*\)\] CXEN-DEMO-MARKER.*/\1/p' "$tmp/log" | head -1)
     [ -n "$s" ] || { echo "run $i: no marker" >&2; tail -20 "$tmp/log" >&2; exit 1; }

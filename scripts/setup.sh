@@ -8,9 +8,10 @@ PACKAGES="
     g++ cmake ninja-build make binutils python3
     libgtest-dev libgmock-dev
     libxen-dev
-    pkg-config liblzma-dev zlib1g-dev libzstd-dev libcli11-dev
+    libcli11-dev
+    gzip bzip2 xz-utils lzop lz4 zstd
     clang-14 libclang-rt-14-dev
-    cpio gzip
+    cpio
     qemu-system-x86
     grub-pc-bin grub-common xorriso mtools
     spin

@@ -1,8 +1,7 @@
-// Kernel images for PVH domains: an ELF with XEN_ELFNOTE_PHYS32_ENTRY as is,
-// or a bzImage whose compressed payload (the vmlinux ELF) is unpacked with
-// the matching library: zlib for gzip, liblzma for xz, libzstd for zstd.
-// Source: Linux Documentation/x86/boot.rst (setup header, protocol 2.08+
-// payload_offset/payload_length).
+// Kernel images for PVH domains, for the hosted tools: an ELF with
+// XEN_ELFNOTE_PHYS32_ENTRY as is, or a bzImage whose payload (the vmlinux
+// ELF) is unpacked by the same code the hypervisor runs (bzimage.hpp over
+// lib/decompress/): gzip, bzip2, lzma, xz, lzo, lz4 or zstd.
 #pragma once
 
 #include <cstddef>
@@ -11,11 +10,13 @@
 #include <vector>
 
 #include "lib/base/result.hpp"
+#include "lib/decompress/decompress.hpp"
 
 namespace cxen::tools {
 
-enum class Compression { none, gzip, xz, zstd, lzma, bzip2, lz4, lzo, unknown };
-const char* compression_name(Compression c);
+using cxen::Compression;
+using cxen::compression_name;
+using cxen::detect_compression;
 
 struct KernelImage {
     std::vector<uint8_t> elf;  ///< the ELF a PVH domain boots
@@ -28,17 +29,19 @@ struct KernelImage {
 /// Largest decompressed kernel accepted (a decompression bomb stops here).
 constexpr size_t max_kernel_bytes = size_t{512} << 20;
 
-/// Turn `data` into a bootable ELF (of at most `limit` bytes). On failure `why` says what is wrong in
-/// words a user can act on ("bzImage payload is lz4-compressed; cxen
-/// unpacks gzip, xz and zstd", "xz payload is corrupt: ...").
+/// Turn `data` into a bootable ELF (of at most `limit` bytes). On failure
+/// `why` says what is wrong in words a user can act on ("xz payload is
+/// corrupt (liblzma: corrupt data)").
 /// Errors: -ENOEXEC neither ELF nor bzImage, or the payload is not an ELF;
-///         -EINVAL malformed header or payload outside the file;
+///         -EINVAL malformed header, payload outside the file, corrupt or
+///                 truncated payload;
 ///         -EOPNOTSUPP a compression cxen does not unpack;
-///         -E2BIG the kernel unpacks to more than `limit` bytes.
+///         -E2BIG the kernel unpacks to more than `limit` bytes;
+///         -ENOMEM the decoder's memory could not be allocated.
 [[nodiscard]] Result<KernelImage> load_kernel(const uint8_t* data, size_t len, std::string& why,
                                               size_t limit = max_kernel_bytes);
 
-/// Which compression a payload starts with (by magic bytes).
-Compression detect_compression(const uint8_t* p, size_t len);
+/// The allocator hosted code hands the decoders: malloc and free.
+const DecompressAllocator& hosted_decompress_allocator();
 
 } // namespace cxen::tools

@@ -193,9 +193,7 @@ def run_case(name, image, guests):
         log_path = os.path.join(tmp, "serial.log")
         with open(os.path.join(tmp, "module.bin"), "wb") as f:
             f.write(b"cxen boot module\n" * 100)
-        build = os.path.dirname(os.path.dirname(os.path.abspath(image)))
-        cmd = [sys.executable, RUNNER, "--image", image, "--quiet", "--log", log_path, "--timeout", "600",
-               "--kernel-loader", os.path.join(build, "tools", "cxen-kernel-loader")]
+        cmd = [sys.executable, RUNNER, "--image", image, "--quiet", "--log", log_path, "--timeout", "600"]
         global GUESTS
         GUESTS = guests  # for a case's prepare()
         if "prepare" in case:  # a case may build inputs (configs, initramfs) in tmp first

@@ -1,6 +1,7 @@
 // cxen-kernel-loader: turn a kernel image (ELF or bzImage) into the ELF a
-// PVH domain boots. scripts/cxen-run runs it for configs whose kernel is a
-// bzImage, such as Debian's stock vmlinuz.
+// PVH domain boots, or describe it (--info). The hypervisor unpacks bzImage
+// modules itself with the same code (lib/loader/bzimage.cpp over
+// lib/decompress/); this tool is for inspecting images.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <fstream>
@@ -9,7 +10,7 @@
 #include "lib/loader/kernel_image.hpp"
 
 int main(int argc, char** argv) {
-    CLI::App app{"Unpack a Linux bzImage (gzip, xz or zstd payload) into the ELF a PVH domain boots"};
+    CLI::App app{"Unpack a Linux bzImage (gzip, bzip2, lzma, xz, lzo, lz4 or zstd payload) into the ELF a PVH domain boots"};
     std::string input, output;
     bool info = false;
     app.add_option("input", input, "kernel image: ELF or bzImage")->required();

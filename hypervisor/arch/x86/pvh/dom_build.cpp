@@ -12,6 +12,7 @@
 #include "arch/percpu.hpp"
 #include "arch/smp.hpp"
 #include "arch/x86.hpp"
+#include "arch/x86/pvh/kernel_elf.hpp"
 #include "common/boot/boot_info.hpp"
 #include "common/boot/dom0less.hpp"
 #include "lib/xlcfg/domain_config.hpp"
@@ -159,9 +160,16 @@ bool build_pvh(const PvhBuildSpec& s, Fail& fail) {
     const char* file = s.file;
     const Domid domid = s.domid;
     const BootModule& km = *s.kernel;
-    const auto* kimg = static_cast<const uint8_t*>(maddr_to_virt(km.start));
-    const size_t klen = km.end - km.start;
     char why[160];
+    KernelElf kernel; // an unpacked bzImage's pages, freed when the build ends
+    if (auto st = kernel.open(static_cast<const uint8_t*>(maddr_to_virt(km.start)), km.end - km.start,
+                              s.kernel_name, why, sizeof(why));
+        !st) {
+        snprintf(fail.msg, sizeof(fail.msg), "%s: kernel %s: %s", file, s.kernel_name, why);
+        return false;
+    }
+    const uint8_t* kimg = kernel.data();
+    const size_t klen = kernel.size();
     if (!elf_parse(kimg, klen, elf, why, sizeof(why))) {
         snprintf(fail.msg, sizeof(fail.msg), "%s: kernel %s: %s", file, s.kernel_name, why);
         return false;
