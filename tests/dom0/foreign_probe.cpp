@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <xen/xen.h>
 #include <xen/memory.h>
+#include <xen/domctl.h>
 #include <xen/grant_table.h>
 #include <xen/sys/privcmd.h>
 
@@ -50,6 +51,15 @@ uint8_t* privcmd_area(size_t n) {
 }
 
 // IOCTL_PRIVCMD_MMAPBATCH_V2 of `gfns` of `dom` at `area`; errs gets each page's error.
+// A domctl through privcmd: 0, or -errno.
+long domctl(xen_domctl* op) {
+    privcmd_hypercall_t call{};
+    call.op = __HYPERVISOR_domctl;
+    call.arg[0] = reinterpret_cast<uint64_t>(op);
+    const long r = ioctl(privcmd, IOCTL_PRIVCMD_HYPERCALL, &call);
+    return r < 0 ? -errno : r;
+}
+
 long map_batch(uint8_t* area, domid_t dom, const std::vector<xen_pfn_t>& gfns, std::vector<int>& errs) {
     errs.assign(gfns.size(), 0x5a5a);
     privcmd_mmapbatch_v2_t m{};
@@ -134,6 +144,25 @@ int main() {
         sleep(5);
         check("the marker page stays readable after the target is gone",
               std::memcmp(found, marker, sizeof(marker)) == 0);
+        // The mapping keeps the dead domain listed, dying (Xen's
+        // DOMDYING_dead), and destroying it again is 0, as Xen's domain_kill.
+        auto* d = static_cast<xen_domctl*>(mmap(nullptr, page, PROT_READ | PROT_WRITE,
+                                                MAP_PRIVATE | MAP_ANONYMOUS | MAP_LOCKED, -1, 0));
+        d->cmd = XEN_DOMCTL_getdomaininfo;
+        d->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
+        d->domain = 1;
+        const long gi = domctl(d);
+        check("getdomaininfo of the mapped, destroyed domain says dying",
+              gi == 0 && d->domain == 1 && (d->u.getdomaininfo.flags & XEN_DOMINF_dying),
+              "rc " + std::to_string(gi) + " domain " + std::to_string(d->domain) + " flags " +
+                  std::to_string(d->u.getdomaininfo.flags));
+        std::memset(d, 0, sizeof(*d));
+        d->cmd = XEN_DOMCTL_destroydomain;
+        d->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
+        d->domain = 1;
+        const long dd = domctl(d);
+        check("destroydomain of the dying domain is 0", dd == 0, "rc " + std::to_string(dd));
+        munmap(d, page);
     }
 
     // 5. Unmapping: XENMEM_remove_from_physmap per page.
