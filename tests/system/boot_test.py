@@ -69,6 +69,9 @@ def cmdline_errors(log):
 
 def boot_module(log):
     yield r"Module 0: \[0x[0-9a-f]+, 0x[0-9a-f]+\) 'answer=42'", "boot module and its command line listed"
+    # As on Xen, an untagged first module is dom0's kernel; this one is none.
+    yield r"Dom0: .*command line \"answer=42\"", "taken as dom0's kernel, its arguments as dom0's command line"
+    yield r"cxen: dom0: kernel \S*module\.bin: neither an ELF nor a bzImage", "and refused with a clear error"
 
 
 def domain_cfg(name, kernel="hello.elf", cmdline="require_xen", vcpus=1, memory=32, extra=""):
@@ -127,7 +130,7 @@ CASES = {
                                          rc=0, expect=pit),
     "bad_cmdline_is_reported": dict(args=["--smp", "4", "--cmdline", "frobnicate=1 maxcpus=2 selftest=bogus"],
                                     rc=1, expect=cmdline_errors),
-    "boot_module_listed": dict(args=["--smp", "1", "--module", "{tmp}/module.bin answer=42"], rc=0,
+    "boot_module_listed": dict(args=["--smp", "1", "--module", "{tmp}/module.bin answer=42"], rc=1,
                                expect=boot_module),
     "domain_hello": dict(args=["--smp", "2"], configs={"hello.cfg": domain_cfg("hello")}, rc=0,
                          expect=one_domain),
