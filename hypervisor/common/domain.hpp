@@ -190,11 +190,11 @@ struct Domain {
 
     // ---- privilege, as the XSM hooks see it (common/xsm/xsm.hpp) ----
     /// Xen's d->is_privileged: the control domain (is_control_domain()).
-    /// Set when the domain is created as such; nothing does yet (TODO(#12)).
+    /// Set for dom0 when it is built (arch/x86/pvh/dom0_build.cpp).
     bool is_privileged = false;
     /// Xen's d->target: the domain d is the device model of; d may then do
     /// what the XSM_DM_PRIV and XSM_TARGET hooks allow over it. Set by
-    /// XEN_DOMCTL_set_target (not yet: TODO(#12)), which takes a reference
+    /// XEN_DOMCTL_set_target (not yet), which takes a reference
     /// on it that d drops when it is freed, as Xen's set_target.
     Domain* target = nullptr;
 };

@@ -250,7 +250,7 @@ long do_domctl(Vcpu& v, const HypercallArgs& args) {
         const uint64_t mfn = op.u.iomem_permission.first_mfn, nr = op.u.iomem_permission.nr_mfns;
         if (mfn + nr - 1 < mfn) return err(Errno::XEN_EINVAL);
         if (auto st = xsm_resource_permission(XSM_PRIV, cur, *d.get()); !st) return err(st);
-        return err(Errno::XEN_ENOSYS); // TODO(#12): the grant itself, for the control domain
+        return err(Errno::XEN_ENOSYS); // hardware access: dom0 owns none yet (control-domain.md)
     }
     case XEN_DOMCTL_memory_mapping: {
         const uint64_t gfn = op.u.memory_mapping.first_gfn, mfn = op.u.memory_mapping.first_mfn;
@@ -258,7 +258,7 @@ long do_domctl(Vcpu& v, const HypercallArgs& args) {
         if (mfn_end < mfn || ((mfn | mfn_end) >> (arch::paddr_bits() - page_shift)) || gfn + nr - 1 < gfn)
             return err(Errno::XEN_EINVAL);
         if (auto st = xsm_resource_mapping(XSM_DM_PRIV, cur, *d.get()); !st) return err(st);
-        return err(Errno::XEN_ENOSYS); // TODO(#12): the grant itself, for the control domain
+        return err(Errno::XEN_ENOSYS); // hardware access: dom0 owns none yet (control-domain.md)
     }
     case XEN_DOMCTL_irq_permission:
         if (op.u.irq_permission.pirq >= nr_pirqs_domu) return err(Errno::XEN_EINVAL);
@@ -268,7 +268,7 @@ long do_domctl(Vcpu& v, const HypercallArgs& args) {
         if (!domain_ref_by_id(op.u.set_target.target, e)) return err(Errno::XEN_ESRCH);
         if (e.get() == d.get()) return err(Errno::XEN_EINVAL);
         if (auto st = xsm_resource_permission(XSM_PRIV, cur, *d.get()); !st) return err(st);
-        return err(Errno::XEN_ENOSYS); // TODO(#12): device models
+        return err(Errno::XEN_ENOSYS); // device-model domains: not yet
     }
     case XEN_DOMCTL_vm_event_op:
         if (op.u.vm_event_op.op == XEN_VM_EVENT_GET_VERSION) { // no XSM check in Xen either
@@ -283,7 +283,7 @@ long do_domctl(Vcpu& v, const HypercallArgs& args) {
         const uint32_t fp = op.u.ioport_permission.first_port, np = op.u.ioport_permission.nr_ports;
         if (fp + np <= fp || fp + np > max_ioports) return err(Errno::XEN_EINVAL);
         if (auto st = xsm_resource_permission(XSM_PRIV, cur, *d.get()); !st) return err(st);
-        return err(Errno::XEN_ENOSYS); // TODO(#12): the grant itself, for the control domain
+        return err(Errno::XEN_ENOSYS); // hardware access: dom0 owns none yet (control-domain.md)
     }
     case XEN_DOMCTL_ioport_mapping: {
         const uint32_t fgp = op.u.ioport_mapping.first_gport, fmp = op.u.ioport_mapping.first_mport;
@@ -291,12 +291,12 @@ long do_domctl(Vcpu& v, const HypercallArgs& args) {
         if (((fgp | fmp | (np - 1)) >= max_ioports) || fgp + np > max_ioports || fmp + np > max_ioports)
             return err(Errno::XEN_EINVAL);
         if (auto st = xsm_resource_mapping(XSM_DM_PRIV, cur, *d.get()); !st) return err(st);
-        return err(Errno::XEN_ENOSYS); // TODO(#12): the grant itself, for the control domain
+        return err(Errno::XEN_ENOSYS); // hardware access: dom0 owns none yet (control-domain.md)
     }
     case XEN_DOMCTL_bind_pt_irq:
     case XEN_DOMCTL_unbind_pt_irq:
         if (auto st = xsm_resource_mapping(XSM_DM_PRIV, cur, *d.get()); !st) return err(st);
-        return err(Errno::XEN_ENOSYS); // TODO(#12): the grant itself, for the control domain
+        return err(Errno::XEN_ENOSYS); // hardware access: dom0 owns none yet (control-domain.md)
     default:
         break;
     }

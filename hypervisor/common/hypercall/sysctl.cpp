@@ -8,7 +8,7 @@
 // console_history.hpp), getdomaininfolist, physinfo, sched_id,
 // cputopoinfo, numainfo (common/host_info.hpp) and cpupool_op
 // (cpupool_op.hpp); the other sub-ops answer -ENOSYS (arch_do_sysctl()'s
-// default) until dom0's tools need them (TODO(#12)). As in Xen, the struct
+// default) until the tools need them. As in Xen, the struct
 // is copied back only when the sub-op succeeded.
 //
 // No loop here runs over a guest-sized count without a bound of the
