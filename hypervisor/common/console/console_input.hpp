@@ -44,11 +44,10 @@ constexpr uint64_t console_input_poll_ns = 10'000'000;
 
 /// Start polling the console for the hardware domain `hwdom`'s input.
 void console_input_start(Domain& hwdom);
-/// The queued input for the hardware domain (ring access under its lock).
-template <typename Fn> auto with_console_input(Fn&& fn);
 SpinLock& console_input_lock();
 ConsoleInput& console_input();
 
+/// fn(the queued input for the hardware domain), under the ring's lock.
 template <typename Fn> auto with_console_input(Fn&& fn) {
     IrqSpinGuard g(console_input_lock());
     return fn(console_input());

@@ -82,18 +82,15 @@ bool build_dom0(const BootInfo& bi, void (*on_shutdown)(Domain&)) {
     if (maxmem_mib < memory_mib) maxmem_mib = memory_mib;
     const unsigned vcpus = dom0_vcpus(opt_dom0_max_vcpus, popcount64(cpu_online_mask()), hvm_max_vcpus);
 
-    char kernel_name[128];
-    size_t n = 0;
-    for (const char* p = bi.mods[0].cmdline; *p && *p != ' ' && n + 1 < sizeof(kernel_name); ++p)
-        kernel_name[n++] = *p;
-    kernel_name[n] = '\0';
+    char path[128];
+    const char* kernel_name = *module_path(bi.mods[0], path, sizeof(path)) ? path : "(module 0)";
 
     printk("Dom0: %lu MiB (max %lu MiB), %u vCPU(s), kernel %s%s, command line \"%s\"\n", memory_mib, maxmem_mib,
-           vcpus, n ? kernel_name : "(module 0)", initrd ? " with initrd" : "", dom0_cmdline);
+           vcpus, kernel_name, initrd ? " with initrd" : "", dom0_cmdline);
     // Xen's create_dom0(): max_evtchn_port, max_grant_frames and
     // max_maptrack_frames -1, the hypervisor's defaults (its caps).
     const PvhBuildSpec spec{"dom0",
-                            n ? kernel_name : "(module 0)",
+                            kernel_name,
                             0,
                             "Domain-0",
                             memory_mib,

@@ -56,16 +56,6 @@ struct DomainWriter final : GuestPhysWriter {
     }
 };
 
-const char* module_path(const BootModule& m, char* buf, size_t len) {
-    size_t n = 0;
-    while (m.cmdline[n] && m.cmdline[n] != ' ' && n + 1 < len) {
-        buf[n] = m.cmdline[n];
-        ++n;
-    }
-    buf[n] = '\0';
-    return buf;
-}
-
 // Pages of each size used to back the domain's RAM, for the build log.
 struct PopulateStats {
     uint64_t gib = 0, mib2 = 0, kib4 = 0;
@@ -313,6 +303,16 @@ bool build_pvh(const PvhBuildSpec& s, Fail& fail) {
     return true;
 }
 } // namespace
+
+const char* module_path(const BootModule& m, char* buf, size_t len) {
+    size_t n = 0;
+    while (m.cmdline[n] && m.cmdline[n] != ' ' && n + 1 < len) {
+        buf[n] = m.cmdline[n];
+        ++n;
+    }
+    buf[n] = '\0';
+    return buf;
+}
 
 bool build_pvh_domain(const PvhBuildSpec& spec, char* why, size_t len) {
     Fail fail{};

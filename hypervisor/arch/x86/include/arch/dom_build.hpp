@@ -38,6 +38,10 @@ struct PvhBuildSpec {
 /// <errno>") if it could not; whatever it took is returned first.
 [[nodiscard]] bool build_pvh_domain(const PvhBuildSpec& spec, char* why, size_t len);
 
+/// The first word of a module's command line (its path, for loaders that
+/// put one there), copied into buf; "" if there is none.
+const char* module_path(const BootModule& m, char* buf, size_t len);
+
 /// Skip the image path that loaders other than GRUB 2 put in front of a
 /// command line (Xen's cmdline_cook()).
 const char* cook_cmdline(const char* s, const char* loader_name);
