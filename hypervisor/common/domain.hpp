@@ -140,6 +140,10 @@ struct Domain {
     /// (each also one of pause_count), at most 255; getdomaininfo's
     /// `paused`. A domain a controller creates starts at 1 (TODO(#13)).
     std::atomic<int> controller_pause_count{0};
+    /// Xen's d->creation_finished: the controller's count first dropped to
+    /// 0 (XEN_DOMCTL_unpausedomain). From then on the ops that only apply
+    /// while a domain is being built (set_cpu_policy...) refuse with -EEXIST.
+    std::atomic<bool> creation_finished{false};
     /// Xen's d->handle: the toolstack's UUID of the domain
     /// (XEN_DOMCTL_setdomainhandle; getdomaininfo, XENVER_guest_handle).
     uint8_t handle[16] = {};

@@ -87,6 +87,7 @@ long unpausedomain(Domain& d) {
     do {
         if (old - 1 < 0) return err(Errno::XEN_EINVAL);
     } while (!d.controller_pause_count.compare_exchange_weak(old, old - 1));
+    if (old == 1) d.creation_finished.store(true); // Xen's domain_unpause_by_systemcontroller()
     domain_unpause(d);
     return 0;
 }
