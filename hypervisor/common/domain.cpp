@@ -287,7 +287,8 @@ void free_partial_domain(Domain* d) {
 } // namespace
 
 Result<Domain*> domain_create(Domid domid, const char* name, unsigned max_vcpus, uint32_t max_evtchn_ports,
-                              uint32_t max_grant_frames, uint32_t max_maptrack_frames) {
+                              uint32_t max_grant_frames, uint32_t max_maptrack_frames,
+                              const DomainCreateOptions& opts) {
     if (domid >= domid_first_reserved || max_vcpus == 0 || max_vcpus > max_vcpus_per_domain)
         return Err(Errno::XEN_EINVAL);
     Domain* d = TRY(xnew<Domain>());
@@ -297,6 +298,13 @@ Result<Domain*> domain_create(Domid domid, const char* name, unsigned max_vcpus,
     d->max_evtchn_ports = max_evtchn_ports;
     d->max_grant_frames = max_grant_frames;
     d->max_maptrack_frames = max_maptrack_frames;
+    d->options = opts.options;
+    d->max_grant_version = opts.max_grant_version;
+    if (opts.handle) memcpy(d->handle, opts.handle, sizeof(d->handle));
+    if (opts.controller_paused) { // before it is listed: nobody sees it unpaused
+        d->controller_pause_count.store(1);
+        d->pause_count.store(1);
+    }
     p2m_set_pool(*d); // sized again by the builder once max_pages is known
     Status st = d->p2m.init();
     if (st) {
@@ -352,6 +360,10 @@ Result<Vcpu*> vcpu_create(Domain& d, unsigned id, unsigned cpu) {
 void domain_shutdown(Domain& d, ShutdownReason reason) {
     bool expected = false;
     if (!d.is_shutdown.compare_exchange_strong(expected, true)) return;
+    // Xen: the first code wins (SCHEDOP_shutdown_code's, or this reason).
+    if (d.shutdown_code == ~0u) d.shutdown_code = static_cast<unsigned>(reason);
+    else if (d.shutdown_code <= static_cast<unsigned>(ShutdownReason::soft_reset))
+        reason = static_cast<ShutdownReason>(d.shutdown_code);
     d.shutdown_reason = reason;
     if (reason != ShutdownReason::poweroff) all_powered_off = false;
     log(LogLevel::info, "d%u: shutdown: %s (%s)\n", d.domid, shutdown_reason_name(reason), d.name);
@@ -390,6 +402,7 @@ Domain* domain_by_id(Domid domid) {
 }
 
 Domain* domain_by_name(const char* name) {
+    if (!name[0]) return nullptr; // nameless domains are not one another
     IrqSpinGuard g(domain_lock);
     for (Domain* d : domains)
         if (d && strcmp(d->name, name) == 0) return d;

@@ -144,6 +144,32 @@ struct Domain {
     /// 0 (XEN_DOMCTL_unpausedomain). From then on the ops that only apply
     /// while a domain is being built (set_cpu_policy...) refuse with -EEXIST.
     std::atomic<bool> creation_finished{false};
+    /// Xen's d->options: the XEN_DOMCTL_CDF_* flags it was created with
+    /// (XEN_DOMCTL_createdomain; 0 for boot-built domains).
+    uint32_t options = 0;
+    /// Xen's d->outstanding_pages: pages claimed and not yet allocated
+    /// (XENMEM_claim_pages, not implemented yet: always 0); getdomaininfo.
+    uint64_t outstanding_pages = 0;
+    /// Xen's max_grant_version (createdomain's grant_opts; x86's default 2).
+    unsigned max_grant_version = 2;
+    /// Xen's d->node_affinity / auto_node_affinity (XEN_DOMCTL_setnodeaffinity):
+    /// a map of MAX_NUMNODES (64) nodes; cxen has one node and places
+    /// nothing by it, so it is only recorded.
+    uint64_t node_affinity = ~0ull;
+    bool auto_node_affinity = true;
+    /// Xen's d->time_offset (XEN_DOMCTL_settimeoffset): seconds added to
+    /// the wallclock in d's shared_info (and its RTC, which PVH has not).
+    int64_t time_offset_seconds = 0;
+    /// The TSC settings of XEN_DOMCTL_settscinfo (Xen's d->arch.tsc_mode,
+    /// tsc_khz, incarnation, vtsc, vtsc_offset): recorded as Xen computes
+    /// them; cxen always gives guests the host's TSC (see control-domain.md).
+    struct TscInfo {
+        uint32_t mode = 0;            ///< TSC_MODE_* (public/domctl.h)
+        uint32_t khz = 0;             ///< 0: the host's (cpu_khz) until settscinfo
+        uint32_t incarnation = 0;     ///< settscinfo's + 1
+        bool vtsc = false;            ///< Xen would emulate the TSC
+        uint64_t vtsc_offset_ns = 0;  ///< system time at the guest's TSC 0
+    } tsc;
     /// Xen's d->handle: the toolstack's UUID of the domain
     /// (XEN_DOMCTL_setdomainhandle; getdomaininfo, XENVER_guest_handle).
     uint8_t handle[16] = {};
@@ -179,7 +205,11 @@ struct Domain {
     // ---- guest-shared state (memory_op, hvm_op) ----
     ::shared_info* shared_info = nullptr; ///< hypervisor-owned page (XENMAPSPACE_shared_info)
     uint64_t hvm_params[39] = {};              ///< HVM_NR_PARAMS (public/hvm/params.h)
-    uint64_t shutdown_code = 0;                ///< SCHEDOP_shutdown_code
+    /// Xen's d->shutdown_code: SHUTDOWN_CODE_INVALID (~0u) until
+    /// SCHEDOP_shutdown_code or the first domain_shutdown() sets it; it is
+    /// the reason a shutdown reports, and getdomaininfo shifts it into
+    /// `flags` whole (so a live domain's flags carry 0xffff0000, as Xen's).
+    unsigned shutdown_code = ~0u;
     uint64_t shared_info_gfn = ~0ull;          ///< where the guest mapped shared_info (~0: nowhere)
     unsigned long vm_assist = 0;               ///< VMASST_TYPE_* bits enabled (vm_assist hypercall)
     E820Entry e820[max_domain_e820] = {};      ///< the guest's memory map (XENMEM_memory_map), set by the builder
@@ -210,9 +240,20 @@ struct Domain {
 /// defaults 64 / 1024, also cxen's caps: more is -EINVAL, as in Xen).
 /// Errors: -EEXIST domid in use, -EINVAL bad domid, vCPU count or grant
 /// limits, -ENOMEM.
+/// `opts` carries what only XEN_DOMCTL_createdomain sets (common/
+/// hypercall/domctl_createdomain.cpp); its defaults are a boot-built domain's.
+struct DomainCreateOptions {
+    uint32_t options = 0;            ///< XEN_DOMCTL_CDF_* (Domain::options)
+    unsigned max_grant_version = 2;  ///< 1 or 2 (grant_opts)
+    /// Xen's domain_create(): listed already paused by the controller
+    /// (controller_pause_count 1 and one domain_pause()).
+    bool controller_paused = false;
+    const uint8_t* handle = nullptr; ///< 16 bytes, or nullptr for zeros
+};
 [[nodiscard]] Result<Domain*> domain_create(Domid domid, const char* name, unsigned max_vcpus,
                                             uint32_t max_evtchn_ports = 1023, uint32_t max_grant_frames = 64,
-                                            uint32_t max_maptrack_frames = 1024);
+                                            uint32_t max_maptrack_frames = 1024,
+                                            const DomainCreateOptions& opts = {});
 /// Create vCPU `id` of d on pCPU `cpu`, in the offline state. Its hard
 /// and soft affinity are every pCPU; the scheduler keeps it on `cpu`
 /// unless its affinity or the policy moves it. Errors: -EINVAL, -ENOMEM.
@@ -257,6 +298,8 @@ void domain_crash(Domain& d, const char* why);
 /// compared. An op that names a domain uses domain_ref_by_any_id() & co.
 Domain* domain_by_id(Domid domid);
 /// The domain called `name`, or nullptr (names are unique when not empty, as libxl's).
+/// An empty name names no domain: toolstack-created domains are nameless
+/// here (their names live in xenstore, where `xl list` reads them).
 Domain* domain_by_name(const char* name);
 /// Xen's get_domain(): take a reference to d, which the caller knows to be
 /// alive (found in the table under its lock, or reached through a channel

@@ -34,9 +34,10 @@ void getdomaininfo(const Domain& d, xen_domctl_getdomaininfo& info) {
     info.flags = (info.nr_online_vcpus ? flags : 0) | (d.is_dead.load() ? XEN_DOMINF_dying : 0) |
                  (d.controller_pause_count.load() > 0 ? XEN_DOMINF_paused : 0) |
                  (d.is_shutdown.load() ? XEN_DOMINF_shutdown : 0) | XEN_DOMINF_hvm_guest | XEN_DOMINF_hap |
-                 static_cast<uint32_t>((d.shutdown_code & XEN_DOMINF_shutdownmask) << XEN_DOMINF_shutdownshift);
+                 d.shutdown_code << XEN_DOMINF_shutdownshift; // whole, as Xen: ~0u (none yet) sets bits 16-31
     info.tot_pages = d.p2m.ram_pages();
     info.max_pages = d.max_pages;
+    info.outstanding_pages = d.outstanding_pages;
     info.shared_info_frame = d.shared_info_gfn; // ~0 while unmapped, as Xen's M2P says
     memcpy(info.handle, d.handle, sizeof(info.handle));
     info.cpupool = 0;

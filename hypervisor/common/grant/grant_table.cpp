@@ -298,6 +298,7 @@ Status gnttab_domain_init(Domain& d) {
     gt->owner = &d;
     gt->domid = d.domid;
     gt->max_frames = d.max_grant_frames;
+    gt->max_version = d.max_grant_version; // createdomain's grant_opts
     gt->max_status_frames = gnttab_status_frames_for(gt->max_frames);
     gt->max_maptrack_frames = d.max_maptrack_frames;
     Status st = ok_status();

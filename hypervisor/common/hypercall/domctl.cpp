@@ -34,6 +34,7 @@
 #include "common/domain.hpp"
 #include "common/domain_info.hpp"
 #include "common/host_info.hpp"
+#include "common/hypercall/domctl_create.hpp"
 #include "common/hypercall/hypercall.hpp"
 #include "common/hypercall/xenctl_bitmap.hpp"
 #include "common/lib/spinlock.hpp"
@@ -104,7 +105,9 @@ long max_vcpus(Domain& cur, Domain& d, uint32_t max) {
     long ret = 0;
     for (unsigned i = 0; i < max && !ret; ++i) {
         if (d.vcpus[i]) continue;
-        if (auto created = vcpu_create(d, i, (d.domid + i) % cpus); !created) ret = err(created.error());
+        auto created = vcpu_create(d, i, (d.domid + i) % cpus);
+        if (!created) ret = err(created.error());
+        else created.value()->down.store(true); // Xen's VPF_down: no register state until sethvmcontext
     }
     domain_unpause(d);
     return ret;
@@ -181,6 +184,23 @@ long vcpuaffinity(Vcpu& cur, Domain& d, uint32_t cmd, xen_domctl_vcpuaffinity& v
 long domctl_op(Vcpu& v, xen_domctl& op, Domain* d, const HypercallArgs& args, bool& copyback) {
     Domain& cur = *v.domain;
     switch (op.cmd) {
+    case XEN_DOMCTL_createdomain:
+        copyback = true;
+        return createdomain(op);
+    case XEN_DOMCTL_setnodeaffinity:
+        return setnodeaffinity(v, *d, op.u.nodeaffinity);
+    case XEN_DOMCTL_settscinfo:
+        return settscinfo(cur, *d, op.u.tsc_info);
+    case XEN_DOMCTL_gettscinfo:
+        copyback = true;
+        return gettscinfo(cur, *d, op.u.tsc_info);
+    case XEN_DOMCTL_settimeoffset:
+        return settimeoffset(*d, op.u.settimeoffset.time_offset_seconds);
+    case XEN_DOMCTL_set_paging_mempool_size:
+        return set_paging_mempool_size(*d, op.u.paging_mempool.size);
+    case XEN_DOMCTL_get_paging_mempool_size:
+        copyback = true;
+        return get_paging_mempool_size(*d, op.u.paging_mempool.size);
     case XEN_DOMCTL_pausedomain:
         return pausedomain(cur, *d);
     case XEN_DOMCTL_unpausedomain:

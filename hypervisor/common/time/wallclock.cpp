@@ -19,7 +19,8 @@ uint64_t base_locked() {
 }
 void write_locked(Domain& d, uint64_t base) {
     if (d.shared_info)
-        wallclock_write(*d.shared_info, base / ns_per_s, static_cast<uint32_t>(base % ns_per_s));
+        wallclock_write(*d.shared_info, base / ns_per_s + static_cast<uint64_t>(d.time_offset_seconds),
+                        static_cast<uint32_t>(base % ns_per_s)); // Xen's update_domain_wallclock_time()
 }
 } // namespace
 
