@@ -2,7 +2,7 @@
 //
 // Locking: the rover is read and written under the domctl lock (the
 // caller's), as Xen's static rover is.
-#include "common/domain_config.hpp"
+#include "common/domain_create_config.hpp"
 #include "common/hypercall/domctl_create.hpp"
 #include "common/hypercall/hypercall.hpp"
 #include "arch/time.hpp"
@@ -49,7 +49,7 @@ long createdomain(xen_domctl& op) {
     const Domid dom = chosen.value();
     const auto checked = check_domain_config(c);
     if (!checked) return err(checked.error());
-    const DomainConfig& cfg = checked.value();
+    const DomainCreateConfig& cfg = checked.value();
     // ssidref is the XSM label; the dummy policy ignores it, as Xen's.
     DomainCreateOptions opts;
     opts.options = cfg.options;

@@ -13,7 +13,10 @@
 #include "abi/xen/domctl.hpp"
 #include "arch/guest_access.hpp"
 #include "common/domain.hpp"
+#include "arch/cpu.hpp"
 #include "common/event/evtchn.hpp"
+#include "common/host_info.hpp"
+#include "common/softirq.hpp"
 #include "common/hypercall/domctl_create.hpp"
 #include "common/hypercall/hypercall.hpp"
 #include "common/mm/heap.hpp"
@@ -70,6 +73,12 @@ class CreatedomainTest : public ::testing::Test {
         }
         domain_destroy(*domu);
         domain_destroy(*ctl);
+        // An unpause pokes each vCPU's pCPU: leave nothing pending for the next test.
+        for (unsigned c = 0; c < host_nr_cpu_ids(); ++c) {
+            arch::current_cpu = c;
+            process_pending_softirqs();
+        }
+        arch::current_cpu = 0;
         EXPECT_EQ(xmalloc_bytes_in_use(), 0u);
     }
     static xen_domctl make(uint32_t cmd, Domid domid) {

@@ -142,7 +142,7 @@ TEST_F(DomctlSettingsTest, GettscinfoAnswersAsXensTscGetInfo) {
     t = result().u.tsc_info;
     EXPECT_EQ(t.gtsc_khz, 500'000u);
     EXPECT_EQ(t.elapsed_nsec, 4'000'000'000u) << "emulated: elapsed since its offset";
-    op.u.tsc_info = {1, 0, 0, 0, 20'000'000'000}; // elapsed beyond now: negative
+    op.u.tsc_info = {1, 0, 0, 0, static_cast<uint64_t>(-1'000'000'000)}; // an offset in the future
     ASSERT_EQ(call(op), 0);
     ASSERT_EQ(call(make(XEN_DOMCTL_gettscinfo, 3)), 0);
     EXPECT_EQ(result().u.tsc_info.elapsed_nsec, 0u) << "clamped at 0";
@@ -179,10 +179,9 @@ TEST_F(DomctlSettingsTest, PagingMempoolIsTheP2mPoolInBytes) {
     op.u.paging_mempool.size = (4 << 20) + 1;
     EXPECT_EQ(call(op), neg(Errno::XEN_EINVAL)) << "not page-aligned";
     EXPECT_EQ(d->p2m.table_limit(), 1024u);
-    op.u.paging_mempool.size = 0; // never below the tables in use (the root at least)
+    op.u.paging_mempool.size = 0; // never below the tables in use
     EXPECT_EQ(call(op), 0);
     EXPECT_EQ(d->p2m.table_limit(), d->p2m.tables());
-    EXPECT_GE(d->p2m.tables(), 1u);
     ASSERT_EQ(call(make(XEN_DOMCTL_get_paging_mempool_size, 3)), 0);
     EXPECT_EQ(result().u.paging_mempool.size, d->p2m.tables() << 12);
     EXPECT_EQ(call(op, uv), neg(Errno::XEN_EPERM));

@@ -1,9 +1,9 @@
-// Unit tests of check_domain_config() (common/domain_config.cpp): libxl's
+// Unit tests of check_domain_config() (common/domain_create_config.cpp): libxl's
 // PVH config passes with Xen's defaults resolved, and each bad field gets
 // Xen 4.17's error, the earlier check winning where two fail.
 #include <gtest/gtest.h>
 
-#include "common/domain_config.hpp"
+#include "common/domain_create_config.hpp"
 
 namespace cxen {
 namespace {
@@ -27,7 +27,7 @@ Errno error_of(const xen_domctl_createdomain& c) {
     return r.ok() ? Errno{} : r.error();
 }
 
-TEST(DomainConfigTest, LibxlPvhConfigPassesWithXensDefaults) {
+TEST(DomainCreateConfigTest, LibxlPvhConfigPassesWithXensDefaults) {
     auto r = check_domain_config(libxl_pvh());
     ASSERT_TRUE(r.ok());
     EXPECT_EQ(r.value().max_vcpus, 2u);
@@ -38,7 +38,7 @@ TEST(DomainConfigTest, LibxlPvhConfigPassesWithXensDefaults) {
     EXPECT_EQ(r.value().options, XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap);
 }
 
-TEST(DomainConfigTest, ExplicitLimitsAndHarmlessFlagsAreKept) {
+TEST(DomainCreateConfigTest, ExplicitLimitsAndHarmlessFlagsAreKept) {
     auto c = libxl_pvh();
     c.max_grant_frames = 1;
     c.max_maptrack_frames = 0;
@@ -56,7 +56,7 @@ TEST(DomainConfigTest, ExplicitLimitsAndHarmlessFlagsAreKept) {
     EXPECT_EQ(r.value().max_evtchn_port, 0x7fffffffu) << "evtchn_init() caps at INT_MAX";
 }
 
-TEST(DomainConfigTest, SanitiseChecksInXensOrder) {
+TEST(DomainCreateConfigTest, SanitiseChecksInXensOrder) {
     auto c = libxl_pvh();
     c.flags |= 1u << 8;
     c.max_vcpus = 0; // also bad, checked later
@@ -86,7 +86,7 @@ TEST(DomainConfigTest, SanitiseChecksInXensOrder) {
     EXPECT_EQ(error_of(c), Errno::XEN_EINVAL) << "no vPMU";
 }
 
-TEST(DomainConfigTest, ArchChecksInXensOrder) {
+TEST(DomainCreateConfigTest, ArchChecksInXensOrder) {
     auto c = libxl_pvh();
     c.flags = 0; // PV
     EXPECT_EQ(error_of(c), Errno::XEN_EINVAL) << "no PV";
@@ -106,7 +106,7 @@ TEST(DomainConfigTest, ArchChecksInXensOrder) {
     EXPECT_EQ(error_of(c), Errno::XEN_EINVAL);
 }
 
-TEST(DomainConfigTest, EmulationFlagsAndPagingAsArchDomainCreate) {
+TEST(DomainCreateConfigTest, EmulationFlagsAndPagingAsArchDomainCreate) {
     auto c = libxl_pvh();
     c.arch.emulation_flags = XEN_X86_EMU_ALL + 1; // a bit past the known ones
     EXPECT_EQ(error_of(c), Errno::XEN_EINVAL);
@@ -120,7 +120,7 @@ TEST(DomainConfigTest, EmulationFlagsAndPagingAsArchDomainCreate) {
     EXPECT_EQ(error_of(c), Errno::XEN_EOPNOTSUPP);
 }
 
-TEST(DomainConfigTest, GrantTableAndCpupoolChecksComeLast) {
+TEST(DomainCreateConfigTest, GrantTableAndCpupoolChecksComeLast) {
     auto c = libxl_pvh();
     c.grant_opts = XEN_DOMCTL_GRANT_version(0);
     EXPECT_EQ(error_of(c), Errno::XEN_EINVAL) << "version 0";

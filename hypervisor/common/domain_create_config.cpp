@@ -1,5 +1,5 @@
-// XEN_DOMCTL_createdomain's configuration checks (see domain_config.hpp).
-#include "common/domain_config.hpp"
+// XEN_DOMCTL_createdomain's configuration checks (see domain_create_config.hpp).
+#include "common/domain_create_config.hpp"
 
 #include "common/domain.hpp"
 
@@ -58,11 +58,11 @@ Status arch_create(const xen_domctl_createdomain& c) {
 }
 } // namespace
 
-Result<DomainConfig> check_domain_config(const xen_domctl_createdomain& c) {
+Result<DomainCreateConfig> check_domain_config(const xen_domctl_createdomain& c) {
     TRY(sanitise(c));
     TRY(arch_sanitise(c));
     TRY(arch_create(c));
-    DomainConfig out;
+    DomainCreateConfig out;
     out.max_vcpus = c.max_vcpus;
     out.options = c.flags;
     out.max_evtchn_port = c.max_evtchn_port < int_max ? c.max_evtchn_port : int_max;

@@ -4,7 +4,7 @@
 // and arch_sanitise_domain_config() (xen/common/domain.c,
 // xen/arch/x86/domain.c), then arch_domain_create()'s emulation flags and
 // paging, grant_table_init()'s version and sizes, cpupool_add_domain().
-// Pure: host-tested in tests/unit/common/domain_config_test.cpp.
+// Pure: host-tested in tests/unit/common/domain_create_config_test.cpp.
 #pragma once
 
 #include <cstdint>
@@ -15,7 +15,7 @@
 namespace cxen {
 
 /// What a valid configuration becomes (Xen's resolved defaults).
-struct DomainConfig {
+struct DomainCreateConfig {
     unsigned max_vcpus = 0;
     uint32_t max_evtchn_port = 0;     ///< min(the request, INT_MAX), as evtchn_init()
     uint32_t max_grant_frames = 0;    ///< -1 (any negative) became 64
@@ -38,6 +38,6 @@ struct DomainConfig {
 /// -EINVAL grant version 0 or above 2, max_grant_frames 0 or above 64,
 ///   max_maptrack_frames above 1024;
 /// -ESRCH a cpupool other than 0.
-[[nodiscard]] Result<DomainConfig> check_domain_config(const xen_domctl_createdomain& c);
+[[nodiscard]] Result<DomainCreateConfig> check_domain_config(const xen_domctl_createdomain& c);
 
 } // namespace cxen
