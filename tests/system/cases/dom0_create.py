@@ -67,7 +67,7 @@ def dom0_creates_domains(log):
 # from xenstore (written here as libxl would), its state is 'c', and
 # `xl destroy` removes it.
 XL_SCRIPT = """set -e
-/usr/bin/cxen-dom0-create-probe keep > /tmp/kept
+/usr/bin/cxen-dom0-create-probe keep crash > /tmp/kept
 cat /tmp/kept
 id=$(sed -n 's/^PROBE kept //p' /tmp/kept)
 xenstore-write /local/domain/$id/name probe-made
@@ -104,8 +104,8 @@ def prepare_xl(tmp):
 def xl_lists_created_domain(log):
     m = re.search(r"PROBE kept (\d+)", log)
     assert m, "the probe created a domain"
-    yield rf"listed: probe-made +{m.group(1)} +0 +1 +--psc- ", \
-        "xl list: the created domain, its xenstore name, 0 MiB, 1 vCPU, paused, shut down, crashed"
+    yield rf"listed: probe-made +{m.group(1)} +0 +0 +--psc- ", \
+        "xl list: the created domain, its xenstore name, 0 MiB, no online vCPU, paused, shut down, crashed"
     yield rf"d{m.group(1)}: destroyed, memory returned", "xl destroy (XEN_DOMCTL_destroydomain)"
     assert not re.search(r"after destroy: probe-made", log), "the destroyed domain is gone from xl list"
     yield r"after destroy: Domain-0", "xl list after the destroy"
