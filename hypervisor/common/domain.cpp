@@ -361,9 +361,10 @@ void domain_shutdown(Domain& d, ShutdownReason reason) {
     bool expected = false;
     if (!d.is_shutdown.compare_exchange_strong(expected, true)) return;
     // Xen: the first code wins (SCHEDOP_shutdown_code's, or this reason).
-    if (d.shutdown_code == ~0u) d.shutdown_code = static_cast<unsigned>(reason);
-    else if (d.shutdown_code <= static_cast<unsigned>(ShutdownReason::soft_reset))
-        reason = static_cast<ShutdownReason>(d.shutdown_code);
+    unsigned code = ~0u;
+    if (!d.shutdown_code.compare_exchange_strong(code, static_cast<unsigned>(reason)) &&
+        code <= static_cast<unsigned>(ShutdownReason::soft_reset))
+        reason = static_cast<ShutdownReason>(code);
     d.shutdown_reason = reason;
     if (reason != ShutdownReason::poweroff) all_powered_off = false;
     log(LogLevel::info, "d%u: shutdown: %s (%s)\n", d.domid, shutdown_reason_name(reason), d.name);

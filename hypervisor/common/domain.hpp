@@ -209,7 +209,9 @@ struct Domain {
     /// SCHEDOP_shutdown_code or the first domain_shutdown() sets it; it is
     /// the reason a shutdown reports, and getdomaininfo shifts it into
     /// `flags` whole (so a live domain's flags carry 0xffff0000, as Xen's).
-    unsigned shutdown_code = ~0u;
+    /// Atomic: SCHEDOP_shutdown_code and domain_shutdown() may race (the
+    /// first to replace ~0u wins, as under Xen's shutdown_lock).
+    std::atomic<unsigned> shutdown_code{~0u};
     uint64_t shared_info_gfn = ~0ull;          ///< where the guest mapped shared_info (~0: nowhere)
     unsigned long vm_assist = 0;               ///< VMASST_TYPE_* bits enabled (vm_assist hypercall)
     E820Entry e820[max_domain_e820] = {};      ///< the guest's memory map (XENMEM_memory_map), set by the builder

@@ -34,7 +34,7 @@ void getdomaininfo(const Domain& d, xen_domctl_getdomaininfo& info) {
     info.flags = (info.nr_online_vcpus ? flags : 0) | (d.is_dead.load() ? XEN_DOMINF_dying : 0) |
                  (d.controller_pause_count.load() > 0 ? XEN_DOMINF_paused : 0) |
                  (d.is_shutdown.load() ? XEN_DOMINF_shutdown : 0) | XEN_DOMINF_hvm_guest | XEN_DOMINF_hap |
-                 d.shutdown_code << XEN_DOMINF_shutdownshift; // whole, as Xen: ~0u (none yet) sets bits 16-31
+                 d.shutdown_code.load() << XEN_DOMINF_shutdownshift; // whole, as Xen: ~0u (none yet) sets bits 16-31
     info.tot_pages = d.p2m.ram_pages();
     info.max_pages = d.max_pages;
     info.outstanding_pages = d.outstanding_pages;

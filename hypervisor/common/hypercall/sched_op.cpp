@@ -27,12 +27,14 @@ long do_sched_op(Vcpu& v, const HypercallArgs& args) {
         return 0;
     }
     case SCHEDOP_shutdown_code: {
-        // Records the reason to report if the domain later shuts down for
-        // a crash after a suspend (Xen keeps it in d->shutdown_code).
+        // Records the reason the domain's later shutdown reports, whatever
+        // that shutdown says (a crash after a suspend); the first code set
+        // wins, as Xen's d->shutdown_code (domain_shutdown() sets it too).
         sched_shutdown s;
         if (!arch::copy_from_guest(v, arg, s)) return -static_cast<long>(Errno::XEN_EFAULT);
         if (s.reason > SHUTDOWN_soft_reset) return -static_cast<long>(Errno::XEN_EINVAL);
-        v.domain->shutdown_code = s.reason;
+        unsigned invalid = ~0u;
+        v.domain->shutdown_code.compare_exchange_strong(invalid, s.reason);
         return 0;
     }
     case SCHEDOP_remote_shutdown: {

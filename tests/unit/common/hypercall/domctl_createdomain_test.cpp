@@ -318,6 +318,29 @@ TEST_F(CreatedomainTest, ShutdownCodeSetBeforeIsTheReasonReported) {
     EXPECT_EQ((info(12).flags >> XEN_DOMINF_shutdownshift) & XEN_DOMINF_shutdownmask, unsigned{SHUTDOWN_suspend});
 }
 
+TEST_F(CreatedomainTest, SchedopShutdownCodeFirstWinsThenRemoteShutdownKeepsIt) {
+    ASSERT_EQ(create(12, libxl_pvh(1)), 12);
+    xen_domctl op = make(XEN_DOMCTL_max_vcpus, 12);
+    op.u.max_vcpus.max = 1;
+    ASSERT_EQ(call(op), 0);
+    Domain* d = find(12);
+    Vcpu& v = *d->vcpus[0];
+    constexpr uint64_t gva = 0x800;
+    auto code = [&](uint32_t reason) {
+        sched_shutdown s{reason};
+        std::memcpy(arch::fake_guest_memory().data() + gva, &s, sizeof(s));
+        return do_sched_op(v, HypercallArgs{{SCHEDOP_shutdown_code, gva, 0, 0, 0}});
+    };
+    EXPECT_EQ(code(SHUTDOWN_suspend), 0);
+    EXPECT_EQ(code(SHUTDOWN_reboot), 0) << "accepted, but the first code stays";
+    EXPECT_EQ(d->shutdown_code.load(), unsigned{SHUTDOWN_suspend});
+    sched_remote_shutdown rs{12, SHUTDOWN_poweroff};
+    std::memcpy(arch::fake_guest_memory().data() + gva, &rs, sizeof(rs));
+    EXPECT_EQ(do_sched_op(*cv, HypercallArgs{{SCHEDOP_remote_shutdown, gva, 0, 0, 0}}), 0);
+    EXPECT_EQ(d->shutdown_reason, ShutdownReason::suspend) << "the recorded code is the reason";
+    EXPECT_NE(find(12), nullptr);
+}
+
 TEST_F(CreatedomainTest, ADeadDomainStillMappedIsAZombieWhoseIdIsNotReused) {
     ASSERT_EQ(create(0, libxl_pvh(1)), 1);
     Domain* d = find(1);
