@@ -20,7 +20,8 @@
 // checks: getdomaininfo, pausedomain/unpausedomain (Xen's controller pause
 // count), destroydomain (domain_kill(), continued while it says -ERESTART),
 // max_vcpus, getvcpuinfo, get/setvcpuaffinity, max_mem and
-// setdomainhandle; the other ops answer -ENOSYS (arch_do_domctl()'s
+// setdomainhandle, and createdomain and the setup ops of domctl_create.hpp
+// (issue #13); the other ops answer -ENOSYS (arch_do_domctl()'s
 // default) until the control domain needs them, and so do the resource
 // ops (I/O ports, IRQs, MMIO) once their XSM check passes.
 //
