@@ -16,13 +16,13 @@
 #define __XEN_TOOLS__ 1
 #include <cstddef>
 #include <cstdint>
-#include <xen/xen.h>
 #include <xen/domctl.h>
-#include <xen/sysctl.h>
-#include <xen/sched.h>
 #include <xen/memory.h>
-#include <xen/sys/privcmd.h>
+#include <xen/sched.h>
 #include <xen/sys/evtchn.h>
+#include <xen/sys/privcmd.h>
+#include <xen/sysctl.h>
+#include <xen/xen.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -42,8 +42,8 @@ int checks = 0, passed = 0;
 void check(const std::string& what, bool ok, const std::string& detail = "") {
     ++checks;
     if (ok) ++passed;
-    std::printf("PROBE %s %s%s%s\n", ok ? "ok" : "FAIL", what.c_str(), ok || detail.empty() ? "" : ": ",
-                ok ? "" : detail.c_str());
+    std::printf("PROBE %s %s%s%s\n", ok ? "ok" : "FAIL", what.c_str(),
+                ok || detail.empty() ? "" : ": ", ok ? "" : detail.c_str());
     std::fflush(stdout);
 }
 
@@ -63,7 +63,9 @@ xen_domctl make(uint32_t cmd, domid_t dom) {
     op.domain = dom;
     return op;
 }
-long domctl(xen_domctl& op) { return hypercall(__HYPERVISOR_domctl, &op); }
+long domctl(xen_domctl& op) {
+    return hypercall(__HYPERVISOR_domctl, &op);
+}
 long simple(uint32_t cmd, domid_t dom) {
     xen_domctl op = make(cmd, dom);
     return domctl(op);
@@ -79,7 +81,8 @@ xen_domctl_createdomain pvh(unsigned vcpus) {
     c.max_maptrack_frames = -1;
     c.grant_opts = XEN_DOMCTL_GRANT_version(2);
     c.arch.emulation_flags = XEN_X86_EMU_LAPIC;
-    for (unsigned i = 0; i < 16; ++i) c.handle[i] = static_cast<uint8_t>(0xc0 + i);
+    for (unsigned i = 0; i < 16; ++i)
+        c.handle[i] = static_cast<uint8_t>(0xc0 + i);
     return c;
 }
 /// createdomain: the new ID, or -errno.
@@ -91,7 +94,8 @@ long create(domid_t want, const xen_domctl_createdomain& c) {
 }
 bool info(domid_t dom, xen_domctl_getdomaininfo& out) {
     xen_domctl op = make(XEN_DOMCTL_getdomaininfo, dom);
-    if (domctl(op) != 0 || op.u.getdomaininfo.domain != dom) return false; // the next one up is not it
+    if (domctl(op) != 0 || op.u.getdomaininfo.domain != dom)
+        return false; // the next one up is not it
     out = op.u.getdomaininfo;
     return true;
 }
@@ -110,7 +114,9 @@ long remote_shutdown(domid_t dom, unsigned reason) {
     return hypercall(__HYPERVISOR_sched_op, reinterpret_cast<void*>(SCHEDOP_remote_shutdown),
                      reinterpret_cast<uint64_t>(&r));
 }
-std::string s(long v) { return std::to_string(v); }
+std::string s(long v) {
+    return std::to_string(v);
+}
 std::string hex(uint64_t v) {
     char b[32];
     std::snprintf(b, sizeof(b), "%#llx", static_cast<unsigned long long>(v));
@@ -165,7 +171,8 @@ void bad_configs() {
         {"max_vcpus 0", [](auto& c) { c.max_vcpus = 0; }, -EINVAL},
         {"HAP without HVM", [](auto& c) { c.flags = XEN_DOMCTL_CDF_hap; }, -EINVAL},
         {"an IOMMU", [](auto& c) { c.flags |= XEN_DOMCTL_CDF_iommu; }, -EINVAL},
-        {"IOMMU options without one", [](auto& c) { c.iommu_opts = XEN_DOMCTL_IOMMU_no_sharept; }, -EINVAL},
+        {"IOMMU options without one", [](auto& c) { c.iommu_opts = XEN_DOMCTL_IOMMU_no_sharept; },
+         -EINVAL},
         {"vmtrace", [](auto& c) { c.vmtrace_size = 4096; }, -EINVAL},
         {"a vPMU", [](auto& c) { c.flags |= XEN_DOMCTL_CDF_vpmu; }, -EINVAL},
         {"PV", [](auto& c) { c.flags = 0; }, -EINVAL},
@@ -173,7 +180,8 @@ void bad_configs() {
         {"s3_integrity", [](auto& c) { c.flags |= XEN_DOMCTL_CDF_s3_integrity; }, -EINVAL},
         {"unknown misc_flags", [](auto& c) { c.arch.misc_flags = 2; }, -EINVAL},
         {"unknown emulation bits", [](auto& c) { c.arch.emulation_flags = 1u << 15; }, -EINVAL},
-        {"a full HVM emulation set", [](auto& c) { c.arch.emulation_flags = XEN_X86_EMU_ALL & ~XEN_X86_EMU_VPCI; },
+        {"a full HVM emulation set",
+         [](auto& c) { c.arch.emulation_flags = XEN_X86_EMU_ALL & ~XEN_X86_EMU_VPCI; },
          -EOPNOTSUPP},
         {"shadow paging", [](auto& c) { c.flags = XEN_DOMCTL_CDF_hvm; }, -EOPNOTSUPP},
         {"grant version 0", [](auto& c) { c.grant_opts = 0; }, -EINVAL},
@@ -185,7 +193,8 @@ void bad_configs() {
         auto c = pvh(1);
         k.edit(c);
         const long rc = create(60, c);
-        check(std::string("createdomain with ") + k.what + " is " + s(k.rc), rc == k.rc, "rc " + s(rc));
+        check(std::string("createdomain with ") + k.what + " is " + s(k.rc), rc == k.rc,
+              "rc " + s(rc));
     }
     check("no domain 60 was left by the refused configs", !listed(60));
 }
@@ -198,7 +207,8 @@ int main(int argc, char** argv) {
         std::perror("PROBE FAIL open /dev/xen/privcmd");
         return 2;
     }
-    if (argc > 1 && std::strcmp(argv[1], "keep") == 0) return keep(argc > 2 && std::strcmp(argv[2], "crash") == 0);
+    if (argc > 1 && std::strcmp(argv[1], "keep") == 0)
+        return keep(argc > 2 && std::strcmp(argv[2], "crash") == 0);
     DomExc exc;
     check("VIRQ_DOM_EXC bound through /dev/xen/evtchn", exc.open_and_bind());
 
@@ -208,8 +218,8 @@ int main(int argc, char** argv) {
     rc = create(50, pvh(2));
     check("createdomain of a listed ID is -EEXIST", rc == -EEXIST, "rc " + s(rc));
     const long autoid = create(DOMID_INVALID, pvh(1));
-    check("createdomain with DOMID_INVALID picks a free ID", autoid > 0 && autoid != 50 && autoid < DOMID_FIRST_RESERVED,
-          "rc " + s(autoid));
+    check("createdomain with DOMID_INVALID picks a free ID",
+          autoid > 0 && autoid != 50 && autoid < DOMID_FIRST_RESERVED, "rc " + s(autoid));
     rc = create(static_cast<domid_t>(autoid), pvh(1));
     check("createdomain of the automatic domain's ID is -EEXIST", rc == -EEXIST, "rc " + s(rc));
     bad_configs();
@@ -218,17 +228,21 @@ int main(int argc, char** argv) {
     xen_domctl_getdomaininfo i{};
     check("getdomaininfo finds domain 50", info(50, i));
     const uint32_t f = i.flags;
-    check("a new domain is paused by the controller, HVM, neither blocked, running, dying nor shut down",
+    check("a new domain is paused by the controller, HVM, neither blocked, running, dying nor shut "
+          "down",
           (f & XEN_DOMINF_paused) && (f & XEN_DOMINF_hvm_guest) &&
-              !(f & (XEN_DOMINF_blocked | XEN_DOMINF_running | XEN_DOMINF_dying | XEN_DOMINF_shutdown)),
+              !(f &
+                (XEN_DOMINF_blocked | XEN_DOMINF_running | XEN_DOMINF_dying | XEN_DOMINF_shutdown)),
           "flags " + hex(f));
-    check("its shutdown code is Xen's SHUTDOWN_CODE_INVALID", (f >> XEN_DOMINF_shutdownshift) == 0xffff,
-          "flags " + hex(f));
+    check("its shutdown code is Xen's SHUTDOWN_CODE_INVALID",
+          (f >> XEN_DOMINF_shutdownshift) == 0xffff, "flags " + hex(f));
     check("no vCPU, no page, pool 0, LAPIC emulation, its handle",
           i.max_vcpu_id == XEN_INVALID_MAX_VCPU_ID && i.nr_online_vcpus == 0 && i.tot_pages == 0 &&
-              i.outstanding_pages == 0 && i.cpupool == 0 && i.arch_config.emulation_flags == XEN_X86_EMU_LAPIC &&
-              i.handle[0] == 0xc0 && i.handle[15] == 0xcf,
-          "max_vcpu_id " + hex(i.max_vcpu_id) + " online " + s(i.nr_online_vcpus) + " pages " + s(i.tot_pages));
+              i.outstanding_pages == 0 && i.cpupool == 0 &&
+              i.arch_config.emulation_flags == XEN_X86_EMU_LAPIC && i.handle[0] == 0xc0 &&
+              i.handle[15] == 0xcf,
+          "max_vcpu_id " + hex(i.max_vcpu_id) + " online " + s(i.nr_online_vcpus) + " pages " +
+              s(i.tot_pages));
 
     // 3. max_vcpus: the vCPUs exist, down.
     xen_domctl op = make(XEN_DOMCTL_max_vcpus, 50);
@@ -238,8 +252,9 @@ int main(int argc, char** argv) {
     op.u.max_vcpus.max = 2;
     rc = domctl(op);
     check("max_vcpus 2 makes the vCPUs", rc == 0, "rc " + s(rc));
-    check("then max_vcpu_id 1 and no online vCPU", info(50, i) && i.max_vcpu_id == 1 && i.nr_online_vcpus == 0 &&
-                                                           !(i.flags & (XEN_DOMINF_blocked | XEN_DOMINF_running)),
+    check("then max_vcpu_id 1 and no online vCPU",
+          info(50, i) && i.max_vcpu_id == 1 && i.nr_online_vcpus == 0 &&
+              !(i.flags & (XEN_DOMINF_blocked | XEN_DOMINF_running)),
           "max_vcpu_id " + s(i.max_vcpu_id) + " flags " + hex(i.flags));
     op = make(XEN_DOMCTL_getvcpuinfo, 50);
     op.u.getvcpuinfo.vcpu = 1;
@@ -271,8 +286,10 @@ int main(int argc, char** argv) {
     op = make(XEN_DOMCTL_gettscinfo, 50);
     rc = domctl(op);
     check("gettscinfo: default mode, incarnation 1, the host's rate",
-          rc == 0 && op.u.tsc_info.tsc_mode == 0 && op.u.tsc_info.incarnation == 1 && op.u.tsc_info.gtsc_khz > 0,
-          "rc " + s(rc) + " mode " + s(op.u.tsc_info.tsc_mode) + " inc " + s(op.u.tsc_info.incarnation));
+          rc == 0 && op.u.tsc_info.tsc_mode == 0 && op.u.tsc_info.incarnation == 1 &&
+              op.u.tsc_info.gtsc_khz > 0,
+          "rc " + s(rc) + " mode " + s(op.u.tsc_info.tsc_mode) + " inc " +
+              s(op.u.tsc_info.incarnation));
     op = make(XEN_DOMCTL_settimeoffset, 50);
     op.u.settimeoffset.time_offset_seconds = 3600;
     rc = domctl(op);
@@ -292,14 +309,16 @@ int main(int argc, char** argv) {
     // 5. Pause and unpause with nothing initialised.
     rc = simple(XEN_DOMCTL_unpausedomain, 50);
     check("unpause of the new domain (count 1 -> 0)", rc == 0, "rc " + s(rc));
-    check("then it is not paused", info(50, i) && !(i.flags & XEN_DOMINF_paused), "flags " + hex(i.flags));
+    check("then it is not paused", info(50, i) && !(i.flags & XEN_DOMINF_paused),
+          "flags " + hex(i.flags));
     rc = simple(XEN_DOMCTL_unpausedomain, 50);
     check("a second unpause is -EINVAL", rc == -EINVAL, "rc " + s(rc));
     rc = simple(XEN_DOMCTL_pausedomain, 50);
     check("pause again", rc == 0 && info(50, i) && (i.flags & XEN_DOMINF_paused), "rc " + s(rc));
     rc = simple(XEN_DOMCTL_pausedomain, 0);
     check("pausing dom0 itself is -EINVAL", rc == -EINVAL, "rc " + s(rc));
-    check("no vCPU ran", info(50, i) && i.nr_online_vcpus == 0 && i.cpu_time == 0, "cpu_time " + s(i.cpu_time));
+    check("no vCPU ran", info(50, i) && i.nr_online_vcpus == 0 && i.cpu_time == 0,
+          "cpu_time " + s(i.cpu_time));
 
     // 6. A shutdown leaves it listed, shut down, until destroydomain.
     exc.drain();
@@ -331,10 +350,12 @@ int main(int argc, char** argv) {
     void* area = mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, privcmd, 0);
     res.addr = reinterpret_cast<uint64_t>(area);
     const int mr = area == MAP_FAILED ? -1 : ioctl(privcmd, IOCTL_PRIVCMD_MMAP_RESOURCE, &res);
-    check("dom0 maps its grant frame 0 (acquire_resource)", mr == 0, "rc " + s(mr < 0 ? -errno : mr));
+    check("dom0 maps its grant frame 0 (acquire_resource)", mr == 0,
+          "rc " + s(mr < 0 ? -errno : mr));
     rc = simple(XEN_DOMCTL_destroydomain, static_cast<domid_t>(z));
     check("destroydomain of the mapped domain", rc == 0, "rc " + s(rc));
-    check("it stays listed, dying", info(static_cast<domid_t>(z), i) && (i.flags & XEN_DOMINF_dying),
+    check("it stays listed, dying",
+          info(static_cast<domid_t>(z), i) && (i.flags & XEN_DOMINF_dying),
           "flags " + hex(i.flags));
     rc = create(static_cast<domid_t>(z), pvh(1));
     check("its ID is not reused while it is listed (-EEXIST)", rc == -EEXIST, "rc " + s(rc));
@@ -360,13 +381,14 @@ int main(int argc, char** argv) {
         const long de = id > 0 ? simple(XEN_DOMCTL_destroydomain, static_cast<domid_t>(id)) : -1;
         if (id <= 0 || mv || un || de || listed(static_cast<domid_t>(id))) {
             cycles_ok = false;
-            why = "cycle " + s(k) + ": id " + s(id) + " max_vcpus " + s(mv) + " unpause " + s(un) + " destroy " + s(de);
+            why = "cycle " + s(k) + ": id " + s(id) + " max_vcpus " + s(mv) + " unpause " + s(un) +
+                  " destroy " + s(de);
         }
     }
     check("20 create/max_vcpus/unpause/destroy cycles", cycles_ok, why);
     const uint64_t after = free_pages();
-    std::printf("PROBE free_pages before %llu after %llu\n", static_cast<unsigned long long>(before),
-                static_cast<unsigned long long>(after));
+    std::printf("PROBE free_pages before %llu after %llu\n",
+                static_cast<unsigned long long>(before), static_cast<unsigned long long>(after));
     check("physinfo free_pages is back to its first value", before != 0 && after == before,
           s(static_cast<long>(before)) + " -> " + s(static_cast<long>(after)));
 

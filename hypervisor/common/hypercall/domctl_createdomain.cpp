@@ -2,10 +2,10 @@
 //
 // Locking: the rover is read and written under the domctl lock (the
 // caller's), as Xen's static rover is.
+#include "arch/time.hpp"
 #include "common/domain_create_config.hpp"
 #include "common/hypercall/domctl_create.hpp"
 #include "common/hypercall/hypercall.hpp"
-#include "arch/time.hpp"
 
 namespace cxen {
 
@@ -40,11 +40,14 @@ Result<Domid> choose_domid(Domid requested) {
 }
 } // namespace
 
-void createdomain_set_rover(Domid r) { rover = r; }
+void createdomain_set_rover(Domid r) {
+    rover = r;
+}
 
 long createdomain(xen_domctl& op) {
     xen_domctl_createdomain& c = op.u.createdomain;
-    const auto chosen = choose_domid(op.domain); // before the config, as Xen (the rover moves anyway)
+    // The ID before the config, as Xen (a refused config still moves the rover).
+    const auto chosen = choose_domid(op.domain);
     if (!chosen) return err(chosen.error());
     const Domid dom = chosen.value();
     const auto checked = check_domain_config(c);

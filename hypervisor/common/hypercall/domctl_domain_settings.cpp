@@ -26,13 +26,15 @@ long setnodeaffinity(Vcpu& caller, Domain& d, const xen_domctl_nodeaffinity& na)
     const uint64_t copy_bytes = guest_bytes < max_numnodes / 8 ? guest_bytes : max_numnodes / 8;
     uint8_t bytes[max_numnodes / 8] = {};
     if (copy_bytes) {
-        if (!arch::copy_from_guest(caller, reinterpret_cast<uintptr_t>(na.nodemap.bitmap.p), bytes, copy_bytes))
+        if (!arch::copy_from_guest(caller, reinterpret_cast<uintptr_t>(na.nodemap.bitmap.p), bytes,
+                                   copy_bytes))
             return err(Errno::XEN_EFAULT);
         if ((na.nodemap.nr_bits & 7) && guest_bytes == copy_bytes)
             bytes[guest_bytes - 1] &= static_cast<uint8_t>(~(0xffu << (na.nodemap.nr_bits & 7)));
     }
     uint64_t map = 0;
-    for (unsigned i = 0; i < sizeof(bytes); ++i) map |= uint64_t{bytes[i]} << (8 * i);
+    for (unsigned i = 0; i < sizeof(bytes); ++i)
+        map |= uint64_t{bytes[i]} << (8 * i);
     // domain_set_node_affinity(): disjoint from the online nodes (node 0) is wrong.
     if (!(map & 1)) return err(Errno::XEN_EINVAL);
     d.auto_node_affinity = map == ~0ull; // all nodes: "reset to automatic"
@@ -79,7 +81,8 @@ long gettscinfo(Domain& cur, Domain& d, xen_domctl_tsc_info& info) {
         // Xen's scale_delta(rdtsc(), &d->arch.vtsc_to_ns): ticks at the
         // domain's rate (the host's here) in ns.
         const uint64_t khz = arch::tsc_khz();
-        info.elapsed_nsec = khz ? tsc / khz * 1'000'000 + tsc % khz * 1'000'000 / khz : 0; // no 128-bit division
+        info.elapsed_nsec =
+            khz ? tsc / khz * 1'000'000 + tsc % khz * 1'000'000 / khz : 0; // no 128-bit division
         info.gtsc_khz = static_cast<uint32_t>(khz);
     }
     if (static_cast<int64_t>(info.elapsed_nsec) < 0) info.elapsed_nsec = 0;

@@ -110,8 +110,8 @@ TEST(DomainCreateConfigTest, EmulationFlagsAndPagingAsArchDomainCreate) {
     auto c = libxl_pvh();
     c.arch.emulation_flags = XEN_X86_EMU_ALL + 1; // a bit past the known ones
     EXPECT_EQ(error_of(c), Errno::XEN_EINVAL);
-    for (uint32_t em : {0u, XEN_X86_EMU_ALL & ~XEN_X86_EMU_VPCI, XEN_X86_EMU_LAPIC | XEN_X86_EMU_IOAPIC,
-                        XEN_X86_EMU_ALL}) {
+    for (uint32_t em : {0u, XEN_X86_EMU_ALL & ~XEN_X86_EMU_VPCI,
+                        XEN_X86_EMU_LAPIC | XEN_X86_EMU_IOAPIC, XEN_X86_EMU_ALL}) {
         c.arch.emulation_flags = em;
         EXPECT_EQ(error_of(c), Errno::XEN_EOPNOTSUPP) << em;
     }

@@ -11,16 +11,16 @@
 #include <vector>
 
 #include "abi/xen/domctl.hpp"
+#include "arch/cpu.hpp"
 #include "arch/guest_access.hpp"
 #include "common/domain.hpp"
-#include "arch/cpu.hpp"
 #include "common/event/evtchn.hpp"
 #include "common/host_info.hpp"
-#include "common/softirq.hpp"
 #include "common/hypercall/domctl_create.hpp"
 #include "common/hypercall/hypercall.hpp"
 #include "common/mm/heap.hpp"
 #include "common/mm/xmalloc.hpp"
+#include "common/softirq.hpp"
 #include "host_page_source.hpp"
 
 namespace cxen {
@@ -28,7 +28,9 @@ namespace {
 
 test::HostPageSource host_pages;
 constexpr uint64_t arg_gva = 0x100;
-constexpr long neg(Errno e) { return -static_cast<long>(e); }
+constexpr long neg(Errno e) {
+    return -static_cast<long>(e);
+}
 
 bool port_pending(const Domain& d, uint32_t port) {
     return (d.shared_info->evtchn_pending[port / 64] >> (port % 64)) & 1;
@@ -47,7 +49,8 @@ xen_domctl_createdomain libxl_pvh(unsigned vcpus) {
     c.max_maptrack_frames = -1;
     c.grant_opts = XEN_DOMCTL_GRANT_version(2);
     c.arch.emulation_flags = XEN_X86_EMU_LAPIC;
-    for (unsigned i = 0; i < 16; ++i) c.handle[i] = static_cast<uint8_t>(0xa0 + i);
+    for (unsigned i = 0; i < 16; ++i)
+        c.handle[i] = static_cast<uint8_t>(0xa0 + i);
     return c;
 }
 
@@ -185,7 +188,8 @@ TEST_F(CreatedomainTest, EachBadConfigGetsXensErrorAndLeavesNothing) {
         {[](auto& c) { c.flags |= XEN_DOMCTL_CDF_vpmu; }, Errno::XEN_EINVAL},
         {[](auto& c) { c.arch.misc_flags = 4; }, Errno::XEN_EINVAL},
         {[](auto& c) { c.arch.emulation_flags = 1u << 12; }, Errno::XEN_EINVAL},
-        {[](auto& c) { c.arch.emulation_flags = XEN_X86_EMU_ALL & ~XEN_X86_EMU_VPCI; }, Errno::XEN_EOPNOTSUPP},
+        {[](auto& c) { c.arch.emulation_flags = XEN_X86_EMU_ALL & ~XEN_X86_EMU_VPCI; },
+         Errno::XEN_EOPNOTSUPP},
         {[](auto& c) { c.flags = XEN_DOMCTL_CDF_hvm; }, Errno::XEN_EOPNOTSUPP},
         {[](auto& c) { c.grant_opts = 0; }, Errno::XEN_EINVAL},
         {[](auto& c) { c.max_grant_frames = 65; }, Errno::XEN_EINVAL},
@@ -218,7 +222,8 @@ TEST_F(CreatedomainTest, TheNewDomainIsPausedEmptyUnprivilegedAndNameless) {
     EXPECT_FALSE(d->creation_finished.load());
     EXPECT_FALSE(d->is_privileged);
     EXPECT_EQ(d->max_vcpus, 3u);
-    for (unsigned i = 0; i < 3; ++i) EXPECT_EQ(d->vcpus[i], nullptr);
+    for (unsigned i = 0; i < 3; ++i)
+        EXPECT_EQ(d->vcpus[i], nullptr);
     EXPECT_EQ(d->p2m.ram_pages(), 0u);
     EXPECT_NE(d->evtchn, nullptr);
     EXPECT_NE(d->gnttab, nullptr);
@@ -239,10 +244,13 @@ TEST_F(CreatedomainTest, GetdomaininfoOfANewDomainAsXen) {
     EXPECT_EQ(i.domain, 12);
     EXPECT_EQ(i.max_vcpu_id, XEN_INVALID_MAX_VCPU_ID) << "before max_vcpus";
     EXPECT_EQ(i.nr_online_vcpus, 0u);
-    EXPECT_EQ(i.flags & (XEN_DOMINF_blocked | XEN_DOMINF_running | XEN_DOMINF_dying | XEN_DOMINF_shutdown), 0u);
+    EXPECT_EQ(i.flags & (XEN_DOMINF_blocked | XEN_DOMINF_running | XEN_DOMINF_dying |
+                         XEN_DOMINF_shutdown),
+              0u);
     EXPECT_TRUE(i.flags & XEN_DOMINF_paused);
     EXPECT_TRUE(i.flags & XEN_DOMINF_hvm_guest);
-    EXPECT_EQ(i.flags >> XEN_DOMINF_shutdownshift, 0xffffu) << "SHUTDOWN_CODE_INVALID shifted whole, as Xen";
+    EXPECT_EQ(i.flags >> XEN_DOMINF_shutdownshift, 0xffffu)
+        << "SHUTDOWN_CODE_INVALID shifted whole, as Xen";
     EXPECT_EQ(i.tot_pages, 0u);
     EXPECT_EQ(i.outstanding_pages, 0u);
     EXPECT_EQ(i.cpupool, 0u);
@@ -282,7 +290,8 @@ TEST_F(CreatedomainTest, MaxVcpusMakesThemDownSoNothingRunsThroughUnpauseAndDest
     EXPECT_EQ(call(make(XEN_DOMCTL_pausedomain, 12)), 0);
     EXPECT_TRUE(info(12).flags & XEN_DOMINF_paused);
     EXPECT_EQ(call(make(XEN_DOMCTL_unpausedomain, 12)), 0);
-    for (unsigned k = 0; k < 2; ++k) EXPECT_EQ(d->vcpus[k]->state.load(), VcpuState::offline) << "nothing ran";
+    for (unsigned k = 0; k < 2; ++k)
+        EXPECT_EQ(d->vcpus[k]->state.load(), VcpuState::offline) << "nothing ran";
     clear_pending(*ctl, dom_exc);
     EXPECT_EQ(destroy(12), 0);
     EXPECT_TRUE(port_pending(*ctl, dom_exc));
@@ -300,9 +309,11 @@ TEST_F(CreatedomainTest, ShutdownWaitsForDestroydomainWithCodeAndVirq) {
     auto i = info(12);
     EXPECT_TRUE(i.flags & XEN_DOMINF_shutdown);
     EXPECT_FALSE(i.flags & XEN_DOMINF_dying);
-    EXPECT_EQ((i.flags >> XEN_DOMINF_shutdownshift) & XEN_DOMINF_shutdownmask, unsigned{SHUTDOWN_crash});
+    EXPECT_EQ((i.flags >> XEN_DOMINF_shutdownshift) & XEN_DOMINF_shutdownmask,
+              unsigned{SHUTDOWN_crash});
     domain_shutdown(*d, ShutdownReason::poweroff); // the first reason stays
-    EXPECT_EQ((info(12).flags >> XEN_DOMINF_shutdownshift) & XEN_DOMINF_shutdownmask, unsigned{SHUTDOWN_crash});
+    EXPECT_EQ((info(12).flags >> XEN_DOMINF_shutdownshift) & XEN_DOMINF_shutdownmask,
+              unsigned{SHUTDOWN_crash});
     clear_pending(*ctl, dom_exc);
     EXPECT_EQ(destroy(12), 0);
     EXPECT_TRUE(port_pending(*ctl, dom_exc));
@@ -315,7 +326,8 @@ TEST_F(CreatedomainTest, ShutdownCodeSetBeforeIsTheReasonReported) {
     d->shutdown_code = SHUTDOWN_suspend; // SCHEDOP_shutdown_code
     domain_shutdown(*d, ShutdownReason::crash);
     EXPECT_EQ(d->shutdown_reason, ShutdownReason::suspend);
-    EXPECT_EQ((info(12).flags >> XEN_DOMINF_shutdownshift) & XEN_DOMINF_shutdownmask, unsigned{SHUTDOWN_suspend});
+    EXPECT_EQ((info(12).flags >> XEN_DOMINF_shutdownshift) & XEN_DOMINF_shutdownmask,
+              unsigned{SHUTDOWN_suspend});
 }
 
 TEST_F(CreatedomainTest, SchedopShutdownCodeFirstWinsThenRemoteShutdownKeepsIt) {

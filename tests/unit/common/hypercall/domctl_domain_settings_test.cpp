@@ -22,7 +22,9 @@ namespace {
 test::HostPageSource host_pages;
 constexpr uint64_t arg_gva = 0x100;
 constexpr uint64_t map_gva = 0x400;
-constexpr long neg(Errno e) { return -static_cast<long>(e); }
+constexpr long neg(Errno e) {
+    return -static_cast<long>(e);
+}
 
 class DomctlSettingsTest : public ::testing::Test {
   protected:
@@ -160,12 +162,14 @@ TEST_F(DomctlSettingsTest, TimeOffsetMovesTheDomainsWallclockOnly) {
     EXPECT_EQ(call(op), 0);
     EXPECT_EQ(d->time_offset_seconds, 3600);
     domain_wallclock_refresh(*ctl);
-    EXPECT_EQ(d->shared_info->wc_sec, static_cast<uint32_t>(wallclock_base_ns() / 1'000'000'000 + 3600));
+    EXPECT_EQ(d->shared_info->wc_sec,
+              static_cast<uint32_t>(wallclock_base_ns() / 1'000'000'000 + 3600));
     EXPECT_EQ(ctl->shared_info->wc_sec, static_cast<uint32_t>(wallclock_base_ns() / 1'000'000'000));
     (void)before;
     op.u.settimeoffset.time_offset_seconds = -7200;
     EXPECT_EQ(call(op), 0);
-    EXPECT_EQ(d->shared_info->wc_sec, static_cast<uint32_t>(wallclock_base_ns() / 1'000'000'000 - 7200));
+    EXPECT_EQ(d->shared_info->wc_sec,
+              static_cast<uint32_t>(wallclock_base_ns() / 1'000'000'000 - 7200));
     EXPECT_EQ(call(op, uv), neg(Errno::XEN_EPERM));
 }
 
