@@ -32,6 +32,7 @@
 #include "arch/p2m.hpp"
 #include "arch/vcpu.hpp"
 #include "common/console/guest_log.hpp"
+#include "common/domain_cpu_policy.hpp"
 #include "common/mm/foreign_maps.hpp"
 #include "lib/base/result.hpp"
 #include "common/lib/rwlock.hpp"
@@ -144,6 +145,8 @@ struct Domain {
     /// 0 (XEN_DOMCTL_unpausedomain). From then on the ops that only apply
     /// while a domain is being built (set_cpu_policy...) refuse with -EEXIST.
     std::atomic<bool> creation_finished{false};
+    /// XEN_DOMCTL_set_cpu_policy's policy (none: cxen's default CPUID).
+    DomainCpuPolicy cpu_policy;
     /// Xen's d->handle: the toolstack's UUID of the domain
     /// (XEN_DOMCTL_setdomainhandle; getdomaininfo, XENVER_guest_handle).
     uint8_t handle[16] = {};
