@@ -32,6 +32,7 @@
 #include "arch/p2m.hpp"
 #include "arch/vcpu.hpp"
 #include "common/console/guest_log.hpp"
+#include "common/domain_cpu_policy.hpp"
 #include "common/mm/foreign_maps.hpp"
 #include "lib/base/result.hpp"
 #include "common/lib/rwlock.hpp"
@@ -170,6 +171,8 @@ struct Domain {
         bool vtsc = false;            ///< Xen would emulate the TSC
         uint64_t vtsc_offset_ns = 0;  ///< system time at the guest's TSC 0
     } tsc;
+    /// XEN_DOMCTL_set_cpu_policy's policy (none: cxen's default CPUID).
+    DomainCpuPolicy cpu_policy;
     /// Xen's d->handle: the toolstack's UUID of the domain
     /// (XEN_DOMCTL_setdomainhandle; getdomaininfo, XENVER_guest_handle).
     uint8_t handle[16] = {};

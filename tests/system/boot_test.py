@@ -10,6 +10,7 @@ A case fails with the reason and the last 50 lines of the log.
 import argparse
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -212,6 +213,9 @@ def run_case(name, image, guests):
                 f.write(text.replace("{guests}", guests))
             cmd.append(path)
         cmd += case.get("config_paths", [])  # configs a prepare() wrote itself
+        # Debugging aid: extra QEMU options for every case, e.g. a gdbstub
+        # and a monitor socket to look at a hung run (docs/testing.md).
+        cmd += [f"--qemu-arg={x}" for x in shlex.split(os.environ.get("CXEN_TEST_QEMU_ARGS", ""))]
         proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         log = open(log_path, encoding="utf-8", errors="replace").read() if os.path.exists(log_path) else ""
         keep = os.environ.get("CXEN_TEST_LOG_DIR")  # whole serial logs, for a failure the last lines do not explain

@@ -36,6 +36,8 @@
 #include "common/domain_info.hpp"
 #include "common/host_info.hpp"
 #include "common/hypercall/domctl_create.hpp"
+#include "common/hypercall/cpu_policy_op.hpp"
+#include "common/hypercall/domctl_hvmcontext.hpp"
 #include "common/hypercall/hypercall.hpp"
 #include "common/hypercall/xenctl_bitmap.hpp"
 #include "common/lib/spinlock.hpp"
@@ -233,6 +235,19 @@ long domctl_op(Vcpu& v, xen_domctl& op, Domain* d, const HypercallArgs& args, bo
     case XEN_DOMCTL_setdomainhandle:
         memcpy(d->handle, op.u.setdomainhandle.handle, sizeof(d->handle));
         return 0;
+    case XEN_DOMCTL_gethvmcontext:
+        copyback = true;
+        return domctl_gethvmcontext(v, *d, op.u.hvmcontext);
+    case XEN_DOMCTL_sethvmcontext:
+        return domctl_sethvmcontext(v, *d, op.u.hvmcontext);
+    case XEN_DOMCTL_gethvmcontext_partial:
+        copyback = true;
+        return domctl_gethvmcontext_partial(v, *d, op.u.hvmcontext_partial);
+    case XEN_DOMCTL_get_cpu_policy:
+        copyback = true;
+        return domctl_get_cpu_policy(v, *d, op.u.cpu_policy);
+    case XEN_DOMCTL_set_cpu_policy:
+        return domctl_set_cpu_policy(v, *d, op, args.a[0]);
     default:
         return err(Errno::XEN_ENOSYS); // TODO(#12/#13): the other ops the toolstack uses
     }

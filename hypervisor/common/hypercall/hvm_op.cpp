@@ -1,12 +1,13 @@
 // hvm_op (public/hvm/hvm_op.h) for a PVH domU, as Xen 4.17's do_hvm_op()
 // (xen/arch/x86/hvm/hvm.c): set/get_param with hvm_allow_set_param() /
-// hvm_allow_get_param()'s lists of what a guest may touch in itself,
-// set_evtchn_upcall_vector, get_time, and the pagetable_dying probe.
-// Unknown sub-ops are -ENOSYS.
+// hvm_allow_get_param()'s lists of what a guest may touch in itself (the
+// toolstack, XSM_TARGET, sets the rest: ring and console PFNs, IDENT_PT,
+// TIMER_MODE...), set_evtchn_upcall_vector, get_time, and the
+// pagetable_dying probe. Unknown sub-ops are -ENOSYS.
 //
 // Locking: d.hvm_params words are written only here, by the domain's own
-// vCPUs, and read by the interrupt code without a lock (a 64-bit store is
-// atomic on x86; a reader sees the old or the new value).
+// vCPUs or its controller, and read by the interrupt code without a lock (a
+// 64-bit store is atomic on x86; a reader sees the old or the new value).
 #include "abi/xen/xen.hpp"
 #include "arch/guest_access.hpp"
 #include "arch/time.hpp"
@@ -25,8 +26,25 @@ Status named_domain(Vcpu& cur, domid_t domid, DomainRef& ref) {
     return domain_ref_by_any_id(*cur.domain, domid, ref);
 }
 
+// The deprecated indices (public/hvm/params.h defines them only for Xen
+// and its tools): -EINVAL to set or get, before the privilege check.
+bool deprecated_param(uint32_t index) {
+    switch (index) {
+    case 4:  // HVM_PARAM_PAE_ENABLED
+    case 13: // HVM_PARAM_DM_DOMAIN
+    case 20: case 21: case 22: case 23: // HVM_PARAM_MEMORY_EVENT_CR0, _CR3, _CR4, _INT3
+    case 24: // HVM_PARAM_NESTEDHVM
+    case 25: // HVM_PARAM_MEMORY_EVENT_SINGLE_STEP
+    case 26: // HVM_PARAM_BUFIOREQ_EVTCHN
+    case 30: // HVM_PARAM_MEMORY_EVENT_MSR
+        return true;
+    default:
+        return false;
+    }
+}
+
 // hvm_allow_set_param(): the XSM hook, the parameters a guest may set in
-// itself, then the write-once ones.
+// itself (deprecated ones: -EINVAL), then the write-once ones.
 Status allow_set_param(const Domain& cur, const Domain& d, uint32_t index, uint64_t value) {
     TRY(xsm_hvm_param(XSM_TARGET, cur, d));
     const bool self = &cur == &d;
@@ -36,10 +54,12 @@ Status allow_set_param(const Domain& cur, const Domain& d, uint32_t index, uint6
     case HVM_PARAM_STORE_EVTCHN: case HVM_PARAM_CONSOLE_EVTCHN: case HVM_PARAM_X87_FIP_WIDTH:
         break;
     default:
+        if (deprecated_param(index)) return Err(Errno::XEN_EINVAL);
         if (self) return Err(Errno::XEN_EPERM);
     }
     switch (index) {
-    case HVM_PARAM_VIRIDIAN: case HVM_PARAM_IOREQ_SERVER_PFN: case HVM_PARAM_NR_IOREQ_SERVER_PAGES:
+    case HVM_PARAM_VIRIDIAN: case HVM_PARAM_IOREQ_PFN: case HVM_PARAM_BUFIOREQ_PFN:
+    case HVM_PARAM_IOREQ_SERVER_PFN: case HVM_PARAM_NR_IOREQ_SERVER_PAGES:
     case HVM_PARAM_ALTP2M: case HVM_PARAM_MCA_CAP:
         if (d.hvm_params[index] != 0 && value != d.hvm_params[index]) return Err(Errno::XEN_EEXIST);
         break;
@@ -60,6 +80,7 @@ Status allow_get_param(const Domain& cur, const Domain& d, uint32_t index) {
     case HVM_PARAM_CONSOLE_EVTCHN: case HVM_PARAM_ALTP2M: case HVM_PARAM_X87_FIP_WIDTH:
         return ok_status();
     default:
+        if (deprecated_param(index)) return Err(Errno::XEN_EINVAL);
         return self ? Status(Err(Errno::XEN_EPERM)) : ok_status();
     }
 }
@@ -83,9 +104,43 @@ long set_param(Vcpu& cur, uint64_t arg) {
     case HVM_PARAM_X87_FIP_WIDTH:
         if (a.value != 0 && a.value != 4 && a.value != 8) return err(Errno::XEN_EINVAL);
         break;
+    case HVM_PARAM_VM86_TSS:
+        if (a.value != static_cast<uint32_t>(a.value)) return err(Errno::XEN_EINVAL); // hardware would truncate
+        break;
     case HVM_PARAM_VM86_TSS_SIZED:
         if ((a.value >> 32) < 104) return err(Errno::XEN_EINVAL); // sizeof(struct tss32)
         break;
+    case HVM_PARAM_TIMER_MODE:
+        // Stored for the toolstack to read back; cxen has no emulated
+        // periodic timers (PIT, RTC, HPET) for the mode to govern.
+        if (a.value > HVMPTM_one_missed_tick_pending) return err(Errno::XEN_EINVAL);
+        break;
+    case HVM_PARAM_VIRIDIAN:
+        if ((a.value & ~uint64_t{HVMPV_feature_mask}) || !(a.value & HVMPV_base_freq)) return err(Errno::XEN_EINVAL);
+        break;
+    case HVM_PARAM_ALTP2M:
+        // Xen takes 1-3 when its altp2m option is on; cxen has no
+        // alternate p2m views, so only "disabled" (libxl's 0) is honest.
+        // Xen's xsm_hvm_param_altp2mhvm (XSM_PRIV) would only differ for a
+        // device model, which cxen does not have yet (set_target).
+        if (a.value != XEN_ALTP2M_disabled) return err(Errno::XEN_EINVAL);
+        break;
+    case HVM_PARAM_TRIPLE_FAULT_REASON:
+        if (a.value > SHUTDOWN_MAX) return err(Errno::XEN_EINVAL);
+        break;
+    case HVM_PARAM_NR_IOREQ_SERVER_PAGES:
+        if (a.value == 0 || a.value > 64) return err(Errno::XEN_EINVAL); // bits of Xen's ioreq_gfn.mask
+        break;
+    case HVM_PARAM_MCA_CAP:
+        // vmce_enable_mca_cap(): LMCE is the only capability, and without
+        // LMCE support (cxen's vCPUs have no vMCE) Xen refuses it too.
+        if (a.value) return err(Errno::XEN_EINVAL);
+        break;
+    case HVM_PARAM_ACPI_S_STATE:
+        // hvm_s3_suspend()/resume(): cxen has no S3 for guests; 0 (awake)
+        // is what the domain already is.
+        if (a.value != 0) return err(a.value == 3 ? Errno::XEN_EOPNOTSUPP : Errno::XEN_EINVAL);
+        return 0;
     case HVM_PARAM_ACPI_IOPORTS_LOCATION:
         return err(Errno::XEN_ENODEV); // pmtimer_change_ioport(): no emulated PM timer
     default:

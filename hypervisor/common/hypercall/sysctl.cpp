@@ -19,6 +19,7 @@
 #include "common/console/printk.hpp"
 #include "common/domain_info.hpp"
 #include "common/host_info.hpp"
+#include "common/hypercall/cpu_policy_op.hpp"
 #include "common/hypercall/cpupool_op.hpp"
 #include "common/hypercall/hypercall.hpp"
 #include "common/sched/sched.hpp"
@@ -141,6 +142,10 @@ long do_sysctl(Vcpu& cur, const HypercallArgs& args) {
     case XEN_SYSCTL_cpupool_op:
         if (auto st = cpupool_do_sysctl(cur, op.u.cpupool_op); !st) return err(st);
         break;
+    case XEN_SYSCTL_get_cpu_featureset:
+        return sysctl_get_cpu_featureset(cur, op, args.a[0]);
+    case XEN_SYSCTL_get_cpu_policy:
+        return sysctl_get_cpu_policy(cur, op, args.a[0]);
     default:
         return err(Errno::XEN_ENOSYS); // arch_do_sysctl()'s answer, nothing copied back
     }

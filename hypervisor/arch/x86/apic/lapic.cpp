@@ -98,6 +98,8 @@ uint32_t lapic_id() { return x2apic ? read(REG_ID) : read(REG_ID) >> 24; }
 
 void lapic_eoi() { write(REG_EOI, 0); }
 
+void lapic_resample() { write(REG_TPR, read(REG_TPR)); }
+
 void lapic_send_ipi(uint32_t apic_id, uint8_t vector, IpiMode mode) {
     const unsigned long flags = irq_save();
     send_icr(apic_id, static_cast<uint32_t>(mode) | ICR_LEVEL_ASSERT | vector);

@@ -61,6 +61,12 @@ void deliver_startup(Vcpu& t, uint8_t vector);
 /// Apply a start request made by another pCPU (on v's own pCPU, v not in
 /// guest mode).
 void apply_start(Vcpu& v);
+/// XEN_DOMCTL_sethvmcontext (save.cpp), with v's domain paused and v off
+/// its pCPU: v goes down without the "last vCPU down" power-off (Xen's
+/// hvm_load setting VPF_down), and a loaded CPU record brings it up
+/// with its state (the end of Xen's hvm_load_cpu_ctxt).
+void vcpu_load_down(Vcpu& v);
+void vcpu_loaded_up(Vcpu& v);
 /// HLT of `len` bytes: block until an interrupt; with IF=0 the vCPU goes
 /// down (Xen's hvm_hlt).
 Exit hlt(Vcpu& v, unsigned len);
@@ -98,6 +104,9 @@ Exit xsetbv(Vcpu& v, unsigned len);
 // ---- cpuid.cpp, msr.cpp ----
 /// CPUID as the guest sees it (the CPUID exit's answer, without the exit).
 x86::CpuidRegs guest_cpuid(Vcpu& v, uint32_t leaf, uint32_t sub);
+/// CPUID of the hvm_max policy (cpu_policy.cpp): what guest_cpuid gives
+/// vCPU 0 of a one-vCPU domain at reset, with no policy set.
+x86::CpuidRegs max_policy_cpuid(uint32_t leaf, uint32_t sub);
 /// The CPUID instruction of `len` bytes (Xen's hvm_vmexit_cpuid).
 Exit cpuid_intercept(Vcpu& v, unsigned len);
 /// RDMSR/WRMSR policy (Xen's hvm_msr_read_intercept / hvm_msr_write_intercept).

@@ -12,14 +12,18 @@
 //    hvm/vcpu_power.cpp) run before them, so the next VM entry never meets
 //    a state the hardware refuses.
 //  - Only the vCPU's own pCPU calls them, with the vCPU not in guest mode
-//    (the control block is not shared). One exception: VCPUOP_initialise
+//    (the control block is not shared). Exceptions: VCPUOP_initialise
 //    reads the CPUID policy (CR4.OSXSAVE) of a target vCPU that is not
-//    initialised, so not running.
+//    initialised, so not running; XEN_DOMCTL_get/sethvmcontext (save.cpp)
+//    read and write a vCPU whose domain is paused and which has left its
+//    pCPU (its state is then all in memory, VMSAVE'd).
 #pragma once
 
 #include <cstdint>
 
 #include "lib/base/result.hpp"
+
+struct hvm_hw_cpu; // public/arch-x86/hvm/save.h
 
 namespace cxen {
 struct Vcpu;
@@ -102,6 +106,12 @@ struct HvmFunctionTable {
     void (*advance_rip)(Vcpu& v, unsigned len);
     uint64_t (*get_guest_pat)(const Vcpu& v);
     void (*set_guest_pat)(Vcpu& v, uint64_t value);
+    /// The CPU save record's fields only the control block holds (Xen's
+    /// save_cpu_ctxt / load_cpu_ctxt): DR6, DR7, the SYSENTER and SYSCALL
+    /// MSRs, the shadow GS base, the queued event. The record is checked
+    /// before load (save_format.hpp).
+    void (*save_cpu_ctxt)(const Vcpu& v, ::hvm_hw_cpu& c);
+    void (*load_cpu_ctxt)(Vcpu& v, const ::hvm_hw_cpu& c);
     /// Guest TSC = host TSC + offset (0 for a vCPU without a control block).
     uint64_t (*get_tsc_offset)(const Vcpu& v);
     void (*set_tsc_offset)(Vcpu& v, uint64_t offset);

@@ -257,6 +257,16 @@ void hvm::apply_start(Vcpu& v) {
 }
 static_assert(sizeof(VcpuStart::ctx) >= sizeof(vcpu_hvm_context));
 
+void hvm::vcpu_load_down(Vcpu& v) {
+    v.down.store(true);
+    vcpu_kick(v);
+}
+
+void hvm::vcpu_loaded_up(Vcpu& v) {
+    v.initialised.store(true);
+    if (v.down.exchange(false)) bring_online(v);
+}
+
 Exit hvm::hlt(Vcpu& v, unsigned len) {
     advance(v, len);
     if (!(guest_rflags(v) & RFLAGS_IF)) {

@@ -179,7 +179,7 @@ TEST_F(DomctlTest, ControlDomainGetsInfoOfTheNamedOrTheNextDomain) {
     EXPECT_EQ(call(make(XEN_DOMCTL_getdomaininfo, DOMID_FIRST_RESERVED)), neg(Errno::XEN_EINVAL));
     EXPECT_EQ(call(make(XEN_DOMCTL_getdomaininfo, DOMID_SELF)), neg(Errno::XEN_EINVAL));
     // Past the checks, the ops that are not implemented yet say so.
-    EXPECT_EQ(call(make(XEN_DOMCTL_gethvmcontext, 9)), neg(Errno::XEN_ENOSYS));
+    EXPECT_EQ(call(make(XEN_DOMCTL_vmtrace_op, 9)), neg(Errno::XEN_ENOSYS));
 }
 
 // ---- the ops past the checks, for the control domain ----

@@ -9,6 +9,7 @@
 // pCPU while the vCPU is not in guest mode (hvm_ops.hpp).
 #include "arch/x86/hvm/svm/vcpu_internal.hpp"
 
+#include "arch/apic.hpp"
 #include "arch/layout.hpp"
 #include "arch/x86.hpp"
 #include "arch/x86/hvm/svm/svm.hpp"
@@ -276,7 +277,12 @@ void flush_guest_tlb(Vcpu& v) {
 
 Exit enter_guest(Vcpu& v) {
     Vmcb& vm = *v.arch.vmcb;
+    // An entry with V_IRQ set (an interrupt window requested) can lose a
+    // request another QEMU thread made meanwhile: look at the APIC again
+    // once back (lapic_resample()).
+    const bool window_requested = vm.vintr() & vintr_irq;
     svm_vmrun(v.arch.vmcb_pa, &v.arch.regs, svm::host_vmcb_pa());
+    if (window_requested) arch::lapic_resample();
     vm.tlb_control = 0;
     requeue_interrupted_event(vm);
     return handle_exit(v, vm);
@@ -319,6 +325,8 @@ constexpr HvmFunctionTable svm_function_table = {
     .advance_rip = advance_rip,
     .get_guest_pat = get_guest_pat,
     .set_guest_pat = set_guest_pat,
+    .save_cpu_ctxt = save_cpu_ctxt,
+    .load_cpu_ctxt = load_cpu_ctxt,
     .get_tsc_offset = get_tsc_offset,
     .set_tsc_offset = set_tsc_offset,
     .event_pending = event_pending,

@@ -27,6 +27,9 @@ void close_interrupt_window(Vmcb& vm);
 /// Load v's DR0-3 into this pCPU and stop intercepting DR accesses.
 void load_debug_registers(Vcpu& v);
 
+// ---- save.cpp: hvm_funcs.save_cpu_ctxt / load_cpu_ctxt ----
+void save_cpu_ctxt(const Vcpu& v, ::hvm_hw_cpu& c);
+void load_cpu_ctxt(Vcpu& v, const ::hvm_hw_cpu& c);
 // ---- exit.cpp ----
 /// Dispatch the #VMEXIT in vm.exitcode from the exit table.
 Exit handle_exit(Vcpu& v, Vmcb& vm);

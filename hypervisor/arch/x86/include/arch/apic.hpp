@@ -14,6 +14,14 @@ bool lapic_ready();
 bool lapic_x2apic();
 uint32_t lapic_id();
 void lapic_eoi();
+/// Make the local APIC look at its pending interrupts again (a write of
+/// the TPR's own value, a no-op on hardware). Works around QEMU 7.2's TCG
+/// SVM: its VMRUN sets CPU_INTERRUPT_VIRQ (when the VMCB has V_IRQ) with
+/// an unlocked read-modify-write of the CPU's interrupt requests, which can
+/// erase the "poll your APIC" request another QEMU thread set at that
+/// moment (the timer, an IPI). The interrupt then waits in the IRR with no
+/// request to deliver it, and a halted pCPU never wakes. docs/testing.md.
+void lapic_resample();
 /// Send an IPI to one APIC ID.
 void lapic_send_ipi(uint32_t apic_id, uint8_t vector, IpiMode mode = IpiMode::fixed);
 /// Send an IPI to every CPU but this one.

@@ -24,9 +24,15 @@ inline bool irqs_enabled() {
     return flags & (1ul << 9);
 }
 inline void irq_enable() { __asm__ volatile("sti" ::: "memory"); }
+void lapic_resample(); // arch/apic.hpp
 /// Enable interrupts and halt until the next one, atomically (STI shadow):
-/// the caller checked for work with interrupts off.
-inline void idle_halt() { __asm__ volatile("sti; hlt" ::: "memory"); }
+/// the caller checked for work with interrupts off. The APIC looks at its
+/// pending interrupts first, so one whose request QEMU lost is taken now
+/// instead of never (lapic_resample()).
+inline void idle_halt() {
+    lapic_resample();
+    __asm__ volatile("sti; hlt" ::: "memory");
+}
 inline void irq_disable() { __asm__ volatile("cli" ::: "memory"); }
 
 /// The host's physical address width (Xen's paddr_bits, CPUID 0x80000008).
