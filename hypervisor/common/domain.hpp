@@ -32,6 +32,7 @@
 #include "arch/p2m.hpp"
 #include "arch/vcpu.hpp"
 #include "common/console/guest_log.hpp"
+#include "common/mm/domain_e820.hpp"
 #include "common/mm/foreign_maps.hpp"
 #include "lib/base/result.hpp"
 #include "common/lib/rwlock.hpp"
@@ -65,14 +66,6 @@ struct Runstate {
     uint64_t state_entry_time = 0;  ///< system time of the last change
     uint64_t time[4] = {};          ///< ns spent in each state before that
 };
-
-/// One entry of the memory map XENMEM_memory_map returns (struct e820entry
-/// fields; types as XEN_HVM_MEMMAP_TYPE_*).
-struct E820Entry {
-    uint64_t addr, size;
-    uint32_t type;
-};
-constexpr unsigned max_domain_e820 = 8;
 
 struct Domain;
 struct EvtchnDomain; // common/event
@@ -135,6 +128,10 @@ struct Domain {
     /// (common/mm/foreign_maps.hpp); under p2m_lock.
     ForeignMaps foreign_maps;
     uint64_t max_pages = 0;
+    /// Xen's d->outstanding_pages: pages claimed for d (XENMEM_claim_pages)
+    /// and not yet populated; changed under the page allocator's lock
+    /// (common/mm/claim.hpp).
+    std::atomic<uint64_t> outstanding_pages{0};
     std::atomic<unsigned> pause_count{0}; ///< > 0: no vCPU of the domain is scheduled (Xen's domain_pause)
     /// Xen's controller_pause_count: the pauses XEN_DOMCTL_pausedomain took
     /// (each also one of pause_count), at most 255; getdomaininfo's
@@ -182,8 +179,7 @@ struct Domain {
     uint64_t shutdown_code = 0;                ///< SCHEDOP_shutdown_code
     uint64_t shared_info_gfn = ~0ull;          ///< where the guest mapped shared_info (~0: nowhere)
     unsigned long vm_assist = 0;               ///< VMASST_TYPE_* bits enabled (vm_assist hypercall)
-    E820Entry e820[max_domain_e820] = {};      ///< the guest's memory map (XENMEM_memory_map), set by the builder
-    unsigned nr_e820 = 0;
+    DomainE820 e820; ///< the guest's memory map (XENMEM_memory_map), set by a builder (common/mm/domain_e820.hpp)
     // ---- event channels and grant tables ----
     EvtchnDomain* evtchn = nullptr;
     GrantTable* gnttab = nullptr;

@@ -37,6 +37,7 @@ void getdomaininfo(const Domain& d, xen_domctl_getdomaininfo& info) {
                  static_cast<uint32_t>((d.shutdown_code & XEN_DOMINF_shutdownmask) << XEN_DOMINF_shutdownshift);
     info.tot_pages = d.p2m.ram_pages();
     info.max_pages = d.max_pages;
+    info.outstanding_pages = d.outstanding_pages.load(); // its claim (common/mm/claim.hpp)
     info.shared_info_frame = d.shared_info_gfn; // ~0 while unmapped, as Xen's M2P says
     memcpy(info.handle, d.handle, sizeof(info.handle));
     info.cpupool = 0;
