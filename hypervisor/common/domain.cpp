@@ -4,6 +4,8 @@
 // flag; what owns the domain (the boot-time reaper, a controller) calls it.
 #include "common/domain.hpp"
 
+#include "common/mm/claim.hpp"
+
 #include "abi/xen/xen.hpp"
 #include "arch/cpu.hpp"
 #include "common/console/printk.hpp"
@@ -128,6 +130,7 @@ void domain_kill_begin(Domain& d) {
     bool expected = false;
     if (!d.is_dying.compare_exchange_strong(expected, true)) return;
     domain_pause(d); // held for good (Xen's domain_kill)
+    (void)domain_set_outstanding_pages(d, 0); // a claim left over goes (Xen's domain_kill); cancelling cannot fail
     // vCPUs not on a pCPU go offline now; sched_add_vcpu() of one that was
     // offline looks at is_dying after its own change, so whichever comes
     // second sees the other (both seq_cst) and none stays runnable. One on
@@ -162,6 +165,7 @@ Status domain_kill(Domain& d, bool preemptible) {
         d.kill_busy.store(false);
         return Err(Errno::XEN_ERESTART);
     }
+    (void)domain_set_outstanding_pages(d, 0); // and one staked while it was dying (Xen would keep it)
     d.is_dead.store(true);
     log(LogLevel::info, "d%u: destroyed, memory returned\n", d.domid);
     notify_dom_exc(d);

@@ -33,6 +33,7 @@
 #include "arch/vcpu.hpp"
 #include "common/console/guest_log.hpp"
 #include "common/domain_cpu_policy.hpp"
+#include "common/mm/domain_e820.hpp"
 #include "common/mm/foreign_maps.hpp"
 #include "lib/base/result.hpp"
 #include "common/lib/rwlock.hpp"
@@ -66,14 +67,6 @@ struct Runstate {
     uint64_t state_entry_time = 0;  ///< system time of the last change
     uint64_t time[4] = {};          ///< ns spent in each state before that
 };
-
-/// One entry of the memory map XENMEM_memory_map returns (struct e820entry
-/// fields; types as XEN_HVM_MEMMAP_TYPE_*).
-struct E820Entry {
-    uint64_t addr, size;
-    uint32_t type;
-};
-constexpr unsigned max_domain_e820 = 8;
 
 struct Domain;
 struct EvtchnDomain; // common/event
@@ -136,10 +129,14 @@ struct Domain {
     /// (common/mm/foreign_maps.hpp); under p2m_lock.
     ForeignMaps foreign_maps;
     uint64_t max_pages = 0;
+    /// Xen's d->outstanding_pages: pages claimed for d (XENMEM_claim_pages)
+    /// and not yet populated; changed under the page allocator's lock
+    /// (common/mm/claim.hpp).
+    std::atomic<uint64_t> outstanding_pages{0};
     std::atomic<unsigned> pause_count{0}; ///< > 0: no vCPU of the domain is scheduled (Xen's domain_pause)
     /// Xen's controller_pause_count: the pauses XEN_DOMCTL_pausedomain took
     /// (each also one of pause_count), at most 255; getdomaininfo's
-    /// `paused`. A domain a controller creates starts at 1 (TODO(#13)).
+    /// `paused`. A domain a controller creates starts at 1 (createdomain).
     std::atomic<int> controller_pause_count{0};
     /// Xen's d->creation_finished: the controller's count first dropped to
     /// 0 (XEN_DOMCTL_unpausedomain). From then on the ops that only apply
@@ -148,9 +145,6 @@ struct Domain {
     /// Xen's d->options: the XEN_DOMCTL_CDF_* flags it was created with
     /// (XEN_DOMCTL_createdomain; 0 for boot-built domains).
     uint32_t options = 0;
-    /// Xen's d->outstanding_pages: pages claimed and not yet allocated
-    /// (XENMEM_claim_pages, not implemented yet: always 0); getdomaininfo.
-    uint64_t outstanding_pages = 0;
     /// Xen's max_grant_version (createdomain's grant_opts; x86's default 2).
     unsigned max_grant_version = 2;
     /// Xen's d->node_affinity / auto_node_affinity (XEN_DOMCTL_setnodeaffinity):
@@ -217,8 +211,7 @@ struct Domain {
     std::atomic<unsigned> shutdown_code{~0u};
     uint64_t shared_info_gfn = ~0ull;          ///< where the guest mapped shared_info (~0: nowhere)
     unsigned long vm_assist = 0;               ///< VMASST_TYPE_* bits enabled (vm_assist hypercall)
-    E820Entry e820[max_domain_e820] = {};      ///< the guest's memory map (XENMEM_memory_map), set by the builder
-    unsigned nr_e820 = 0;
+    DomainE820 e820; ///< the guest's memory map (XENMEM_memory_map), set by a builder (common/mm/domain_e820.hpp)
     // ---- event channels and grant tables ----
     EvtchnDomain* evtchn = nullptr;
     GrantTable* gnttab = nullptr;

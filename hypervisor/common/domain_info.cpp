@@ -37,7 +37,7 @@ void getdomaininfo(const Domain& d, xen_domctl_getdomaininfo& info) {
                  d.shutdown_code.load() << XEN_DOMINF_shutdownshift; // whole, as Xen: ~0u (none yet) sets bits 16-31
     info.tot_pages = d.p2m.ram_pages();
     info.max_pages = d.max_pages;
-    info.outstanding_pages = d.outstanding_pages;
+    info.outstanding_pages = d.outstanding_pages.load(); // its claim (common/mm/claim.hpp)
     info.shared_info_frame = d.shared_info_gfn; // ~0 while unmapped, as Xen's M2P says
     memcpy(info.handle, d.handle, sizeof(info.handle));
     info.cpupool = 0;

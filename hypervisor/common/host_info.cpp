@@ -44,7 +44,7 @@ void host_physinfo(xen_sysctl_physinfo& pi) {
     pi.total_pages = pa.total_pages();
     pi.free_pages = pa.free_pages();
     pi.scrub_pages = 0;
-    pi.outstanding_pages = 0; // no XENMEM_claim_pages yet: nothing claimed
+    pi.outstanding_pages = pa.outstanding_pages(); // XENMEM_claim_pages (common/mm/claim.hpp)
     // Xen's get_upper_mfn_bound(): the highest mfn of the frame table.
     pi.max_mfn = pa.nr_frames() ? pa.nr_frames() - 1 : 0;
     arch::host_cpu_feature_words(pi.hw_cap);

@@ -8,6 +8,7 @@
 
 #include "common/domain.hpp"
 #include "common/grant/page_ref.hpp"
+#include "common/mm/claim.hpp"
 #include "common/mm/domain_ram.hpp"
 #include "common/mm/page_alloc.hpp"
 #include "common/mm/xenheap.hpp"
@@ -61,11 +62,16 @@ Status take_locked(Domain& d, Gfn gfn, const P2mEntry& e, Taken& t) {
 // this returns.
 void release(Domain& d, Taken& t) {
     if (t.flush || t.tables.table) arch::p2m_flush_guest_tlbs(d);
+    int64_t ram_freed = 0;
     for (unsigned i = 0; i < t.n; ++i) {
-        if (is_ram(t.e[i].type)) free_domain_ram(t.e[i].mfn, 0);
+        if (is_ram(t.e[i].type)) {
+            free_domain_ram(t.e[i].mfn, 0);
+            ++ram_freed;
+        }
         else if (t.e[i].type == P2mType::xen_page || t.e[i].type == P2mType::map_foreign) page_ref_put(t.e[i].mfn);
         if (t.e[i].holder.release) t.e[i].holder.release(t.e[i].holder.obj);
     }
+    domain_adjust_claim(d, -ram_freed);
     if (t.tables.table) {
         WriteGuard g(d.p2m_lock); // the pool's count
         d.p2m.free_detached(t.tables);
@@ -148,7 +154,8 @@ void p2m_set_pool(Domain& d) {
 Status p2m_populate(Domain& d, Gfn gfn, unsigned order) {
     const uint64_t n = uint64_t{1} << order;
     if (!in_reach(raw(gfn), n)) return Err(Errno::XEN_EINVAL);
-    const Mfn mfn = TRY(page_allocator().alloc(order));
+    // d's claim, if it covers the extent, lets it use claimed memory.
+    const Mfn mfn = TRY(page_allocator().alloc(order, &d.outstanding_pages));
     arch::clear_frames(mfn, order);
     // Empty the range a few entries per locked step (each removal is flushed
     // before its frame goes), then map the extent in the step that finds the
@@ -172,7 +179,7 @@ Status p2m_populate(Domain& d, Gfn gfn, unsigned order) {
             }
             if (st && empty) {
                 // The p2m maps an extent in one entry when it is aligned, else page by page.
-                if ((raw(gfn) & (n - 1)) == 0 && (order == 0 || order == 9)) {
+                if ((raw(gfn) & (n - 1)) == 0 && (order == 0 || order == 9 || order == 18)) {
                     st = d.p2m.set_entry(gfn, mfn, order, P2mType::ram_rw, &t.tables);
                 } else {
                     if (order) page_allocator().split(mfn, order);
@@ -191,7 +198,10 @@ Status p2m_populate(Domain& d, Gfn gfn, unsigned order) {
             free_domain_ram(mfn, order);
             return st;
         }
-        if (done) return ok_status();
+        if (done) {
+            domain_adjust_claim(d, static_cast<int64_t>(n)); // the extent's pages are d's now
+            return ok_status();
+        }
     }
 }
 

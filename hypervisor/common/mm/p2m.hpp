@@ -62,8 +62,10 @@ uint64_t p2m_pool_pages(unsigned max_vcpus, uint64_t max_pages);
 void p2m_set_pool(Domain& d);
 
 /// populate_physmap: allocate 2^order frames, scrub them and map them at
-/// gfn; RAM or hypervisor frames already in the range are removed first
-/// (freed / unhooked, as p2m_remove_page). Errors: -EINVAL range beyond the
+/// gfn (an aligned order 0, 9 or 18 extent as one entry); RAM or hypervisor
+/// frames already in the range are removed first (freed / unhooked, as
+/// p2m_remove_page). The frames may come from d's claim, which they draw
+/// down (common/mm/claim.hpp). Errors: -EINVAL range beyond the
 /// p2m, -ENOMEM over max_pages, no memory or the pool is full, -ENXIO a
 /// grant mapping is in the range.
 [[nodiscard]] Status p2m_populate(Domain& d, Gfn gfn, unsigned order);

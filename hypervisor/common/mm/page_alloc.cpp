@@ -66,9 +66,13 @@ void PageAllocator::add_free_range(Mfn start, uint64_t count) {
     }
 }
 
-Result<Mfn> PageAllocator::alloc(unsigned order) {
+Result<Mfn> PageAllocator::alloc(unsigned order, const std::atomic<uint64_t>* claim) {
     if (order > max_order) return Err(Errno::XEN_EINVAL);
     IrqSpinGuard guard(lock_);
+    // 0. Claimed pages are taken, but for a claimant whose claim covers it all.
+    const uint64_t request = pages_in(order);
+    if (outstanding_claims_ + request > free_pages_ && (!claim || claim->load() < request))
+        return Err(Errno::XEN_ENOMEM);
     // 1. Smallest non-empty list of at least the requested order.
     unsigned o = order;
     while (o <= max_order && free_head_[o] == PageInfo::no_frame)
@@ -181,6 +185,41 @@ void PageAllocator::unlink(uint32_t idx, unsigned order) {
     p.next = PageInfo::no_frame;
     p.prev = PageInfo::no_frame;
     --nr_free_blocks_[order];
+}
+
+Status PageAllocator::set_claim(std::atomic<uint64_t>& claim, uint64_t pages, uint64_t tot_pages,
+                                uint64_t max_pages) {
+    IrqSpinGuard guard(lock_);
+    if (pages == 0) { // cancel
+        outstanding_claims_ -= claim.load();
+        claim.store(0);
+        return ok_status();
+    }
+    if (claim.load() != 0) return Err(Errno::XEN_EINVAL); // one claim at a time
+    if (pages <= tot_pages || pages > max_pages) return Err(Errno::XEN_EINVAL);
+    // What the domain has already counts towards what it claims.
+    const uint64_t want = pages - tot_pages;
+    const uint64_t avail = free_pages_ > outstanding_claims_ ? free_pages_ - outstanding_claims_ : 0;
+    if (want > avail) return Err(Errno::XEN_ENOMEM);
+    claim.store(want);
+    outstanding_claims_ += want;
+    return ok_status();
+}
+
+void PageAllocator::adjust_claim(std::atomic<uint64_t>& claim, int64_t pages) {
+    IrqSpinGuard guard(lock_);
+    const uint64_t before = claim.load();
+    if (before == 0) return;
+    uint64_t after;
+    if (pages >= 0) after = static_cast<uint64_t>(pages) >= before ? 0 : before - static_cast<uint64_t>(pages);
+    else after = before + static_cast<uint64_t>(-pages);
+    claim.store(after);
+    outstanding_claims_ = outstanding_claims_ + after - before;
+}
+
+uint64_t PageAllocator::outstanding_pages() const {
+    IrqSpinGuard guard(lock_);
+    return outstanding_claims_;
 }
 
 uint64_t PageAllocator::free_pages() const {

@@ -5,11 +5,18 @@
 // multiple of 2^order. Each order has a free list threaded through the frame
 // table, so push, pop and unlink are O(1); a split or merge costs O(order).
 //
-// Locking: `lock_` protects the free lists, the counters and the allocator's
+// Claims (XENMEM_claim_pages, Xen's outstanding_claims): pages set aside
+// for a domain being built. Claimed pages count as taken for everyone but
+// the claiming domain, whose own allocations may use them; its claim is
+// drawn down as its page count grows (common/mm/claim.hpp).
+//
+// Locking: `lock_` protects the free lists, the counters (claims included:
+// the host's and each domain's outstanding count) and the allocator's
 // fields (links, order, state) of every PageInfo. It is taken with
 // IrqSpinGuard and is a leaf lock: nothing else is taken while holding it.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 
 #include "lib/base/result.hpp"
@@ -41,9 +48,31 @@ class PageAllocator {
     void add_free_range(Mfn start, uint64_t count);
 
     /// Allocate 2^order contiguous frames; the first mfn is a multiple of
-    /// 2^order. Errors: -EINVAL order > max_order, -ENOMEM no free block of
-    /// that size (free memory may still exist in smaller pieces).
-    [[nodiscard]] Result<Mfn> alloc(unsigned order);
+    /// 2^order. Claimed pages are not available unless `claim` (the
+    /// outstanding pages of the domain the frames are for) covers the whole
+    /// request (Xen's alloc_heap_pages()); the claim is not drawn down here
+    /// but when the pages are charged (adjust_claim()).
+    /// Errors: -EINVAL order > max_order, -ENOMEM no free block of that
+    /// size (free memory may still exist in smaller pieces) or the free
+    /// pages not claimed by others are too few.
+    [[nodiscard]] Result<Mfn> alloc(unsigned order, const std::atomic<uint64_t>* claim = nullptr);
+
+    /// Xen's domain_set_outstanding_pages(): `claim` is a domain's
+    /// outstanding count, `tot_pages`/`max_pages` its pages now / at most.
+    /// pages == 0 cancels the claim. Otherwise the domain's claim becomes
+    /// pages - tot_pages. Errors: -EINVAL a claim is already there, pages
+    /// <= tot_pages or > max_pages; -ENOMEM the free pages not claimed by
+    /// others are fewer than the claim.
+    [[nodiscard]] Status set_claim(std::atomic<uint64_t>& claim, uint64_t pages, uint64_t tot_pages,
+                                   uint64_t max_pages);
+    /// The claim half of Xen's domain_adjust_tot_pages(): a domain's page
+    /// count changed by `pages`; a claim (if any) shrinks by as much, not
+    /// below 0 (and, as in Xen, grows when pages are given back while a
+    /// claim is still there).
+    void adjust_claim(std::atomic<uint64_t>& claim, int64_t pages);
+    /// Pages claimed and not yet allocated, all domains (physinfo's
+    /// outstanding_pages).
+    uint64_t outstanding_pages() const;
 
     /// Return the block of 2^order frames at `mfn` from alloc(), merging it
     /// with its free buddies.
@@ -85,6 +114,7 @@ class PageAllocator {
     uint64_t nr_frames_ = 0;
     uint64_t total_pages_ = 0;
     uint64_t free_pages_ = 0;
+    uint64_t outstanding_claims_ = 0;
     uint32_t free_head_[max_order + 1] = {}; ///< set to no_frame by init()
     uint64_t nr_free_blocks_[max_order + 1] = {};
 };

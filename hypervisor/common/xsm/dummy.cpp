@@ -67,6 +67,15 @@ Status xsm_memory_adjust_reservation(XsmAction<XsmDefault::target> a, const Doma
 Status xsm_memory_stat_reservation(XsmAction<XsmDefault::target> a, const Domain& cur, const Domain& d) {
     return xsm_default_action(a.value, cur, &d);
 }
+Status xsm_claim_pages(XsmAction<XsmDefault::priv> a, const Domain& cur, const Domain& d) {
+    return xsm_default_action(a.value, cur, &d);
+}
+Status xsm_domain_memory_map(XsmAction<XsmDefault::target> a, const Domain& cur, const Domain& d) {
+    return xsm_default_action(a.value, cur, &d);
+}
+Status xsm_pod_target(XsmAction<XsmDefault::priv> a, const Domain& cur, const Domain& d) {
+    return xsm_default_action(a.value, cur, &d);
+}
 Status xsm_add_to_physmap(XsmAction<XsmDefault::target> a, const Domain& cur, const Domain& d) {
     return xsm_default_action(a.value, cur, &d);
 }

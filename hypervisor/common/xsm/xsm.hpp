@@ -99,10 +99,17 @@ inline bool is_xenstore_domain(const Domain&) { return false; }
 /// in d (Xen: xsm_memory_adjust_reservation, XSM_TARGET).
 [[nodiscard]] Status xsm_memory_adjust_reservation(XsmAction<XsmDefault::target>, const Domain& cur,
                                                    const Domain& d);
-/// XENMEM_current_reservation / maximum_reservation of d (Xen:
-/// xsm_memory_stat_reservation, XSM_TARGET).
+/// XENMEM_current_reservation / maximum_reservation / maximum_gpfn of d
+/// (Xen: xsm_memory_stat_reservation, XSM_TARGET).
 [[nodiscard]] Status xsm_memory_stat_reservation(XsmAction<XsmDefault::target>, const Domain& cur,
                                                  const Domain& d);
+/// XENMEM_claim_pages for d (Xen: xsm_claim_pages, XSM_PRIV).
+[[nodiscard]] Status xsm_claim_pages(XsmAction<XsmDefault::priv>, const Domain& cur, const Domain& d);
+/// XENMEM_set_memory_map of d (Xen: xsm_domain_memory_map, XSM_TARGET).
+[[nodiscard]] Status xsm_domain_memory_map(XsmAction<XsmDefault::target>, const Domain& cur, const Domain& d);
+/// XENMEM_set_pod_target / get_pod_target of d (Xen: xsm_set_pod_target,
+/// xsm_get_pod_target, XSM_PRIV).
+[[nodiscard]] Status xsm_pod_target(XsmAction<XsmDefault::priv>, const Domain& cur, const Domain& d);
 /// XENMEM_add_to_physmap into d (Xen: xsm_add_to_physmap, XSM_TARGET,
 /// called by xatp_permission_check()).
 [[nodiscard]] Status xsm_add_to_physmap(XsmAction<XsmDefault::target>, const Domain& cur, const Domain& d);

@@ -95,6 +95,8 @@ Status P2m::set_entry(Gfn gfn, Mfn mfn, unsigned order, P2mType type, P2mDetache
     if (old.type == P2mType::ram_rw || old.type == P2mType::ram_ro) ram_pages_ -= 1ull << old.order;
     leaf = type == P2mType::invalid ? 0 : make_leaf(mfn, target, type);
     if (type == P2mType::ram_rw || type == P2mType::ram_ro) ram_pages_ += 1ull << order;
+    const uint64_t last = raw(gfn) + (1ull << order) - 1;
+    if (type != P2mType::invalid && last > max_mapped_gfn_) max_mapped_gfn_ = last;
     if (gone.table) {
         // The caller (the writer) emptied the range first, so only tables are
         // left in it; they go after the flush, or now if nothing ever ran.

@@ -197,10 +197,8 @@ bool build_pvh(const PvhBuildSpec& s, Fail& fail) {
     d.max_pages = (s.maxmem_mib + 1) << (20 - page_shift);
     p2m_set_pool(d); // the p2m tables' cap follows max_pages and the vCPU count
     // The same map the start info carries, for XENMEM_memory_map.
-    static_assert(pvh_max_e820 <= max_domain_e820);
-    for (uint32_t i = 0; i < layout.nr_e820; ++i)
-        d.e820[i] = {layout.e820[i].addr, layout.e820[i].size, layout.e820[i].type};
-    d.nr_e820 = layout.nr_e820;
+    E820Entry map[pvh_max_e820];
+    for (uint32_t i = 0; i < layout.nr_e820; ++i) map[i] = {layout.e820[i].addr, layout.e820[i].size, layout.e820[i].type};
     // A failed build returns everything it took now, before the next
     // domain is built: a shutdown would leave it to the reaper, which runs
     // only once the scheduler does, and the next build would find no memory.
@@ -209,6 +207,8 @@ bool build_pvh(const PvhBuildSpec& s, Fail& fail) {
         domain_destroy_failed_build(d);
         return false;
     };
+
+    if (auto st = d.e820.set(map, layout.nr_e820); !st) return give_up("memory map", st.error());
 
     PopulateStats ram_stats;
     if (auto st = populate(d, 0, layout.lowmem_end, P2mType::ram_rw, ram_stats); !st) return give_up("memory", st.error());

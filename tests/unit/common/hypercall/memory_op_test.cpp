@@ -96,38 +96,7 @@ struct MemoryOpTest : ::testing::Test {
     }
 };
 
-TEST_F(MemoryOpTest, MemoryMapCopiesPackedEntriesAndTruncatesToTheBuffer) {
-    d.e820[0] = {0, 0x2000000, 1};
-    d.e820[1] = {0xfc000000, 0x3000, 3};
-    d.nr_e820 = 2;
-    xen_memory_map m{};
-    m.nr_entries = 1;
-    m.buffer.p = reinterpret_cast<void*>(buf_gva);
-    put(args_gva, m);
-    ASSERT_EQ(op(XENMEM_memory_map), 0);
-    EXPECT_EQ(get<xen_memory_map>(args_gva).nr_entries, 1u);
-    EXPECT_EQ(get<uint64_t>(buf_gva + 8), 0x2000000u);
-    EXPECT_EQ(get<uint32_t>(buf_gva + 16), 1u);
-    EXPECT_EQ(get<uint64_t>(buf_gva + 20), 0u); // the second 20-byte slot is untouched
-    m.nr_entries = 10;
-    put(args_gva, m);
-    ASSERT_EQ(op(XENMEM_memory_map), 0);
-    EXPECT_EQ(get<xen_memory_map>(args_gva).nr_entries, 2u);
-    EXPECT_EQ(get<uint64_t>(buf_gva + 20), 0xfc000000u);
-}
-
-TEST_F(MemoryOpTest, MemoryMapErrors) {
-    xen_memory_map m{};
-    m.nr_entries = 1;
-    m.buffer.p = reinterpret_cast<void*>(buf_gva);
-    put(args_gva, m);
-    EXPECT_EQ(op(XENMEM_memory_map), enosys); // no map recorded: Xen's "backwards compatibility" answer
-    d.nr_e820 = 1;
-    m.buffer.p = reinterpret_cast<void*>(0x100000);
-    put(args_gva, m);
-    EXPECT_EQ(op(XENMEM_memory_map), efault);
-    EXPECT_EQ(op(XENMEM_memory_map, 0x100000), efault);
-}
+// XENMEM_memory_map and set_memory_map: memory_op_memmap_test.cpp.
 
 TEST_F(MemoryOpTest, SharedInfoIsMappedAsXenPageAndMovesWithoutLeavingTheOldGfn) {
     ASSERT_EQ(map_shared_info(5), 0);

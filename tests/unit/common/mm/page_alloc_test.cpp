@@ -466,3 +466,81 @@ TEST(PageAllocDeathTest, AddingARangeBeyondTheFrameTableDies) {
     EXPECT_DEATH(m.alloc.add_free_range(Mfn{17}, 0), "BUG_ON");
     EXPECT_DEATH(m.alloc.add_free_range(Mfn{1}, ~uint64_t{0}), "BUG_ON");
 }
+
+// ---- claims (Xen's outstanding_claims) ----
+
+TEST(PageAllocClaims, ClaimedPagesAreUnavailableToOthersButNotToTheClaimant) {
+    Machine m(64);
+    m.alloc.add_free_range(Mfn{0}, 64);
+    std::atomic<uint64_t> claim{0};
+    ASSERT_TRUE(m.alloc.set_claim(claim, 60, 0, 100).ok());
+    EXPECT_EQ(claim.load(), 60u);
+    EXPECT_EQ(m.alloc.outstanding_pages(), 60u);
+    // 4 unclaimed pages: an order-2 block for nobody fits, a fifth page does not.
+    auto a = m.alloc.alloc(2);
+    ASSERT_TRUE(a.ok());
+    EXPECT_EQ(m.alloc.alloc(0).error(), Errno::XEN_ENOMEM);
+    std::atomic<uint64_t> other{0};
+    EXPECT_EQ(m.alloc.alloc(0, &other).error(), Errno::XEN_ENOMEM); // a domain without a claim
+    // The claimant's claim covers it; alloc() itself does not draw it down.
+    auto b = m.alloc.alloc(3, &claim);
+    ASSERT_TRUE(b.ok());
+    EXPECT_EQ(claim.load(), 60u);
+    m.alloc.adjust_claim(claim, 8);
+    EXPECT_EQ(claim.load(), 52u);
+    EXPECT_EQ(m.alloc.outstanding_pages(), 52u);
+    m.alloc.free(a.value(), 2);
+    m.alloc.free(b.value(), 3);
+}
+
+TEST(PageAllocClaims, AClaimSmallerThanTheRequestDoesNotCoverIt) {
+    Machine m(16);
+    m.alloc.add_free_range(Mfn{0}, 16);
+    std::atomic<uint64_t> claim{0};
+    ASSERT_TRUE(m.alloc.set_claim(claim, 6, 0, 100).ok()); // 10 unclaimed
+    std::atomic<uint64_t> small{0};
+    ASSERT_TRUE(m.alloc.set_claim(small, 4, 0, 100).ok()); // 6 unclaimed
+    // 8 pages: more than the 6 unclaimed and more than either claim: refused.
+    // 4 pages fit the unclaimed 6 whoever asks.
+    EXPECT_EQ(m.alloc.alloc(3, &small).error(), Errno::XEN_ENOMEM);
+    EXPECT_EQ(m.alloc.alloc(3, &claim).error(), Errno::XEN_ENOMEM);
+    auto a = m.alloc.alloc(2, &small);
+    ASSERT_TRUE(a.ok());
+    m.alloc.free(a.value(), 2);
+    ASSERT_TRUE(m.alloc.set_claim(claim, 0, 0, 0).ok());
+    ASSERT_TRUE(m.alloc.set_claim(small, 0, 0, 0).ok());
+}
+
+TEST(PageAllocClaims, SetClaimChecksAsXen) {
+    Machine m(32);
+    m.alloc.add_free_range(Mfn{0}, 32);
+    std::atomic<uint64_t> claim{0};
+    EXPECT_EQ(m.alloc.set_claim(claim, 5, 5, 100).error(), Errno::XEN_EINVAL);  // not above tot_pages
+    EXPECT_EQ(m.alloc.set_claim(claim, 101, 5, 100).error(), Errno::XEN_EINVAL); // above max_pages
+    EXPECT_EQ(m.alloc.set_claim(claim, 38, 5, 100).error(), Errno::XEN_ENOMEM); // 33 > 32 free
+    ASSERT_TRUE(m.alloc.set_claim(claim, 37, 5, 100).ok());                     // 32 claimed
+    EXPECT_EQ(claim.load(), 32u);
+    EXPECT_EQ(m.alloc.set_claim(claim, 10, 5, 100).error(), Errno::XEN_EINVAL); // one at a time
+    std::atomic<uint64_t> other{0};
+    EXPECT_EQ(m.alloc.set_claim(other, 1, 0, 100).error(), Errno::XEN_ENOMEM); // nothing unclaimed is left
+    ASSERT_TRUE(m.alloc.set_claim(claim, 0, 0, 0).ok());                        // cancel: no checks
+    EXPECT_EQ(claim.load(), 0u);
+    EXPECT_EQ(m.alloc.outstanding_pages(), 0u);
+    ASSERT_TRUE(m.alloc.set_claim(other, 1, 0, 100).ok());
+    ASSERT_TRUE(m.alloc.set_claim(other, 0, 0, 0).ok());
+}
+
+TEST(PageAllocClaims, AdjustNeverGoesBelowZeroAndGrowsOnlyAnExistingClaim) {
+    Machine m(32);
+    m.alloc.add_free_range(Mfn{0}, 32);
+    std::atomic<uint64_t> claim{0};
+    m.alloc.adjust_claim(claim, -4); // no claim: stays none
+    EXPECT_EQ(claim.load(), 0u);
+    ASSERT_TRUE(m.alloc.set_claim(claim, 10, 0, 100).ok());
+    m.alloc.adjust_claim(claim, -2); // pages given back while claiming: the claim grows (Xen)
+    EXPECT_EQ(claim.load(), 12u);
+    EXPECT_EQ(m.alloc.outstanding_pages(), 12u);
+    m.alloc.adjust_claim(claim, 20); // more than claimed: 0, not negative
+    EXPECT_EQ(claim.load(), 0u);
+    EXPECT_EQ(m.alloc.outstanding_pages(), 0u);
+}

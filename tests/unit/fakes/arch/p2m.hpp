@@ -65,6 +65,8 @@ class P2m {
             if (regions_.size() + 1 > table_limit_) return Err(Errno::XEN_ENOMEM);
             regions_.insert(raw(gfn) >> 9);
         }
+        if (type != P2mType::invalid && raw(gfn) + (1ull << order) - 1 > max_mapped_gfn_)
+            max_mapped_gfn_ = raw(gfn) + (1ull << order) - 1;
         for (uint64_t i = 0; i < (1ull << order); ++i) {
             if (type == P2mType::invalid) map_.erase(raw(gfn) + i);
             else map_[raw(gfn) + i] = {mfn + i, type, 0};
@@ -95,7 +97,10 @@ class P2m {
         return n;
     }
 
+    uint64_t max_mapped_gfn() const { return max_mapped_gfn_; } ///< as the real one
+
   private:
+    uint64_t max_mapped_gfn_ = 0;
     std::map<uint64_t, P2mEntry> map_;
     std::set<uint64_t> regions_;
     uint64_t table_limit_ = ~uint64_t{0};

@@ -95,6 +95,9 @@ class P2m {
     /// Free a table set_entry() detached, and the tables below it.
     void free_detached(const P2mDetached& t);
     uint64_t ram_pages() const { return ram_pages_; }
+    /// The highest gfn ever mapped, 0 if none (Xen's max_mapped_pfn: it
+    /// never goes down; XENMEM_maximum_gpfn).
+    uint64_t max_mapped_gfn() const { return max_mapped_gfn_; }
     /// Table pages held now / at most (the pool's use and size).
     uint64_t tables() const { return tables_; }
     uint64_t table_limit() const { return table_limit_; }
@@ -109,6 +112,7 @@ class P2m {
 
     paddr_t root_ = 0;
     uint64_t ram_pages_ = 0;
+    uint64_t max_mapped_gfn_ = 0;
     uint64_t tables_ = 0;
     uint64_t table_limit_ = ~uint64_t{0};
 };
