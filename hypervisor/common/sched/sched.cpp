@@ -203,7 +203,7 @@ void pull_from(unsigned from, unsigned to) {
 
 Scheduler* scheduler_by_opt_name(const char* opt_name) {
     // Xen's schedulers[] array: one row per policy built in.
-    Scheduler* const all[] = {&credit2_scheduler(), &rr_scheduler()};
+    Scheduler* const all[] = {&credit2_scheduler(), &null_scheduler(), &rr_scheduler()};
     for (Scheduler* s : all)
         if (strcmp(s->opt_name(), opt_name) == 0) return s;
     return nullptr;

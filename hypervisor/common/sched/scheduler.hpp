@@ -132,5 +132,7 @@ Scheduler* scheduler_by_opt_name(const char* opt_name);
 Scheduler& rr_scheduler();
 /// The credit2 policy (sched/credit2.cpp): the default, as in Xen.
 Scheduler& credit2_scheduler();
+/// The null policy (sched/null.cpp): `sched=null`, one vCPU per pCPU.
+Scheduler& null_scheduler();
 
 } // namespace cxen

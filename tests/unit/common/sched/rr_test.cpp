@@ -128,7 +128,8 @@ TEST(SchedSelect, KnowsCredit2AndRrAndKeepsTheChoiceForAnUnknownName) {
     EXPECT_TRUE(sched_select("credit2"));
     EXPECT_FALSE(sched_select("bogus"));
     EXPECT_STREQ(sched_policy().opt_name(), "credit2");
-    EXPECT_EQ(scheduler_by_opt_name("null"), nullptr);
+    EXPECT_EQ(scheduler_by_opt_name("null"), &null_scheduler());
+    EXPECT_EQ(scheduler_by_opt_name("sedf"), nullptr);
     EXPECT_EQ(scheduler_by_opt_name("rr"), &rr_scheduler());
     EXPECT_EQ(scheduler_by_opt_name("credit2"), &credit2_scheduler());
 }
