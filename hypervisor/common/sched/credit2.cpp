@@ -154,8 +154,15 @@ class Credit2 final : public Scheduler {
     }
     void migrate(Vcpu& v, unsigned new_cpu) override {
         C2Unit* u = unit(v);
-        unlink(rq_[v.processor.load()], u);
-        recount(rq_[v.processor.load()]);
+        C2Rq& old = rq_[v.processor.load()];
+        // Taken off the pCPU that ran it (its hard affinity moved it):
+        // charge that run there, before context_saved() looks on new_cpu.
+        if (old.curr == u) {
+            burn(old, *u, arch::now_ns());
+            old.curr = nullptr;
+        }
+        unlink(old, u);
+        recount(old);
         // Credits of another runqueue: keep them, within the bounds they
         // have everywhere (Xen keeps them too, and resets sort it out).
         if (u->credit > credit_init + carryover_max) u->credit = credit_init + carryover_max;
@@ -342,6 +349,7 @@ SchedDecision Credit2::do_schedule(unsigned cpu, uint64_t now, Vcpu* prev) {
     if (!snext && yield && sched_vcpu_eligible(*scurr->v) && has_budget(*scurr, now)) snext = scurr;
     if (parked_until && rq.timer_ready) (void)set_timer(rq.repl_timer, parked_until);
     if (!snext) {
+        rq.curr = nullptr;
         rq.idle.store(true);
         recount(rq);
         return {};

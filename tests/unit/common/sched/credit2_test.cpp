@@ -392,6 +392,29 @@ TEST_F(Credit2Test, TheCorePullsAWaitingVcpuBeforeAnIdlePcpuSchedules) {
     arch::current_cpu = 0;
 }
 
+void repin_after_1ms(Vcpu& v) {
+    arch::fake_now_ns += 1 * ms;
+    EXPECT_TRUE(vcpu_set_hard_affinity(v, CpuMask::of(1)).ok());
+}
+
+TEST_F(Credit2Test, AVcpuRepinnedWhileRunningIsChargedWhereItRanAndMoves) {
+    Domain& d = domain(1, 0);
+    Vcpu& v = *d.vcpus[0];
+    arch::fake_vcpu_run_hook = repin_after_1ms;
+    arch::current_cpu = 0;
+    EXPECT_TRUE(sched_schedule(0));
+    arch::current_cpu = 0;
+    arch::fake_vcpu_run_hook = nullptr;
+    EXPECT_EQ(v.processor.load(), 1u);
+    EXPECT_EQ(credit2::vcpu_credit(v), credit2::credit_init - static_cast<int64_t>(1 * ms));
+    // pCPU 0 no longer counts it as running: it idles and is idle.
+    arch::current_cpu = 0;
+    EXPECT_FALSE(sched_schedule(0));
+    arch::current_cpu = 1;
+    EXPECT_TRUE(sched_schedule(1));
+    arch::current_cpu = 0;
+}
+
 /// What a vCPU does when its slice ends, for the random runs.
 VcpuState random_end(Vcpu&, bool& yielded, std::mt19937& rng) {
     const unsigned r = rng() % 100;
