@@ -39,6 +39,7 @@
 #include "common/hypercall/cpu_policy_op.hpp"
 #include "common/hypercall/domctl_hvmcontext.hpp"
 #include "common/hypercall/hypercall.hpp"
+#include "common/hypercall/scheduler_op.hpp"
 #include "common/hypercall/xenctl_bitmap.hpp"
 #include "common/lib/spinlock.hpp"
 #include "common/sched/sched.hpp"
@@ -232,6 +233,10 @@ long domctl_op(Vcpu& v, xen_domctl& op, Domain* d, const HypercallArgs& args, bo
         d->max_pages = pages < UINT32_MAX ? pages : UINT32_MAX;
         return 0;
     }
+    case XEN_DOMCTL_scheduler_op:
+        copyback = true;
+        if (auto st = domctl_scheduler_op(*d, op.u.scheduler_op); !st) return err(st);
+        return 0;
     case XEN_DOMCTL_setdomainhandle:
         memcpy(d->handle, op.u.setdomainhandle.handle, sizeof(d->handle));
         return 0;

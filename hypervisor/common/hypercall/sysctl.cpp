@@ -22,6 +22,7 @@
 #include "common/hypercall/cpu_policy_op.hpp"
 #include "common/hypercall/cpupool_op.hpp"
 #include "common/hypercall/hypercall.hpp"
+#include "common/hypercall/scheduler_op.hpp"
 #include "common/sched/sched.hpp"
 #include "common/xsm/xsm.hpp"
 
@@ -138,6 +139,9 @@ long do_sysctl(Vcpu& cur, const HypercallArgs& args) {
         break;
     case XEN_SYSCTL_numainfo:
         if (auto st = numainfo(cur, op.u.numainfo); !st) return err(st);
+        break;
+    case XEN_SYSCTL_scheduler_op:
+        if (auto st = sysctl_scheduler_op(op.u.scheduler_op); !st) return err(st);
         break;
     case XEN_SYSCTL_cpupool_op:
         if (auto st = cpupool_do_sysctl(cur, op.u.cpupool_op); !st) return err(st);

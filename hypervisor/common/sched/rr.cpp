@@ -132,12 +132,4 @@ constinit RoundRobin rr;
 
 Scheduler& rr_scheduler() { return rr; }
 
-Scheduler* scheduler_by_opt_name(const char* opt_name) {
-    // Xen's schedulers[] array: one row per policy built in.
-    Scheduler* const all[] = {&rr};
-    for (Scheduler* s : all)
-        if (strcmp(s->opt_name(), opt_name) == 0) return s;
-    return nullptr;
-}
-
 } // namespace cxen

@@ -12,6 +12,7 @@
 #include "common/softirq.hpp"
 #include "common/time/runstate.hpp"
 #include "common/time/timer.hpp"
+#include "lib/base/string.hpp"
 
 namespace cxen {
 
@@ -28,7 +29,7 @@ struct SchedResource {
 SchedResource sched_res[arch::max_cpus];
 Scheduler* chosen = nullptr;
 
-Scheduler& ops() { return chosen ? *chosen : rr_scheduler(); }
+Scheduler& ops() { return chosen ? *chosen : credit2_scheduler(); }
 
 void slice_expired(void*) { raise_softirq(SCHEDULE_SOFTIRQ); }
 void schedule_softirq() {} // its only job is to make vcpu_run return
@@ -184,7 +185,29 @@ void deschedule(unsigned cpu, Vcpu& v) {
     if (to != cpu && next == VcpuState::runnable) cpu_raise_softirq(to, SCHEDULE_SOFTIRQ);
 }
 
+/// Load balancing: pull one vCPU the policy names from `from` to `to`
+/// (Xen's credit2 balance_load/migrate, done by the core since only it may
+/// change v.processor). Checked again under both locks: the policy chose
+/// from data that may have changed since.
+void pull_from(unsigned from, unsigned to) {
+    if (from >= arch::max_cpus || from == to || !sched_res[from].online.load()) return;
+    BothLocks both(from, to);
+    Vcpu* v = ops().balance_pick(from, to);
+    if (!v || v->processor.load() != from || !v->sched.inserted || v->sched.migrating.load() ||
+        v->state.load() != VcpuState::runnable || !v->sched.hard_affinity.test(to))
+        return;
+    move_locked(*v, from, to);
+}
+
 } // namespace
+
+Scheduler* scheduler_by_opt_name(const char* opt_name) {
+    // Xen's schedulers[] array: one row per policy built in.
+    Scheduler* const all[] = {&credit2_scheduler(), &null_scheduler(), &rr_scheduler()};
+    for (Scheduler* s : all)
+        if (strcmp(s->opt_name(), opt_name) == 0) return s;
+    return nullptr;
+}
 
 bool sched_select(const char* opt_name) {
     Scheduler* s = scheduler_by_opt_name(opt_name);
@@ -366,6 +389,7 @@ bool sched_schedule(unsigned cpu) {
     SchedResource& sr = sched_res[cpu];
     Vcpu* v = nullptr;
     SchedDecision next;
+    pull_from(ops().balance_source(cpu, arch::now_ns()), cpu);
     {
         IrqSpinGuard g(sr.lock);
         next = ops().do_schedule(cpu, arch::now_ns(), sr.prev);

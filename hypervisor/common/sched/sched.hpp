@@ -2,8 +2,10 @@
 // blocking and wake-ups, the per-pCPU loop, hard/soft affinity and
 // migration of a vCPU with its timers. Which runnable vCPU a pCPU runs,
 // and for how long, is the policy's (scheduler.hpp), chosen at boot with
-// `sched=`; the default is round-robin (rr.cpp), which keeps every vCPU on
-// the pCPU it was created on and gives 10 ms slices.
+// `sched=`; the default is credit2 (credit2.cpp), as Xen's; round-robin
+// (rr.cpp, `sched=rr`) keeps every vCPU on the pCPU it was created on.
+// Load balancing: before each pass a pCPU may pull one runnable vCPU from
+// another (Scheduler::balance_source/balance_pick; the core moves it).
 //
 // States: offline -> runnable (sched_add_vcpu) -> running (picked by its
 // pCPU) -> runnable | blocked | offline (when vcpu_run() returns);

@@ -4,7 +4,8 @@
 // the vCPU's timers; a policy only decides which runnable vCPU a pCPU runs
 // next, for how long, and where a vCPU should go. One policy is chosen at
 // boot (`sched=`, sched_select()); an instance holds its global data, so
-// cpupools (one instance per pool, TODO(#15)) can come later.
+// cpupools (one instance per pool, TODO(#15)) can come later. The default
+// is credit2 (credit2.cpp), as Xen's; rr (rr.cpp) stays as `sched=rr`.
 //
 // Private data, as Xen's alloc_pdata/alloc_domdata/alloc_udata: a policy
 // may keep data per pCPU (SchedResource::priv), per domain
@@ -41,8 +42,14 @@ struct SchedDecision {
 /// (Xen's union of xen_domctl_sched_credit2 etc.).
 struct SchedParams {
     uint64_t slice_ns = 0; ///< rr: the domain's time slice
-    uint32_t weight = 0;   ///< credit2 (later)
-    uint32_t cap = 0;      ///< credit2 (later)
+    uint32_t weight = 0;   ///< credit2: relative share (0 on set: unchanged)
+    uint32_t cap = 0;      ///< credit2: % of one pCPU (0 on set: no cap)
+};
+
+/// Pool-wide parameters of XEN_SYSCTL_SCHEDOP_{get,put}info (Xen's
+/// xen_sysctl_credit2_schedule).
+struct SchedGlobalParams {
+    uint32_t ratelimit_us = 0; ///< credit2: context-switch rate limit (0: off)
 };
 
 class Scheduler {
@@ -101,6 +108,19 @@ class Scheduler {
     /// XEN_DOMCTL_SCHEDOP_putinfo (`set`) / getinfo for d. Errors: -EINVAL
     /// for a value the policy refuses.
     [[nodiscard]] virtual Status adjust(Domain& d, SchedParams& params, bool set) = 0;
+    /// XEN_SYSCTL_SCHEDOP_putinfo (`set`) / getinfo for the pool (Xen's
+    /// adjust_global; a policy without one accepts and reports nothing).
+    [[nodiscard]] virtual Status adjust_global(SchedGlobalParams&, bool) { return ok_status(); }
+
+    // ---- load balancing (pulls between pCPUs; the core does the move) ----
+    /// Should pCPU `cpu` pull a vCPU from another before it schedules, and
+    /// from which? No lock held: a policy reads only its own atomics here.
+    /// CpuMask::nr_bits for "no" (the default: a policy that never balances).
+    virtual unsigned balance_source(unsigned, uint64_t) { return CpuMask::nr_bits; }
+    /// Which vCPU on `from` should move to `to`, if any: both pCPUs' locks
+    /// held. It must be runnable (not running) and allow `to`; the core
+    /// checks that again, then moves it with its timers (migrate()).
+    virtual Vcpu* balance_pick(unsigned, unsigned) { return nullptr; }
 
   protected:
     ~Scheduler() = default; // instances are static: never deleted through this
@@ -108,7 +128,11 @@ class Scheduler {
 
 /// The policies cxen has, for `sched=`; nullptr if none has that name.
 Scheduler* scheduler_by_opt_name(const char* opt_name);
-/// The round-robin policy (sched/rr.cpp): the default.
+/// The round-robin policy (sched/rr.cpp): `sched=rr`.
 Scheduler& rr_scheduler();
+/// The credit2 policy (sched/credit2.cpp): the default, as in Xen.
+Scheduler& credit2_scheduler();
+/// The null policy (sched/null.cpp): `sched=null`, one vCPU per pCPU.
+Scheduler& null_scheduler();
 
 } // namespace cxen

@@ -30,6 +30,7 @@ class RrTest : public ::testing::Test {
         heap_init(host_pages);
         arch::fake_now_ns = 1'000'000;
         timers_init_cpu(0);
+        sched_use(rr_scheduler()); // credit2 is the default
         sched_init_cpu(0);
         order = &seen;
         arch::fake_vcpu_run_hook = record;
@@ -49,13 +50,17 @@ class RrTest : public ::testing::Test {
         process_pending_softirqs();
         sched_deinit_cpu(0);
         timers_destroy_cpu(0);
+        sched_use(credit2_scheduler());
         EXPECT_EQ(xmalloc_bytes_in_use(), 0u);
     }
     Domain* d = nullptr;
     std::vector<unsigned> seen;
 };
 
-TEST_F(RrTest, IsTheDefaultPolicy) { EXPECT_STREQ(sched_policy().opt_name(), "rr"); }
+TEST_F(RrTest, IsSelectedAndHasNoXenSchedulerId) {
+    EXPECT_STREQ(sched_policy().opt_name(), "rr");
+    EXPECT_EQ(sched_policy().sched_id(), 0u);
+}
 
 TEST_F(RrTest, EligibleVcpusTakeTurnsInAFixedOrder) {
     for (int i = 0; i < 6; ++i) EXPECT_TRUE(sched_schedule(0));
@@ -113,12 +118,20 @@ TEST_F(RrTest, PickCpuKeepsTheVcpuWhereItIsElsePrefersItsSoftAffinity) {
     v.sched.soft_affinity = CpuMask::all();
 }
 
-TEST(SchedSelect, KnowsRrAndKeepsTheDefaultForAnUnknownName) {
+TEST(SchedSelect, KnowsCredit2AndRrAndKeepsTheChoiceForAnUnknownName) {
+    EXPECT_STREQ(sched_policy().opt_name(), "credit2"); // the default, as Xen's
+    EXPECT_EQ(sched_policy().sched_id(), 6u);            // XEN_SCHEDULER_CREDIT2
     EXPECT_TRUE(sched_select("rr"));
-    EXPECT_FALSE(sched_select("credit2"));
     EXPECT_STREQ(sched_policy().opt_name(), "rr");
-    EXPECT_EQ(scheduler_by_opt_name("null"), nullptr);
+    EXPECT_FALSE(sched_select("credit"));
+    EXPECT_STREQ(sched_policy().opt_name(), "rr");
+    EXPECT_TRUE(sched_select("credit2"));
+    EXPECT_FALSE(sched_select("bogus"));
+    EXPECT_STREQ(sched_policy().opt_name(), "credit2");
+    EXPECT_EQ(scheduler_by_opt_name("null"), &null_scheduler());
+    EXPECT_EQ(scheduler_by_opt_name("sedf"), nullptr);
     EXPECT_EQ(scheduler_by_opt_name("rr"), &rr_scheduler());
+    EXPECT_EQ(scheduler_by_opt_name("credit2"), &credit2_scheduler());
 }
 
 } // namespace

@@ -80,7 +80,7 @@ class SchedCoreTest : public ::testing::Test {
     void SetUp() override {
         heap_init(host_pages);
         arch::fake_now_ns = 1'000'000;
-        sched_use(recording);
+        sched_use(policy());
         for (unsigned c = 0; c < nr_pcpus; ++c) {
             timers_init_cpu(c);
             sched_init_cpu(c);
@@ -101,10 +101,12 @@ class SchedCoreTest : public ::testing::Test {
             sched_deinit_cpu(c);
             timers_destroy_cpu(c);
         }
-        sched_use(rr_scheduler());
+        sched_use(credit2_scheduler()); // the default
         arch::current_cpu = 0;
         EXPECT_EQ(xmalloc_bytes_in_use(), 0u);
     }
+    virtual Scheduler& policy() { return recording; }
+    void concurrent_wakes_and_migrations();
     Vcpu& add(unsigned id, unsigned cpu) {
         auto v = vcpu_create(*d, id, cpu);
         EXPECT_TRUE(v.ok());
@@ -261,7 +263,21 @@ TEST_F(SchedCoreTest, AffinityWithoutAnOnlinePcpuIsRefused) {
 // Several pCPUs run 6 vCPUs while other threads block, wake and re-pin
 // them: each vCPU is on at most one pCPU at a time, on the one that is its
 // `processor`, and never on the pCPU its affinities always leave out.
+/// The same stress with credit2 (which also pulls vCPUs between pCPUs).
+class SchedCoreCredit2Test : public SchedCoreTest {
+  protected:
+    Scheduler& policy() override { return credit2_scheduler(); }
+};
+
 TEST_F(SchedCoreTest, UnderConcurrentWakesAndMigrationsAVcpuRunsOnOnePcpuWithinItsAffinity) {
+    concurrent_wakes_and_migrations();
+}
+
+TEST_F(SchedCoreCredit2Test, UnderConcurrentWakesMigrationsAndPullsAVcpuRunsOnOnePcpuWithinItsAffinity) {
+    concurrent_wakes_and_migrations();
+}
+
+void SchedCoreTest::concurrent_wakes_and_migrations() {
     constexpr unsigned nr = 6;
     Vcpu* vs[nr];
     CpuMask one[nr], other[nr];
