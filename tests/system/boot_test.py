@@ -82,13 +82,13 @@ def domain_cfg(name, kernel="hello.elf", cmdline="require_xen", vcpus=1, memory=
 
 
 def sched_unknown(log):
-    yield r"sched=credit: no such scheduler; using credit2", "an unknown sched= is reported"
-    yield r"Using scheduler: SMP Credit Scheduler rev2 \(credit2\)", "the default policy (Xen's) is kept"
+    yield r"sched=credit: no such scheduler; using rr", "an unknown sched= is reported"
+    yield r"Using scheduler: Round-robin scheduler \(rr\)", "the default policy is kept"
     yield from one_domain(log)
 
 
-def sched_rr(log):
-    yield r"Using scheduler: Round-robin scheduler \(rr\)", "sched=rr chooses the round-robin policy"
+def sched_credit2(log):
+    yield r"Using scheduler: SMP Credit Scheduler rev2 \(credit2\)", "sched=credit2 chooses credit2"
     yield from one_domain(log)
 
 
@@ -140,10 +140,10 @@ CASES = {
                                expect=boot_module),
     "domain_hello": dict(args=["--smp", "2"], configs={"hello.cfg": domain_cfg("hello")}, rc=0,
                          expect=one_domain),
-    "sched_unknown_keeps_credit2": dict(args=["--smp", "2", "--cmdline", "sched=credit"],
-                                        configs={"hello.cfg": domain_cfg("hello")}, rc=0, expect=sched_unknown),
-    "sched_rr_selectable": dict(args=["--smp", "2", "--cmdline", "sched=rr"],
-                                configs={"hello.cfg": domain_cfg("hello")}, rc=0, expect=sched_rr),
+    "sched_unknown_keeps_rr": dict(args=["--smp", "2", "--cmdline", "sched=credit"],
+                                   configs={"hello.cfg": domain_cfg("hello")}, rc=0, expect=sched_unknown),
+    "sched_credit2_selectable": dict(args=["--smp", "2", "--cmdline", "sched=credit2"],
+                                     configs={"hello.cfg": domain_cfg("hello")}, rc=0, expect=sched_credit2),
     "two_domains_at_once": dict(args=["--smp", "2"], configs={"a.cfg": domain_cfg("a"), "b.cfg": domain_cfg("b")},
                                 rc=0, expect=two_domains),
     "bad_config_others_start": dict(args=["--smp", "2"],

@@ -29,7 +29,7 @@ struct SchedResource {
 SchedResource sched_res[arch::max_cpus];
 Scheduler* chosen = nullptr;
 
-Scheduler& ops() { return chosen ? *chosen : credit2_scheduler(); }
+Scheduler& ops() { return chosen ? *chosen : rr_scheduler(); }
 
 void slice_expired(void*) { raise_softirq(SCHEDULE_SOFTIRQ); }
 void schedule_softirq() {} // its only job is to make vcpu_run return

@@ -65,7 +65,7 @@ def prepare(tmp):
     for name in ("spina", "spinb"):
         configs[f"{name}.cfg"] = (f'name = "{name}"\ntype = "pvh"\nmemory = 96\nvcpus = 1\nkernel = "{kernel}"\n'
                                   f'ramdisk = "{initrd}"\ncmdline = "console=hvc0 rdinit=/init"\n')
-    return {"args": ["--smp", "2", "--mem", "1G", "--dom0", kernel, "--dom0-mem", "384M", "--dom0-vcpus", "2",
+    return {"args": ["--smp", "2", "--mem", "1G", "--cmdline", "sched=credit2", "--dom0", kernel, "--dom0-mem", "384M", "--dom0-vcpus", "2",
                      "--dom0-script", script],
             "configs": configs}
 

@@ -52,7 +52,7 @@ TEST_F(CpupoolOpTest, InfoFindsPoolZeroThenEnoent) {
     op.sched_id = 77;
     ASSERT_TRUE(cpupool_do_sysctl(*v, op));
     EXPECT_EQ(op.cpupool_id, 0u);
-    EXPECT_EQ(op.sched_id, 6u); // credit2, the default
+    EXPECT_EQ(op.sched_id, 0u); // rr, the default (no Xen ID)
     EXPECT_EQ(op.n_dom, nr_domains());
     EXPECT_EQ(map_byte(0), 0x03); // the fake host's two online pCPUs
     EXPECT_EQ(map_byte(1), 0x00); // the rest of the caller's 16 bits zeroed

@@ -29,7 +29,7 @@ class SchedulerOpTest : public ::testing::Test {
     void SetUp() override {
         heap_init(host_pages);
         arch::fake_guest_memory().assign(4096, 0);
-        ASSERT_STREQ(sched_policy().opt_name(), "credit2");
+        sched_use(credit2_scheduler()); // sched=credit2 (rr is the default)
         d = domain_create(5, "dom0", 1).value();
         v = vcpu_create(*d, 0, 0).value();
         d->is_privileged = true;
@@ -39,6 +39,7 @@ class SchedulerOpTest : public ::testing::Test {
     void TearDown() override {
         domain_destroy(*other);
         domain_destroy(*d);
+        sched_use(rr_scheduler());
         EXPECT_EQ(xmalloc_bytes_in_use(), 0u);
     }
     long domctl(uint32_t sched_id, uint32_t cmd, uint16_t weight = 0, uint16_t cap = 0, Domid domid = 9) {

@@ -206,7 +206,7 @@ TEST_F(SysctlTest, ControlDomainGetsPhysinfoAndTheSchedulerId) {
     xen_sysctl op = sysctl_op(XEN_SYSCTL_sched_id);
     op.u.sched_id.sched_id = 99;
     EXPECT_EQ(call(op), 0);
-    EXPECT_EQ(returned().u.sched_id.sched_id, 6u); // credit2, the default
+    EXPECT_EQ(returned().u.sched_id.sched_id, 0u); // rr, the default (no Xen ID)
 }
 
 constexpr uint64_t table_gva = 0x600;

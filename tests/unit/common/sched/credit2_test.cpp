@@ -42,7 +42,7 @@ class Credit2Test : public ::testing::Test {
         heap_init(host_pages);
         now = 1 * ms;
         arch::fake_now_ns = now;
-        ASSERT_STREQ(sched_policy().opt_name(), "credit2");
+        sched_use(credit2_scheduler()); // sched=credit2 (rr is the default)
         for (unsigned c = 0; c < nr_pcpus; ++c) {
             timers_init_cpu(c);
             sched_init_cpu(c);
@@ -60,6 +60,7 @@ class Credit2Test : public ::testing::Test {
         EXPECT_TRUE(s.adjust_global(g, true).ok());
         arch::current_cpu = 0;
         EXPECT_EQ(xmalloc_bytes_in_use(), 0u);
+        sched_use(rr_scheduler());
     }
 
     // ---- set-up ----
@@ -224,7 +225,7 @@ class Credit2Test : public ::testing::Test {
     SchedDecision last_pick;
 };
 
-TEST_F(Credit2Test, IsTheDefaultWithXensIdAndDefaults) {
+TEST_F(Credit2Test, HasXensIdAndDefaults) {
     EXPECT_EQ(s.sched_id(), 6u);
     EXPECT_STREQ(s.opt_name(), "credit2");
     Domain& d = domain(1, 0);

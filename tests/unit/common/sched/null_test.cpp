@@ -48,7 +48,7 @@ class NullTest : public ::testing::Test {
             sched_deinit_cpu(c);
             timers_destroy_cpu(c);
         }
-        sched_use(credit2_scheduler()); // the default
+        sched_use(rr_scheduler()); // the default
         EXPECT_EQ(xmalloc_bytes_in_use(), 0u);
     }
     Vcpu& add(unsigned id, unsigned cpu, CpuMask hard = CpuMask::all()) {

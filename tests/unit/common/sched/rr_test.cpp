@@ -30,7 +30,7 @@ class RrTest : public ::testing::Test {
         heap_init(host_pages);
         arch::fake_now_ns = 1'000'000;
         timers_init_cpu(0);
-        sched_use(rr_scheduler()); // credit2 is the default
+        sched_use(rr_scheduler()); // the default, set for clarity
         sched_init_cpu(0);
         order = &seen;
         arch::fake_vcpu_run_hook = record;
@@ -50,7 +50,7 @@ class RrTest : public ::testing::Test {
         process_pending_softirqs();
         sched_deinit_cpu(0);
         timers_destroy_cpu(0);
-        sched_use(credit2_scheduler());
+        sched_use(rr_scheduler()); // the default
         EXPECT_EQ(xmalloc_bytes_in_use(), 0u);
     }
     Domain* d = nullptr;
@@ -119,15 +119,16 @@ TEST_F(RrTest, PickCpuKeepsTheVcpuWhereItIsElsePrefersItsSoftAffinity) {
 }
 
 TEST(SchedSelect, KnowsCredit2AndRrAndKeepsTheChoiceForAnUnknownName) {
-    EXPECT_STREQ(sched_policy().opt_name(), "credit2"); // the default, as Xen's
-    EXPECT_EQ(sched_policy().sched_id(), 6u);            // XEN_SCHEDULER_CREDIT2
-    EXPECT_TRUE(sched_select("rr"));
-    EXPECT_STREQ(sched_policy().opt_name(), "rr");
-    EXPECT_FALSE(sched_select("credit"));
-    EXPECT_STREQ(sched_policy().opt_name(), "rr");
+    EXPECT_STREQ(sched_policy().opt_name(), "rr"); // cxen's default for now (scheduling.md)
+    EXPECT_EQ(sched_policy().sched_id(), 0u);       // no Xen ID
     EXPECT_TRUE(sched_select("credit2"));
-    EXPECT_FALSE(sched_select("bogus"));
     EXPECT_STREQ(sched_policy().opt_name(), "credit2");
+    EXPECT_EQ(sched_policy().sched_id(), 6u); // XEN_SCHEDULER_CREDIT2
+    EXPECT_FALSE(sched_select("credit"));
+    EXPECT_STREQ(sched_policy().opt_name(), "credit2");
+    EXPECT_TRUE(sched_select("rr"));
+    EXPECT_FALSE(sched_select("bogus"));
+    EXPECT_STREQ(sched_policy().opt_name(), "rr");
     EXPECT_EQ(scheduler_by_opt_name("null"), &null_scheduler());
     EXPECT_EQ(scheduler_by_opt_name("sedf"), nullptr);
     EXPECT_EQ(scheduler_by_opt_name("rr"), &rr_scheduler());
