@@ -14,9 +14,13 @@
 // "cxen", compile_by "cxen" and compile_domain "[unknown]" (Xen's fallback;
 // the builder's user and DNS domain would make the image depend on the
 // machine that built it), the compiler's own version string, and the
-// preprocessor's build date and time. XENVER_capabilities names only
-// "hvm-3.0-x86_64": cxen does not translate 32-bit hypercall arguments,
-// so it does not advertise the x86_32 and x86_32p interfaces Xen lists.
+// preprocessor's build date and time. XENVER_capabilities lists the HVM
+// interfaces as Xen does without PV ("hvm-3.0-x86_32 hvm-3.0-x86_32p
+// hvm-3.0-x86_64"): libxenguest refuses a PVH kernel unless
+// "hvm-3.0-x86_32" is there (the PVH entry point runs in 32-bit protected
+// mode, and xc_dom_compat_check() compares that). Hypercalls made from
+// 32-bit mode get 32-bit register arguments but no compat layouts of the
+// structures (docs/domains.md).
 // XENVER_get_features gives what Xen gives a PVH guest without pirqs
 // (XENFEAT_dom0 too for the hardware domain), except
 // XENFEAT_memory_op_vnode_supported: cxen has no XENMEM_get_vnumainfo.
@@ -100,7 +104,7 @@ long do_xen_version(Vcpu& v, const HypercallArgs& args) {
     }
     case XENVER_capabilities:
         // Built as Xen's arch_get_xen_caps(): each name followed by a space.
-        return copy_string<sizeof(xen_capabilities_info_t)>(v, arg, "hvm-3.0-x86_64 ");
+        return copy_string<sizeof(xen_capabilities_info_t)>(v, arg, "hvm-3.0-x86_32 hvm-3.0-x86_32p hvm-3.0-x86_64 ");
     case XENVER_changeset:
         return copy_string<sizeof(xen_changeset_info_t)>(v, arg, "cxen");
     case XENVER_platform_parameters: {

@@ -49,7 +49,7 @@ TEST_F(XenVersionTest, StringsAreWholePaddedArrays) {
     // Only what works: no 32-bit interfaces while 32-bit hypercall
     // arguments are not translated; the format is Xen's arch_get_xen_caps().
     EXPECT_EQ(op(XENVER_capabilities), 0);
-    EXPECT_EQ(padded_string(sizeof(xen_capabilities_info_t)), "hvm-3.0-x86_64 ");
+    EXPECT_EQ(padded_string(sizeof(xen_capabilities_info_t)), "hvm-3.0-x86_32 hvm-3.0-x86_32p hvm-3.0-x86_64 ");
 }
 
 // XSA-122's test: every field of compile_info NUL-padded (it used to be
