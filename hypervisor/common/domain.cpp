@@ -353,7 +353,10 @@ Result<Vcpu*> vcpu_create(Domain& d, unsigned id, unsigned cpu) {
     // Until VCPUOP_register_vcpu_info moves it, vcpu_info lives in
     // shared_info for the first XEN_LEGACY_MAX_VCPUS vCPUs.
     if (id < XEN_LEGACY_MAX_VCPUS) v->vcpu_info = &d.shared_info->vcpu_info[id];
-    if (Status st = sched_init_vcpu(*v); !st) {
+    Status st = arch::vcpu_arch_create(*v);
+    if (st) st = sched_init_vcpu(*v);
+    if (!st) {
+        arch::vcpu_arch_destroy(*v);
         xdelete(v);
         return Err(st.error());
     }

@@ -96,6 +96,7 @@ struct Vcpu {
     bool hypercall_continues = false;
     unsigned continuation_nargs = 0; ///< how many of continuation_args to write back
     uint64_t continuation_args[5] = {};
+    bool in_multicall = false; ///< inside do_multicall() (a nested one is refused)
 
     SchedUnit sched; ///< the scheduler's (common/sched/sched_unit.hpp)
     arch::ArchVcpu arch;
@@ -252,9 +253,11 @@ struct DomainCreateOptions {
                                             uint32_t max_evtchn_ports = 1023, uint32_t max_grant_frames = 64,
                                             uint32_t max_maptrack_frames = 1024,
                                             const DomainCreateOptions& opts = {});
-/// Create vCPU `id` of d on pCPU `cpu`, in the offline state. Its hard
+/// Create vCPU `id` of d on pCPU `cpu`, in the offline state, with its
+/// arch state (arch::vcpu_arch_create(): down, no registers yet). Its hard
 /// and soft affinity are every pCPU; the scheduler keeps it on `cpu`
-/// unless its affinity or the policy moves it. Errors: -EINVAL, -ENOMEM.
+/// unless its affinity or the policy moves it. Errors: -EINVAL, -ENOMEM,
+/// -ENODEV (no SVM).
 [[nodiscard]] Result<Vcpu*> vcpu_create(Domain& d, unsigned id, unsigned cpu);
 /// Xen's domain_shutdown(): record the reason, log it, pause every vCPU
 /// (those running stop at their next exit), mark d shut down, raise

@@ -64,5 +64,6 @@ long do_sysctl(Vcpu& v, const HypercallArgs& args);
 long do_domctl(Vcpu& v, const HypercallArgs& args);
 long do_platform_op(Vcpu& v, const HypercallArgs& args);
 long do_xsm_op(Vcpu& v, const HypercallArgs& args);
+long do_multicall(Vcpu& v, const HypercallArgs& args);
 
 } // namespace cxen

@@ -21,6 +21,7 @@
 
 #include "arch/guest_access.hpp"
 #include "arch/p2m.hpp"
+#include "common/console/guest_log.hpp"
 #include "common/host_info.hpp"
 #include "common/hypercall/hypercall.hpp"
 #include "common/hypercall/memory_op.hpp"
@@ -153,7 +154,15 @@ long xenmem_reservation(Vcpu& cur, unsigned op, uint64_t start_extent, uint64_t 
         if (!arch::copy_from_guest(cur, list + i * sizeof(xen_pfn_t), gpfn)) break;
         const Status st = op == XENMEM_populate_physmap ? populate_one(d, f, gpfn, r.extent_order)
                                                         : decrease_one(d, gpfn, r.extent_order);
-        if (!st) break;
+        if (!st) {
+            // Xen's populate_physmap() says so too (gdprintk, XENLOG_INFO).
+            if (op == XENMEM_populate_physmap)
+                guest_log(*cur.domain, LogLevel::info,
+                          "d%u: could not allocate order=%u extent for d%u at gfn %#lx: memflags=%#x (%lu of %lu): error %ld\n",
+                          cur.domain->domid, r.extent_order, d.domid, static_cast<unsigned long>(gpfn), r.mem_flags,
+                          static_cast<unsigned long>(i), static_cast<unsigned long>(r.nr_extents), err(st.error()));
+            break;
+        }
     }
     return static_cast<long>(i);
 }

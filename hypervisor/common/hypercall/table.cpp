@@ -18,6 +18,7 @@ constexpr Entry table[] = {
     {__HYPERVISOR_console_io, "console_io", do_console_io},
     {__HYPERVISOR_sched_op, "sched_op", do_sched_op},
     {__HYPERVISOR_memory_op, "memory_op", do_memory_op},
+    {__HYPERVISOR_multicall, "multicall", do_multicall},
     {__HYPERVISOR_vcpu_op, "vcpu_op", do_vcpu_op},
     {__HYPERVISOR_hvm_op, "hvm_op", do_hvm_op},
     {__HYPERVISOR_event_channel_op, "event_channel_op", do_event_channel_op},

@@ -85,6 +85,7 @@ void unmap_guest_ram_frame(const void* page) {
             return;
         }
 }
+Status vcpu_arch_create(Vcpu&) { return ok_status(); }
 Status vcpu_arch_init(Vcpu&, uint64_t, uint64_t) { return ok_status(); }
 void vcpu_arch_destroy(Vcpu&) {}
 void vcpu_run(Vcpu& v) {

@@ -27,11 +27,23 @@ namespace {
 SegmentRegister flat(uint16_t sel, uint16_t attr) { return {sel, attr, 0xffffffff, 0}; }
 } // namespace
 
-Status vcpu_arch_init(Vcpu& v, uint64_t entry, uint64_t start_info_gpa) {
+Status vcpu_arch_create(Vcpu& v) {
+    // The timer first: vcpu_arch_destroy() kills it whatever failed after.
+    init_timer(v.arch.lapic_timer, lapic_timer_fn, &v, v.processor);
     if (!hvm_enabled()) return Err(Errno::XEN_ENODEV);
-    const bool bsp_vcpu = v.vcpu_id == 0;
     TRY(hvm_funcs.vcpu_initialise(v));
+    v.arch.fpu_area = TRY(alloc_xenheap_pages(0));
+    fpu_reset(v);
+    v.arch.vlapic.reset(v.vcpu_id * 2); // x2APIC ID = 2 * vcpu_id, as Xen and the guest MADT
+    v.arch.apic_base =
+        apic_default_base | APIC_BASE_EN | APIC_BASE_EXTD | (v.vcpu_id == 0 ? APIC_BASE_BSP : 0);
+    v.initialised.store(false);
+    v.down.store(true);
+    v.on_runq.store(false);
+    return ok_status();
+}
 
+Status vcpu_arch_init(Vcpu& v, uint64_t entry, uint64_t start_info_gpa) {
     // PVH entry state (Xen docs/misc/pvh.pandoc): 32-bit protected mode,
     // paging off, flat CS/DS/ES/SS, TR a 32-bit busy TSS, EBX = start_info.
     hvm_funcs.set_segment(v, Seg::cs, flat(0x10, 0xc9b));
@@ -50,14 +62,8 @@ Status vcpu_arch_init(Vcpu& v, uint64_t entry, uint64_t start_info_gpa) {
     hvm_funcs.set_rflags(v, 2);
     hvm_funcs.set_rip(v, entry);
     set_guest_gpr(v, Gpr::rbx, start_info_gpa);
-
-    v.arch.fpu_area = TRY(alloc_xenheap_pages(0));
-    fpu_reset(v);
-    v.arch.vlapic.reset(v.vcpu_id * 2); // x2APIC ID = 2 * vcpu_id, as Xen and the guest MADT
-    v.arch.apic_base = apic_default_base | APIC_BASE_EN | APIC_BASE_EXTD | (bsp_vcpu ? APIC_BASE_BSP : 0);
-    init_timer(v.arch.lapic_timer, lapic_timer_fn, &v, v.processor);
     // vCPU 0 starts at the PVH entry; APs wait for INIT-SIPI or VCPUOP_up.
-    const bool bsp = bsp_vcpu;
+    const bool bsp = v.vcpu_id == 0;
     v.initialised.store(bsp);
     v.down.store(!bsp);
     v.on_runq.store(bsp);

@@ -13,6 +13,7 @@ struct Domain;
 
 namespace cxen::arch {
 struct ArchVcpu {};
+[[nodiscard]] Status vcpu_arch_create(Vcpu& v);
 [[nodiscard]] Status vcpu_arch_init(Vcpu& v, uint64_t entry, uint64_t start_info_gpa);
 void vcpu_arch_destroy(Vcpu& v);
 /// Runs fake_vcpu_run_hook(v) if a test set one (the "guest"), else nothing.

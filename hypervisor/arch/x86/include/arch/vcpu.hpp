@@ -66,11 +66,17 @@ struct ArchVcpu {
     bool dr_loaded = false;   ///< the pCPU holds dr[], DR accesses are not intercepted
 };
 
-/// Allocate and initialise the VMCB for PVH entry: 32-bit protected mode,
-/// paging off, flat segments, EIP = entry, EBX = start_info_gpa (Xen's
+/// What every vCPU has from its creation (Xen's arch_vcpu_create(), called
+/// by vcpu_create() before the vCPU is published): its control block, FPU
+/// area, vLAPIC and vLAPIC timer. The vCPU starts down with no register
+/// state (Xen's VPF_down, !is_initialised). -ENOMEM; -ENODEV without SVM.
+/// vcpu_arch_destroy() undoes a part-made one.
+[[nodiscard]] Status vcpu_arch_create(Vcpu& v);
+/// Put created v in the PVH entry state: 32-bit protected mode, paging
+/// off, flat segments, EIP = entry, EBX = start_info_gpa (Xen's
 /// docs/misc/pvh.pandoc). vCPU 0 is online (the builder adds it to the
-/// scheduler); the others start down, waiting for INIT-SIPI or
-/// VCPUOP_initialise + VCPUOP_up. -ENOMEM.
+/// scheduler); the others stay down, waiting for INIT-SIPI or
+/// VCPUOP_initialise + VCPUOP_up.
 [[nodiscard]] Status vcpu_arch_init(Vcpu& v, uint64_t entry, uint64_t start_info_gpa);
 void vcpu_arch_destroy(Vcpu& v);
 /// The scheduler moved not-running v to pCPU `cpu`: its arch timers (the
