@@ -269,8 +269,9 @@ bool test_svm() {
 
 // The nested p2m itself (host tests use a fake of it): gfns beyond its
 // reach are refused instead of aliasing a lower one; a table a larger
-// mapping replaces is handed back intact, to be freed after the flush; the
-// pool's cap gives -ENOMEM to this p2m alone.
+// mapping replaces is handed back intact, to be freed after the flush, as
+// are tables a removal empties; the pool's cap gives -ENOMEM to this p2m
+// alone.
 bool test_p2m() {
     P2m p;
     p.set_table_limit(5); // root, L3, L2, two L1s
@@ -294,9 +295,24 @@ bool test_p2m() {
     ok = ok && p.set_entry(Gfn{1024}, frame, 0, P2mType::xen_page).ok() && p.tables() == 5;
     ok = ok && p.set_entry(Gfn{1536}, frame, 0, P2mType::xen_page).error() == Errno::XEN_ENOMEM;
     ok = ok && p.set_entry(Gfn{1u << 27}, frame, 0, P2mType::xen_page).error() == Errno::XEN_ENOMEM && p.tables() == 5;
+    // Collapse: removing gfn 1024, the only entry of its L1, detaches that
+    // L1 alone (gfn 512 keeps the L2); a removal where nothing is mapped
+    // makes no table. Then gfn 512's removal, the last below the L3,
+    // detaches the L2 with what is under it, and gfn 0's the L3.
+    P2mDetached empty;
+    ok = ok && p.set_entry(Gfn{1024}, Mfn{0}, 0, P2mType::invalid, &empty).ok() && empty.level == 1;
+    ok = ok && empty.table && (maddr_to_ptr<uint64_t>(empty.table)[0] & 1) == 0 && p.tables() == 5;
+    p.free_detached(empty);
+    ok = ok && p.tables() == 4 && p.lookup(Gfn{512}).mfn == frame && p.lookup(Gfn{1024}).type == P2mType::invalid;
+    empty = {};
+    ok = ok && p.set_entry(Gfn{1u << 27}, Mfn{0}, 0, P2mType::invalid, &empty).ok() && !empty.table && p.tables() == 4;
+    ok = ok && p.set_entry(Gfn{0}, Mfn{0}, 9, P2mType::invalid, &empty).ok() && !empty.table;
+    ok = ok && p.set_entry(Gfn{512}, Mfn{0}, 0, P2mType::invalid, &empty).ok() && empty.level == 3;
+    p.free_detached(empty);
+    ok = ok && p.tables() == 1 && p.lookup(Gfn{512}).type == P2mType::invalid;
     p.teardown(nullptr, nullptr);
     ok = ok && p.tables() == 0;
-    return report("p2m", ok, "(gfns beyond 2^36 refused, replaced tables detached intact, pool cap -ENOMEM)");
+    return report("p2m", ok, "(gfns beyond 2^36 refused, replaced and emptied tables detached intact, pool cap -ENOMEM)");
 }
 
 // What the control domain's physinfo and get_cpuinfo would report, checked

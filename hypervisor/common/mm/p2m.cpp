@@ -36,16 +36,34 @@ struct Taken {
         ForeignHolder holder; // map_foreign: what kept the frame's owner
     } e[max];
     unsigned n = 0;
-    arch::P2mDetached tables; // a table a larger mapping replaced
-    bool flush = false;       // an entry that was present changed
+    // Tables a larger mapping replaced or a removal emptied: at most one per
+    // set_entry(), which a step calls once per entry it takes plus twice.
+    arch::P2mDetached tables[max + 2];
+    unsigned ntables = 0;
+    bool flush = false; // an entry that was present changed
     bool full() const { return n == max; }
+    /// Where set_entry() may put the table it detaches; note_table() keeps it.
+    arch::P2mDetached* table_slot() {
+        ASSERT(ntables < max + 2);
+        return &tables[ntables];
+    }
+    void note_table() {
+        if (tables[ntables].table) ++ntables;
+    }
 };
+
+/// set_entry() in a locked step: what it detaches is kept in t.
+Status set_entry_taking(Domain& d, Gfn gfn, Mfn mfn, unsigned order, P2mType type, Taken& t) {
+    const Status st = d.p2m.set_entry(gfn, mfn, order, type, t.table_slot());
+    t.note_table();
+    return st;
+}
 
 // Clear the page at gfn, which maps `e` (not a grant mapping unless the
 // grant code asks), noting it in t. p2m_lock held. -ENOMEM when a superpage
 // must be split and the pool is full.
 Status take_locked(Domain& d, Gfn gfn, const P2mEntry& e, Taken& t) {
-    TRY(d.p2m.set_entry(gfn, Mfn{0}, 0, P2mType::invalid, &t.tables));
+    TRY(set_entry_taking(d, gfn, Mfn{0}, 0, P2mType::invalid, t));
     const ForeignHolder h = e.type == P2mType::map_foreign ? d.foreign_maps.take(raw(gfn)) : ForeignHolder{};
     t.e[t.n++] = {e.mfn, e.type, h};
     t.flush = true;
@@ -61,7 +79,7 @@ Status take_locked(Domain& d, Gfn gfn, const P2mEntry& e, Taken& t) {
 // that); a grant mapping's reference is the grant code's to drop, after
 // this returns.
 void release(Domain& d, Taken& t) {
-    if (t.flush || t.tables.table) arch::p2m_flush_guest_tlbs(d);
+    if (t.flush || t.ntables) arch::p2m_flush_guest_tlbs(d);
     int64_t ram_freed = 0;
     for (unsigned i = 0; i < t.n; ++i) {
         if (is_ram(t.e[i].type)) {
@@ -72,9 +90,9 @@ void release(Domain& d, Taken& t) {
         if (t.e[i].holder.release) t.e[i].holder.release(t.e[i].holder.obj);
     }
     domain_adjust_claim(d, -ram_freed);
-    if (t.tables.table) {
+    if (t.ntables) {
         WriteGuard g(d.p2m_lock); // the pool's count
-        d.p2m.free_detached(t.tables);
+        for (unsigned i = 0; i < t.ntables; ++i) d.p2m.free_detached(t.tables[i]);
     }
     t = Taken{};
 }
@@ -109,7 +127,7 @@ Status set_foreign(Domain& d, Gfn gfn, Mfn mfn, ForeignHolder holder, bool typed
         } else {
             st = d.foreign_maps.reserve_one(); // first: the record cannot fail once mapped
             if (st && prev.type != P2mType::invalid) st = take_locked(d, gfn, prev, t);
-            if (st) st = d.p2m.set_entry(gfn, mfn, 0, P2mType::map_foreign, &t.tables);
+            if (st) st = set_entry_taking(d, gfn, mfn, 0, P2mType::map_foreign, t);
             if (st) d.foreign_maps.insert(raw(gfn), holder);
         }
     }
@@ -180,11 +198,11 @@ Status p2m_populate(Domain& d, Gfn gfn, unsigned order) {
             if (st && empty) {
                 // The p2m maps an extent in one entry when it is aligned, else page by page.
                 if ((raw(gfn) & (n - 1)) == 0 && (order == 0 || order == 9 || order == 18)) {
-                    st = d.p2m.set_entry(gfn, mfn, order, P2mType::ram_rw, &t.tables);
+                    st = set_entry_taking(d, gfn, mfn, order, P2mType::ram_rw, t);
                 } else {
                     if (order) page_allocator().split(mfn, order);
                     uint64_t i = 0;
-                    for (; i < n && st; ++i) st = d.p2m.set_entry(gfn + i, mfn + i, 0, P2mType::ram_rw, &t.tables);
+                    for (; i < n && st; ++i) st = set_entry_taking(d, gfn + i, mfn + i, 0, P2mType::ram_rw, t);
                     if (!st) { // undo the part mapped; the frames are freed below, after the flush
                         for (uint64_t j = 0; j + 1 < i; ++j) (void)d.p2m.set_entry(gfn + j, Mfn{0}, 0, P2mType::invalid);
                         t.flush = true;
@@ -261,7 +279,7 @@ Status p2m_add_xen_frame(Domain& d, Gfn gfn, Mfn mfn, uint64_t& record) {
         } else {
             if (is_special(prev.type)) st = Err(Errno::XEN_ENXIO);
             else if (prev.type != P2mType::invalid) st = take_locked(d, gfn, prev, t);
-            if (st) st = d.p2m.set_entry(gfn, mfn, 0, P2mType::xen_page, &t.tables);
+            if (st) st = set_entry_taking(d, gfn, mfn, 0, P2mType::xen_page, t);
             if (st) {
                 mapped = true;
                 // Away from where it was (Xen: the M2P's old gfn), if still there.
@@ -303,7 +321,7 @@ Status p2m_add_grant(Domain& d, Gfn gfn, Mfn mfn, bool readonly) {
         if (is_special(prev.type)) st = Err(Errno::XEN_EBUSY); // Xen refuses to replace one this way
         else if (prev.type != P2mType::invalid) st = take_locked(d, gfn, prev, t);
         if (st)
-            st = d.p2m.set_entry(gfn, mfn, 0, readonly ? P2mType::grant_map_ro : P2mType::grant_map_rw, &t.tables);
+            st = set_entry_taking(d, gfn, mfn, 0, readonly ? P2mType::grant_map_ro : P2mType::grant_map_rw, t);
     }
     release(d, t);
     return st;

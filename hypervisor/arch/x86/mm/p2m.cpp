@@ -28,6 +28,13 @@ uint64_t make_leaf(Mfn mfn, unsigned level, P2mType type) {
     return e;
 }
 
+/// Does table t map nothing but (perhaps) entry `skip`?
+bool only_entry(const uint64_t* t, unsigned skip) {
+    for (unsigned i = 0; i < 512; ++i)
+        if (i != skip && (t[i] & P)) return false;
+    return true;
+}
+
 } // namespace
 
 void clear_frames(Mfn mfn, unsigned order) { memset(mfn_to_virt(mfn), 0, page_size << order); }
@@ -77,10 +84,14 @@ Status P2m::init() {
 Status P2m::set_entry(Gfn gfn, Mfn mfn, unsigned order, P2mType type, P2mDetached* detached) {
     if (raw(gfn) > p2m_max_gfn || (uint64_t{1} << order) - 1 > p2m_max_gfn - raw(gfn)) return Err(Errno::XEN_ENOENT);
     const unsigned target = order / 9 + 1; // level of the leaf
+    const bool clearing = type == P2mType::invalid;
+    uint64_t* path[5] = {}; // path[level]: the table walked at that level
     uint64_t* t = table(root_);
     for (unsigned level = 4; level > target; --level) {
+        path[level] = t;
         uint64_t& e = t[idx(raw(gfn), level)];
         if (!(e & P)) {
+            if (clearing) return ok_status(); // nothing mapped there: no table made to say so
             paddr_t n = TRY(new_table());
             e = n | P | RW | US;
         } else if (e & PS) {
@@ -88,15 +99,31 @@ Status P2m::set_entry(Gfn gfn, Mfn mfn, unsigned order, P2mType type, P2mDetache
         }
         t = table(e & ADDR);
     }
+    path[target] = t;
     uint64_t& leaf = t[idx(raw(gfn), target)];
     const P2mEntry old = lookup(gfn);
     P2mDetached gone;
     if (target > 1 && (leaf & P) && !(leaf & PS)) gone = {leaf & ADDR, target - 1}; // a table of smaller mappings
     if (old.type == P2mType::ram_rw || old.type == P2mType::ram_ro) ram_pages_ -= 1ull << old.order;
-    leaf = type == P2mType::invalid ? 0 : make_leaf(mfn, target, type);
+    leaf = clearing ? 0 : make_leaf(mfn, target, type);
     if (type == P2mType::ram_rw || type == P2mType::ram_ro) ram_pages_ += 1ull << order;
     const uint64_t last = raw(gfn) + (1ull << order) - 1;
-    if (type != P2mType::invalid && last > max_mapped_gfn_) max_mapped_gfn_ = last;
+    if (!clearing && last > max_mapped_gfn_) max_mapped_gfn_ = last;
+    if (clearing && detached && !gone.table) {
+        // Tables this removal left empty go too (Xen keeps them in the
+        // domain's pool; here they are the host's, so free memory comes back
+        // once a range is unmapped): the highest one on the path that maps
+        // nothing else is unhooked, its subtree freed by the caller after
+        // the flush. The root stays.
+        unsigned top = 0;
+        for (unsigned level = target; level < 4 && only_entry(path[level], idx(raw(gfn), level)); ++level) top = level;
+        if (top) {
+            uint64_t& link = path[top + 1][idx(raw(gfn), top + 1)];
+            *detached = {link & ADDR, top};
+            link = 0;
+            return ok_status();
+        }
+    }
     if (gone.table) {
         // The caller (the writer) emptied the range first, so only tables are
         // left in it; they go after the flush, or now if nothing ever ran.

@@ -7,6 +7,8 @@
 // it with prefixes only confuses itself) or from EXITINFO2 for I/O.
 #include "arch/x86/hvm/svm/vcpu_internal.hpp"
 
+#include "common/console/guest_log.hpp"
+
 #include "arch/x86/hvm/hvm.hpp"
 #include "lib/base/format.hpp"
 
@@ -52,6 +54,15 @@ Exit on_npf(Vcpu& v, Vmcb& vm) {
 }
 
 Exit on_shutdown(Vcpu& v, Vmcb& vm) {
+    // The state that could not take its fault, for whoever debugs the guest
+    // (rate-limited as every guest-caused message): which event was being
+    // delivered (EXITINTINFO), the stack, and the tables it needed.
+    guest_log(*v.domain, LogLevel::error,
+              "d%uv%u: triple fault: cs %#x rip %#lx rsp %#lx rflags %#lx cpl %u cr0 %#lx cr2 %#lx cr3 %#lx "
+              "cr4 %#lx efer %#lx idt %#lx/%#x tr %#x/%#lx gs %#lx kgs %#lx event %#lx shadow %lu\n",
+              v.domain->domid, v.vcpu_id, vm.cs().sel, vm.rip, vm.rsp, vm.rflags, vm.cpl(), vm.cr0(), vm.cr2(),
+              vm.cr3(), vm.cr4(), vm.efer(), vm.idtr().base, vm.idtr().limit, vm.tr.sel, vm.tr.base, vm.gs.base,
+              vm.kernel_gs_base, vm.exitintinfo, vm.interrupt_shadow);
     char why[64];
     snprintf(why, sizeof(why), "triple fault at rip %#lx", vm.rip);
     domain_crash(*v.domain, why);

@@ -55,7 +55,7 @@ struct P2mEntry {
 constexpr uint64_t p2m_max_gfn = (uint64_t{1} << (48 - page_shift)) - 1;
 
 /// A table (with the tables below it) that set_entry() took out of the p2m
-/// when a larger mapping replaced it. The entries in it are left as they
+/// when a larger mapping replaced it, or when a removal left it empty. The entries in it are left as they
 /// were: other vCPUs may still walk it until the domain's nested TLBs are
 /// flushed; then P2m::free_detached() returns it (Xen's p2m_free_entry()
 /// after the flush of hap_write_p2m_entry()).
@@ -79,7 +79,10 @@ class P2m {
     /// or 18). Replaces what was there, splitting a larger mapping. A table
     /// replaced by a larger mapping goes to *detached (freed by the caller
     /// after the flush); with detached == nullptr it is freed at once, which
-    /// only a domain that never ran may do. Errors: -ENOMEM pool exhausted
+    /// only a domain that never ran may do. With `detached`, a removal
+    /// (type invalid) that leaves tables mapping nothing detaches the highest
+    /// of them instead; a removal where nothing is mapped allocates nothing.
+    /// At most one table is detached per call. Errors: -ENOMEM pool exhausted
     /// or no memory; -ENOENT gfn beyond p2m_max_gfn (Xen's p2m_find_entry()).
     [[nodiscard]] Status set_entry(Gfn gfn, Mfn mfn, unsigned order, P2mType type,
                                    P2mDetached* detached = nullptr);
