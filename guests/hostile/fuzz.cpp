@@ -139,7 +139,8 @@ bool dangerous(unsigned nr, uint64_t cmd) {
     default:
         return nr == __HYPERVISOR_mmu_update || nr == __HYPERVISOR_mmuext_op || nr == __HYPERVISOR_update_va_mapping ||
                nr == __HYPERVISOR_vm_assist || nr == __HYPERVISOR_domctl || nr == __HYPERVISOR_sysctl ||
-               nr == __HYPERVISOR_kexec_op || nr == __HYPERVISOR_dm_op || nr == __HYPERVISOR_hypfs_op;
+               nr == __HYPERVISOR_kexec_op || nr == __HYPERVISOR_dm_op || nr == __HYPERVISOR_hypfs_op ||
+               nr == __HYPERVISOR_multicall; // runs any of the above, from a list it reads (its a[0])
     }
 }
 
@@ -650,6 +651,9 @@ Call random_call(Rng& r) {
         // read as pointers too, so force the pointer classes.
         if (unsafe) c.a[i] = random_pointer(r, false);
     }
+    // multicall's first argument is its list, whose entries are any calls
+    // with any arguments: only ever a list the hypervisor cannot read.
+    if (c.nr == __HYPERVISOR_multicall) c.a[0] = random_pointer(r, false);
     // Calls that stop this domain without reading memory: swap them out.
     const auto cmd = static_cast<uint32_t>(c.a[0]);
     if (c.nr == __HYPERVISOR_sched_op && cmd == SCHEDOP_block) c.a[0] = SCHEDOP_yield; // IF=0: forever
