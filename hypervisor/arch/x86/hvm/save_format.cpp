@@ -73,6 +73,13 @@ Status check_cpu_record(const hvm_hw_cpu& c, const CpuRecordLimits& l, const cha
     // svm_vmcb_restore(): a pending event of a type SVM cannot inject.
     if (c.pending_valid && (c.pending_type == 1 || c.pending_type > 4 || c.pending_reserved))
         return fail("pending event");
+    // Also an exception VMRUN refuses to inject (vector 2, or above 31: APM
+    // Vol. 2 §15.20): Xen takes it and the domain dies at its next entry;
+    // cxen says so here instead. Its error code must fit 16 bits, as Xen checks.
+    if (c.pending_valid && c.pending_type == 3 && (c.pending_vector == 2 || c.pending_vector > 31))
+        return fail("pending exception vector");
+    if (c.pending_valid && c.pending_error_valid && c.error_code != static_cast<uint16_t>(c.error_code))
+        return fail("pending error code");
     // What VMRUN refuses (AMD APM Vol. 2 §15.5.1).
     if ((c.cr0 & cr0_nw) && !(c.cr0 & cr0_cd)) return fail("CR0.NW without CD");
     const bool long_mode = (c.msr_efer & efer_lme) && (c.cr0 & cr0_pg);

@@ -50,9 +50,13 @@ void load_cpu_ctxt(Vcpu& v, const ::hvm_hw_cpu& c) {
     vm.interrupt_shadow = 0;
     vm.eventinj = 0;
     clear_virtual_interrupt(vm);
+    // Only what re-running the instruction would not raise again comes back
+    // (Xen's hvm_event_needs_reinjection()): INT n, #BP and #OF are dropped.
     if (c.pending_valid) {
         if (c.pending_type == event_intr) queue_interrupt(vm, c.pending_vector);
-        else vm.eventinj = c.pending_event | (uint64_t{c.error_code} << 32);
+        else if (c.pending_type == event_nmi ||
+                 (c.pending_type == event_exception && c.pending_vector != 3 && c.pending_vector != 4))
+            vm.eventinj = c.pending_event | (uint64_t{c.error_code} << 32);
     }
 }
 

@@ -187,6 +187,12 @@ TEST(HvmCpuRecord, EachBadFieldIsEinval) {
         {"TSC_AUX above 32 bits", [](hvm_hw_cpu& c) { c.msr_tsc_aux = 1ull << 32; }},
         {"pending NMI-type 1", [](hvm_hw_cpu& c) { c.pending_event = (1u << 31) | (1u << 8); }},
         {"pending reserved", [](hvm_hw_cpu& c) { c.pending_event = (1u << 31) | (1u << 12); }},
+        {"pending exception vector 2", [](hvm_hw_cpu& c) { c.pending_event = (1u << 31) | (3u << 8) | 2; }},
+        {"pending exception vector 32", [](hvm_hw_cpu& c) { c.pending_event = (1u << 31) | (3u << 8) | 32; }},
+        {"pending error code above 16 bits", [](hvm_hw_cpu& c) {
+             c.pending_event = (1u << 31) | (3u << 8) | (1u << 11) | 13;
+             c.error_code = 0x10000;
+         }},
         {"NW without CD", [](hvm_hw_cpu& c) { c.cr0 |= 1u << 29; }},
         {"long mode without PAE", [](hvm_hw_cpu& c) {
              c.cr0 = 0x80000011;
