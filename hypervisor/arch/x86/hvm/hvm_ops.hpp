@@ -120,9 +120,6 @@ struct HvmFunctionTable {
     /// An event is already queued for the next entry (an exception, or one
     /// whose delivery an exit cut short).
     bool (*event_pending)(const Vcpu& v);
-    /// An external interrupt was queued and the guest has not taken it yet
-    /// (it waits for RFLAGS.IF; the vLAPIC already acknowledged it).
-    bool (*interrupt_queued)(const Vcpu& v);
     /// Queue `e` for the next entry, replacing anything queued.
     void (*inject_event)(Vcpu& v, const HvmEvent& e);
     /// Ask for an exit as soon as the guest can take an external interrupt

@@ -2,10 +2,8 @@
 // (NMI, the event-channel callback vector, the vLAPIC) in Xen's order of
 // hvm_vcpu_has_pending_irq, and the decision before each entry to inject
 // one or to ask for an interrupt window (Xen's hvm_intr_assist, whose
-// mechanics are the backend's: EVENTINJ, V_IRQ and the VINTR intercept
-// under SVM, APM Vol. 2, 15.20-15.21). One external interrupt is in
-// flight at a time: a queued one the guest has not taken yet holds the
-// others back until the next exit. Also the vLAPIC timer.
+// mechanics are the backend's: EVENTINJ and V_IRQ + the VINTR intercept
+// under SVM, APM Vol. 2, 15.20-15.21). Also the vLAPIC timer.
 //
 // Locking: ArchVcpu::lock (interrupts off) protects the vLAPIC; the
 // nmi_pending flag is an atomic set before the target is kicked.
@@ -47,7 +45,7 @@ void close_interrupt_window(Vcpu& v) { hvm_funcs.set_interrupt_window(v, false);
 } // namespace
 
 bool has_pending_interrupt(Vcpu& v) {
-    if (v.arch.nmi_pending.load() || callback_pending(v) != 0 || hvm_funcs.interrupt_queued(v)) return true;
+    if (v.arch.nmi_pending.load() || callback_pending(v) != 0) return true;
     IrqSpinGuard g(v.arch.lock);
     return apic_hw_enabled(v) && v.arch.vlapic.has_pending();
 }
@@ -78,7 +76,6 @@ void inject_pending(Vcpu& v) {
         hvm_funcs.inject_event(v, {HvmEvent::nmi, nmi_vector, false, 0});
         return;
     }
-    if (hvm_funcs.interrupt_queued(v)) return; // the guest takes that one first
     if (!(guest_rflags(v) & RFLAGS_IF) || hvm_funcs.interrupt_shadow(v)) {
         open_interrupt_window(v);
         return;

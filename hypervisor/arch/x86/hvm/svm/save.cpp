@@ -23,15 +23,11 @@ void save_cpu_ctxt(const Vcpu& v, ::hvm_hw_cpu& c) {
     c.msr_syscall_mask = vm.sfmask;
     // EVENTINJ's low half has the record's pending_event layout (vector,
     // type, error-code valid, valid in bit 31); the error code is the high half.
-    // An external interrupt queued in V_IRQ is recorded as the INTR event
-    // Xen would have in EVENTINJ; EVENTINJ goes first if both are set.
     c.pending_event = 0;
     c.error_code = 0;
     if (vm.eventinj & eventinj_valid) {
         c.pending_event = static_cast<uint32_t>(vm.eventinj);
         c.error_code = static_cast<uint32_t>(vm.eventinj >> 32);
-    } else if (interrupt_queued(vm)) {
-        c.pending_event = static_cast<uint32_t>(make_event(queued_vector(vm), event_intr));
     }
 }
 
@@ -49,15 +45,13 @@ void load_cpu_ctxt(Vcpu& v, const ::hvm_hw_cpu& c) {
     vm.sfmask = c.msr_syscall_mask;
     vm.interrupt_shadow = 0;
     vm.eventinj = 0;
-    clear_virtual_interrupt(vm);
+    close_interrupt_window(vm);
     // Only what re-running the instruction would not raise again comes back
     // (Xen's hvm_event_needs_reinjection()): INT n, #BP and #OF are dropped.
-    if (c.pending_valid) {
-        if (c.pending_type == event_intr) queue_interrupt(vm, c.pending_vector);
-        else if (c.pending_type == event_nmi ||
-                 (c.pending_type == event_exception && c.pending_vector != 3 && c.pending_vector != 4))
-            vm.eventinj = c.pending_event | (uint64_t{c.error_code} << 32);
-    }
+    if (c.pending_valid &&
+        (c.pending_type == event_intr || c.pending_type == event_nmi ||
+         (c.pending_type == event_exception && c.pending_vector != 3 && c.pending_vector != 4)))
+        vm.eventinj = c.pending_event | (uint64_t{c.error_code} << 32);
 }
 
 } // namespace cxen::svm

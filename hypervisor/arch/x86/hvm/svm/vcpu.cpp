@@ -1,18 +1,9 @@
 // The SVM backend of the HVM layer (hvm_ops.hpp): the VMCB of each vCPU
 // (set-up, the guest state it holds, read and written for hvm/), event
-// injection (exceptions and NMIs through EVENTINJ, external interrupts
-// through V_IRQ with their vector, interrupt windows through V_IRQ + the
-// VINTR intercept; APM Vol. 2, 15.20-15.21), re-injection of events cut
+// injection through EVENTINJ and interrupt windows through V_IRQ + the
+// VINTR intercept (APM Vol. 2, 15.20-15.21), re-injection of events cut
 // short by an exit (EXITINTINFO), lazy switching of DR0-3, ASIDs, and one
 // VMRUN with its #VMEXIT (the exit table is exit.cpp).
-//
-// Why external interrupts do not use EVENTINJ (as Xen does): QEMU 7.2's
-// helper_vmrun delivers an EVENTINJ interrupt but leaves its vector in the
-// CPU's pending-exception slot; if another thread kicks that CPU before
-// the guest's next exception or exit, QEMU delivers the vector a second
-// time as an exception, whatever the guest's IF (docs/testing.md). A
-// V_IRQ interrupt goes through QEMU's interrupt path, which has no such
-// slot; on hardware both are architectural.
 //
 // Locking: none of its own. The VMCB is touched only by the vCPU's own
 // pCPU while the vCPU is not in guest mode (hvm_ops.hpp).
@@ -35,8 +26,6 @@ using arch::hvm::SegmentRegister;
 namespace {
 // VMCB V_INTR fields (offset 0x60, APM Vol. 2, appendix B): V_IRQ, V_INTR_PRIO, V_IGN_TPR.
 constexpr uint64_t vintr_irq = 1ull << 8, vintr_prio = 0xfull << 16, vintr_ign_tpr = 1ull << 20;
-constexpr unsigned vintr_vector_shift = 32; // V_INTR_VECTOR, bits 39:32
-constexpr uint64_t vintr_vector = 0xffull << vintr_vector_shift;
 
 Vmcb& vmcb(Vcpu& v) { return *v.arch.vmcb; }
 const Vmcb& vmcb(const Vcpu& v) { return *v.arch.vmcb; }
@@ -46,10 +35,7 @@ const Vmcb& vmcb(const Vcpu& v) { return *v.arch.vmcb; }
 /// Ask for a #VMEXIT(VINTR) as soon as the guest can take an interrupt
 /// (RFLAGS.IF = 1, no interrupt shadow): a virtual interrupt of top
 /// priority that ignores V_TPR, intercepted before it is taken (APM 15.21).
-/// A queued interrupt (interrupt_queued) is left alone: the guest takes it
-/// when it can, and what else is pending is looked at on the next exit.
 void open_interrupt_window(Vmcb& vm) {
-    if (interrupt_queued(vm)) return;
     if ((vm.vintr() & vintr_irq) == 0) vm.set_vintr(vm.vintr() | vintr_irq | vintr_prio | vintr_ign_tpr);
     if (!(vm.intercept_misc1() & svm::intercept_vintr))
         vm.set_intercept_misc1(vm.intercept_misc1() | svm::intercept_vintr);
@@ -59,16 +45,14 @@ void open_interrupt_window(Vmcb& vm) {
 /// EXITINTINFO; queue it again unless re-executing the instruction raises
 /// it anew (INT n; #BP and #OF, which SVM reports as exceptions with RIP
 /// still at INT3/INTO) — Xen's hvm_event_needs_reinjection().
-/// An external interrupt goes back into V_IRQ (the exit came while it was
-/// being delivered, so it was not taken).
 void requeue_interrupted_event(Vmcb& vm) {
     vm.eventinj = 0;
     const uint64_t info = vm.exitintinfo;
     if (!(info & svm::eventinj_valid)) return;
     const uint64_t type = (info >> 8) & 7;
     const uint8_t vector = static_cast<uint8_t>(info);
-    if (type == svm::event_intr) queue_interrupt(vm, vector);
-    else if (type == svm::event_nmi || (type == svm::event_exception && vector != 3 && vector != 4))
+    if (type == svm::event_intr || type == svm::event_nmi ||
+        (type == svm::event_exception && vector != 3 && vector != 4))
         vm.eventinj = info;
 }
 
@@ -192,12 +176,11 @@ void set_tsc_offset(Vcpu& v, uint64_t offset) {
 // ---- events ----
 
 bool event_pending(const Vcpu& v) { return vmcb(v).eventinj & svm::eventinj_valid; }
-bool vcpu_interrupt_queued(const Vcpu& v) { return interrupt_queued(vmcb(v)); }
 
 void inject_event(Vcpu& v, const HvmEvent& e) {
     Vmcb& vm = vmcb(v);
     switch (e.type) {
-    case HvmEvent::ext_intr: queue_interrupt(vm, e.vector); break;
+    case HvmEvent::ext_intr: vm.eventinj = make_event(e.vector, event_intr); break;
     case HvmEvent::nmi: vm.eventinj = make_event(e.vector, event_nmi); break;
     case HvmEvent::hw_exception:
         vm.eventinj = e.has_error_code ? make_event(e.vector, event_exception, e.error_code)
@@ -264,7 +247,7 @@ void vcpu_reset_state(Vcpu& v) {
     vm.sysenter_cs = vm.sysenter_esp = vm.sysenter_eip = 0;
     vm.interrupt_shadow = 0;
     vm.eventinj = 0;
-    clear_virtual_interrupt(vm);
+    close_interrupt_window(vm);
     v.arch.last_cpu = -1; // new paging state: fresh ASID and TLB flush at entry
 }
 
@@ -294,12 +277,12 @@ void flush_guest_tlb(Vcpu& v) {
 
 Exit enter_guest(Vcpu& v) {
     Vmcb& vm = *v.arch.vmcb;
-    // An entry with V_IRQ set (an interrupt queued or a window requested)
-    // can lose a request another QEMU thread made meanwhile: look at the
-    // APIC again once back (lapic_resample()).
-    const bool virq = vm.vintr() & vintr_irq;
+    // An entry with V_IRQ set (an interrupt window requested) can lose a
+    // request another QEMU thread made meanwhile: look at the APIC again
+    // once back (lapic_resample()).
+    const bool window_requested = vm.vintr() & vintr_irq;
     svm_vmrun(v.arch.vmcb_pa, &v.arch.regs, svm::host_vmcb_pa());
-    if (virq) arch::lapic_resample();
+    if (window_requested) arch::lapic_resample();
     vm.tlb_control = 0;
     requeue_interrupted_event(vm);
     return handle_exit(v, vm);
@@ -347,7 +330,6 @@ constexpr HvmFunctionTable svm_function_table = {
     .get_tsc_offset = get_tsc_offset,
     .set_tsc_offset = set_tsc_offset,
     .event_pending = event_pending,
-    .interrupt_queued = vcpu_interrupt_queued,
     .inject_event = inject_event,
     .set_interrupt_window = set_interrupt_window,
     .ctxt_switch_to = ctxt_switch_to,
@@ -358,36 +340,11 @@ constexpr HvmFunctionTable svm_function_table = {
 };
 } // namespace
 
-bool interrupt_queued(const Vmcb& vm) {
-    return (vm.vintr() & vintr_irq) && !(vm.intercept_misc1() & svm::intercept_vintr);
-}
-
 void close_interrupt_window(Vmcb& vm) {
-    if (!(vm.intercept_misc1() & svm::intercept_vintr)) return; // no window; maybe a queued interrupt
-    vm.set_intercept_misc1(vm.intercept_misc1() & ~svm::intercept_vintr);
-    vm.set_vintr(vm.vintr() & ~(vintr_irq | vintr_prio | vintr_ign_tpr));
-}
-
-void clear_virtual_interrupt(Vmcb& vm) {
+    if (vm.vintr() & vintr_irq) vm.set_vintr(vm.vintr() & ~(vintr_irq | vintr_prio | vintr_ign_tpr));
     if (vm.intercept_misc1() & svm::intercept_vintr)
         vm.set_intercept_misc1(vm.intercept_misc1() & ~svm::intercept_vintr);
-    if (vm.vintr() & (vintr_irq | vintr_vector))
-        vm.set_vintr(vm.vintr() & ~(vintr_irq | vintr_prio | vintr_ign_tpr | vintr_vector));
 }
-
-/// Queue external interrupt `vector` as a virtual interrupt: top priority,
-/// V_TPR ignored (the vLAPIC has applied the guest's TPR), not
-/// intercepted. The CPU delivers it through the guest's IDT once RFLAGS.IF
-/// is 1 and no interrupt shadow is up, and clears V_IRQ when it does
-/// (APM 15.21.1); interrupt_queued() tells after the exit.
-void queue_interrupt(Vmcb& vm, uint8_t vector) {
-    if (vm.intercept_misc1() & svm::intercept_vintr)
-        vm.set_intercept_misc1(vm.intercept_misc1() & ~svm::intercept_vintr);
-    vm.set_vintr((vm.vintr() & ~vintr_vector) | vintr_irq | vintr_prio | vintr_ign_tpr |
-                 (uint64_t{vector} << vintr_vector_shift));
-}
-
-uint8_t queued_vector(const Vmcb& vm) { return static_cast<uint8_t>(vm.vintr() >> vintr_vector_shift); }
 
 void load_debug_registers(Vcpu& v) {
     const uint64_t* d = v.arch.dr;

@@ -22,17 +22,8 @@ inline void advance(Vmcb& vm, unsigned len) {
 inline void inject_exception(Vmcb& vm, uint8_t vector) { vm.eventinj = make_event(vector, event_exception); }
 
 // ---- vcpu.cpp ----
-/// An external interrupt is in V_IRQ, not yet taken by the guest.
-bool interrupt_queued(const Vmcb& vm);
-/// Its vector (meaningful while interrupt_queued()).
-uint8_t queued_vector(const Vmcb& vm);
-/// Stop asking for a #VMEXIT(VINTR) (V_IRQ off, the intercept off); a
-/// queued interrupt stays.
+/// Stop asking for a #VMEXIT(VINTR) (V_IRQ off, the intercept off).
 void close_interrupt_window(Vmcb& vm);
-/// Drop a window request and a queued interrupt alike (reset, state load).
-void clear_virtual_interrupt(Vmcb& vm);
-/// Queue external interrupt `vector` in V_IRQ (vcpu.cpp).
-void queue_interrupt(Vmcb& vm, uint8_t vector);
 /// Load v's DR0-3 into this pCPU and stop intercepting DR accesses.
 void load_debug_registers(Vcpu& v);
 
