@@ -8,14 +8,17 @@ afterwards its xenstore tree is gone. Two rounds: the second gives back
 every page (`xl info`'s free memory), the first all but what dom0's side
 keeps for good (at most 1 MiB). Needs credit2: libxl knows no scheduler
 ID for rr."""
-import glob
-import re
+import importlib.util
 import os
+import re
 import subprocess
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-CACHE = os.path.join(ROOT, ".cache", "guest")
-SCRIPTS = os.path.join(ROOT, "scripts")
+# dom0.py's helpers (the cases loader injects `boot_test` into each file).
+_spec = importlib.util.spec_from_file_location("dom0_cases", os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                                          "dom0.py"))
+dom0 = importlib.util.module_from_spec(_spec)
+dom0.boot_test = boot_test  # noqa: F821 (injected)
+_spec.loader.exec_module(dom0)
 
 SCRIPT = r"""set -e
 mkdir -p /var/log/xen/console
@@ -61,11 +64,7 @@ while :; do sleep 1; done
 
 
 def prepare(tmp):
-    kernels = glob.glob(os.path.join(CACHE, "kernel", "boot", "vmlinuz-*"))
-    busybox = os.path.join(CACHE, "busybox", "bin", "busybox")
-    if not kernels or not os.path.exists(busybox):
-        raise SystemExit(f"no guest kernel in {CACHE}: run scripts/fetch-guest-kernel.sh")
-    kernel = kernels[0]
+    kernel, busybox = dom0._kernel_busybox()
     script = os.path.join(tmp, "xl.sh")
     with open(script, "w") as f:
         f.write(SCRIPT)
@@ -73,7 +72,7 @@ def prepare(tmp):
     with open(init, "w") as f:
         f.write(GUEST_INIT)
     initrd = os.path.join(tmp, "xlguest.gz")
-    subprocess.run([os.path.join(SCRIPTS, "mkinitramfs.sh"), busybox, init, initrd], check=True)
+    subprocess.run([os.path.join(dom0.SCRIPTS, "mkinitramfs.sh"), busybox, init, initrd], check=True)
     cfg = os.path.join(tmp, "xlguest.cfg")
     with open(cfg, "w") as f:
         f.write('name = "xlguest"\ntype = "pvh"\nmemory = 128\nvcpus = 2\nkernel = "/root/vmlinuz"\n'

@@ -3,14 +3,17 @@ a domain's weight and cap and the pool's rate limit
 (XEN_DOMCTL/SYSCTL_scheduler_op, docs/scheduling.md), and weights hold in
 practice: two CPU-bound boot-built Linux domUs pinned to pCPU 1 with
 weights 256 and 512 get CPU time 1:2 (xl vcpu-list's times, within 10%)."""
-import glob
+import importlib.util
 import os
 import re
 import subprocess
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-CACHE = os.path.join(ROOT, ".cache", "guest")
-SCRIPTS = os.path.join(ROOT, "scripts")
+# dom0.py's helpers (the cases loader injects `boot_test` into each file).
+_spec = importlib.util.spec_from_file_location("dom0_cases", os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                                          "dom0.py"))
+dom0 = importlib.util.module_from_spec(_spec)
+dom0.boot_test = boot_test  # noqa: F821 (injected)
+_spec.loader.exec_module(dom0)
 
 # Domains 1 and 2 spin; dom0 keeps to pCPU 0, the domUs share pCPU 1.
 SCRIPT = r"""set -e
@@ -48,11 +51,7 @@ while :; do :; done
 
 
 def prepare(tmp):
-    kernels = glob.glob(os.path.join(CACHE, "kernel", "boot", "vmlinuz-*"))
-    busybox = os.path.join(CACHE, "busybox", "bin", "busybox")
-    if not kernels or not os.path.exists(busybox):
-        raise SystemExit(f"no guest kernel in {CACHE}: run scripts/fetch-guest-kernel.sh")
-    kernel = kernels[0]
+    kernel, busybox = dom0._kernel_busybox()
     script = os.path.join(tmp, "sched.sh")
     with open(script, "w") as f:
         f.write(SCRIPT)
@@ -60,7 +59,7 @@ def prepare(tmp):
     with open(init, "w") as f:
         f.write(SPIN_INIT)
     initrd = os.path.join(tmp, "spin.gz")
-    subprocess.run([os.path.join(SCRIPTS, "mkinitramfs.sh"), busybox, init, initrd], check=True)
+    subprocess.run([os.path.join(dom0.SCRIPTS, "mkinitramfs.sh"), busybox, init, initrd], check=True)
     configs = {}
     for name in ("spina", "spinb"):
         configs[f"{name}.cfg"] = (f'name = "{name}"\ntype = "pvh"\nmemory = 96\nvcpus = 1\nkernel = "{kernel}"\n'
